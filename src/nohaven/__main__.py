@@ -1,0 +1,3 @@
+from nohaven.cli import main
+
+main()

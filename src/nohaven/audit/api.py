@@ -1,0 +1,42 @@
+"""JSON API of the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from nohaven.audit import service
+from nohaven.auth.deps import ApiActor, DbSession
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditEntryRead(BaseModel):
+    seq: int
+    at: str
+    actor_user_id: str | None
+    actor_label: str
+    organisation_id: str | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    request_id: str
+    summary: dict[str, Any]
+    prev_hash: str
+    entry_hash: str
+
+
+@router.get("/audit", response_model=list[AuditEntryRead])
+def list_audit(
+    session: DbSession,
+    actor: ApiActor,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    action: Annotated[str | None, Query(max_length=80)] = None,
+) -> list[AuditEntryRead]:
+    entries = service.list_entries(
+        session, actor=actor, limit=limit, before_seq=before_seq, action_prefix=action
+    )
+    return [AuditEntryRead(**service.as_dict(e)) for e in entries]

@@ -1,0 +1,100 @@
+"""HTTP dependencies: the database session per request, and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from nohaven.auth import service as auth_service
+from nohaven.auth.actor import Actor
+from nohaven.auth.models import WebSession
+from nohaven.config import Settings
+from nohaven.errors import Forbidden, NotAuthenticated
+from nohaven.http_errors import LoginRequired
+
+SESSION_COOKIE = "nh_session"
+ANON_CSRF_COOKIE = "nh_csrf"
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one transaction: committed when the endpoint returns, before the response
+    is sent, and rolled back on any error."""
+    maker = request.app.state.sessionmaker
+    with maker() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def signer(request: Request, purpose: str) -> URLSafeSerializer:
+    settings: Settings = request.app.state.settings
+    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt=f"nohaven.{purpose}")
+
+
+def read_signed_cookie(request: Request, name: str, purpose: str) -> str | None:
+    raw = request.cookies.get(name)
+    if not raw:
+        return None
+    try:
+        value = signer(request, purpose).loads(raw)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def bearer_actor(request: Request, session: DbSession) -> Actor:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        raise NotAuthenticated("Send an API token as 'Authorization: Bearer nh_…'.")
+    found = auth_service.resolve_api_token(session, secret.strip())
+    if found is None:
+        raise NotAuthenticated("The API token is unknown, expired or revoked.")
+    token, user = found
+    return auth_service.actor_for(session, user, scopes=frozenset(token.scopes))
+
+
+ApiActor = Annotated[Actor, Depends(bearer_actor)]
+
+
+def current_web_session(request: Request, session: DbSession) -> WebSession | None:
+    token = read_signed_cookie(request, SESSION_COOKIE, "session")
+    if token is None:
+        return None
+    return auth_service.resolve_session(session, token)
+
+
+def web_actor(request: Request, session: DbSession) -> Actor:
+    web = current_web_session(request, session)
+    if web is None:
+        raise LoginRequired("Please log in.")
+    if not web.mfa_verified:
+        raise LoginRequired("Finish logging in with your second factor.")
+    request.state.web_session = web
+    actor = auth_service.actor_for(session, web.user)
+    request.state.actor = actor
+    request.state.user = web.user
+    return actor
+
+
+WebActor = Annotated[Actor, Depends(web_actor)]
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    if not actor.is_secretariat and not set(roles) & actor.roles:
+        raise Forbidden("Your role does not allow this page.")

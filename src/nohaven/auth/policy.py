@@ -1,0 +1,216 @@
+"""The one policy: ``can(actor, action, resource)``.
+
+Every service asks it before it reads or changes anything; nothing else decides access.
+A resource is an ORM object (or its class, for listing and creating) whose ``policy_kind``
+names its rule. The rules of members, auth and audit are below; each other domain keeps its
+rules in its ``rules.py``, registered here with ``@rule``. There is still one decision
+function, and the whole policy is tested as one matrix.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from nohaven.auth.actor import Actor
+from nohaven.errors import Forbidden
+from nohaven.members.models import UserRole
+
+
+class Action(enum.StrEnum):
+    LIST = "list"
+    READ = "read"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    # Domain verbs that are not plain CRUD.
+    MATCH = "match"
+    EXPORT = "export"
+    VOTE = "vote"
+    PROPOSE = "propose"
+    MANAGE = "manage"
+    RESPOND = "respond"
+
+
+class Tlp(enum.StrEnum):
+    RED = "TLP:RED"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    AMBER = "TLP:AMBER"
+    GREEN = "TLP:GREEN"
+    CLEAR = "TLP:CLEAR"
+
+
+READ_ACTIONS = frozenset({Action.LIST, Action.READ, Action.EXPORT})
+
+Rule = Callable[[Actor, Action, Any], bool]
+_RULES: dict[str, Rule] = {}
+
+
+def rule(kind: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        _RULES[kind] = fn
+        return fn
+
+    return register
+
+
+def _scope_allows(actor: Actor, action: Action, kind: str) -> bool:
+    """An API token narrows what its user may do: `read` for reading, `write` for changes,
+    `admin` for administration of users, tokens and the directory."""
+    if actor.scopes is None:
+        return True
+    if action in READ_ACTIONS:
+        return "read" in actor.scopes or "write" in actor.scopes
+    if kind in {"user", "invitation", "api_token", "organisation", "body", "membership"}:
+        return "admin" in actor.scopes
+    return "write" in actor.scopes
+
+
+_domain_rules_loaded = False
+
+
+def _load_domain_rules() -> None:
+    """Import each domain's ``rules`` module once, so its ``@rule`` registrations exist."""
+    global _domain_rules_loaded
+    if not _domain_rules_loaded:
+        from nohaven.domains import domain_modules
+
+        domain_modules("rules")
+        _domain_rules_loaded = True
+
+
+def can(actor: Actor, action: Action | str, resource: Any) -> bool:
+    _load_domain_rules()
+    kind = getattr(resource, "policy_kind", None)
+    if kind is None or kind not in _RULES:
+        return False  # unknown resources are denied, never allowed by default
+    action = Action(action)
+    if not _scope_allows(actor, action, kind):
+        return False
+    if actor.is_system:
+        return True
+    if actor.user_id is None:
+        return False
+    return _RULES[kind](actor, action, resource)
+
+
+def require(actor: Actor, action: Action | str, resource: Any) -> None:
+    if not can(actor, action, resource):
+        kind = getattr(resource, "policy_kind", type(resource).__name__)
+        raise Forbidden(f"You may not {Action(action).value} this {kind}.")
+
+
+def _is_instance(resource: Any) -> bool:
+    return not isinstance(resource, type)
+
+
+def _attr(resource: Any, name: str) -> Any:
+    return getattr(resource, name) if _is_instance(resource) else None
+
+
+def tlp_allows(
+    actor: Actor,
+    *,
+    owner_organisation_id: str,
+    tlp: str,
+    audience_organisation_ids: Iterable[str] = (),
+    audience_body_ids: Iterable[str] = (),
+) -> bool:
+    """Whether the actor's organisation may receive something labelled ``tlp`` and distributed
+    to the given organisations and bodies (TLP 2.0; DOMAIN.md). The owner always may."""
+    org = actor.organisation_id
+    if org is None:
+        return False
+    if org == owner_organisation_id:
+        return True
+    named = org in set(audience_organisation_ids)
+    in_body = any(actor.in_body(b) for b in audience_body_ids)
+    match Tlp(tlp):
+        case Tlp.RED | Tlp.AMBER_STRICT | Tlp.AMBER:
+            # Named recipients only; a body-wide distribution does not widen RED or AMBER.
+            return named
+        case Tlp.GREEN:
+            # The community is defined explicitly: the named organisations and bodies.
+            return named or in_body
+        case Tlp.CLEAR:
+            return True
+    return False
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@rule("organisation")
+def _organisation(actor: Actor, action: Action, org: Any) -> bool:
+    if action in READ_ACTIONS:
+        return True  # the directory is open to every account of the alliance
+    if action == Action.UPDATE and actor.has(UserRole.ORG_ADMIN):
+        return bool(_attr(org, "id") == actor.organisation_id)
+    return actor.is_secretariat
+
+
+@rule("body")
+def _body(actor: Actor, action: Action, _body: Any) -> bool:
+    return action in READ_ACTIONS or actor.is_secretariat
+
+
+@rule("membership")
+def _membership(actor: Actor, action: Action, _membership: Any) -> bool:
+    return action in READ_ACTIONS or actor.is_secretariat
+
+
+def _administers_user_of(actor: Actor, organisation_id: str | None) -> bool:
+    if actor.is_secretariat:
+        return True
+    return actor.has(UserRole.ORG_ADMIN) and organisation_id == actor.organisation_id
+
+
+@rule("user")
+def _user(actor: Actor, action: Action, user: Any) -> bool:
+    if action == Action.LIST:
+        return actor.is_secretariat or actor.has(UserRole.ORG_ADMIN)
+    if action == Action.READ and _attr(user, "id") == actor.user_id:
+        return True
+    if action == Action.CREATE or action == Action.UPDATE:
+        # Only the secretariat hands out the secretariat's own powers.
+        granted = set(_attr(user, "roles") or [])
+        if UserRole.SECRETARIAT_ADMIN.value in granted and not actor.is_secretariat:
+            return False
+    return _administers_user_of(actor, _attr(user, "organisation_id"))
+
+
+@rule("invitation")
+def _invitation(actor: Actor, action: Action, invitation: Any) -> bool:
+    if action == Action.LIST:
+        return actor.is_secretariat or actor.has(UserRole.ORG_ADMIN)
+    granted = set(_attr(invitation, "roles") or [])
+    if UserRole.SECRETARIAT_ADMIN.value in granted and not actor.is_secretariat:
+        return False
+    return _administers_user_of(actor, _attr(invitation, "organisation_id"))
+
+
+@rule("api_token")
+def _api_token(actor: Actor, action: Action, token: Any) -> bool:
+    if action == Action.LIST:
+        return True  # services filter the list to what each actor may read
+    owner_id = _attr(token, "user_id")
+    if owner_id == actor.user_id:
+        return action in {Action.CREATE, Action.READ, Action.UPDATE, Action.DELETE}
+    if action in {Action.READ, Action.DELETE}:
+        owner_org = _attr(token, "organisation_id")
+        return _administers_user_of(actor, owner_org)
+    return False  # nobody mints a token for somebody else
+
+
+@rule("audit_entry")
+def _audit_entry(actor: Actor, action: Action, entry: Any) -> bool:
+    if action not in READ_ACTIONS:
+        return False  # the chain is append-only, for everyone
+    if actor.is_secretariat:
+        return True
+    if not actor.has(UserRole.ORG_ADMIN):
+        return False
+    if not _is_instance(entry):
+        return True  # an org admin may list, filtered to their organisation
+    return bool(entry.organisation_id == actor.organisation_id)

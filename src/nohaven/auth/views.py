@@ -1,0 +1,268 @@
+"""Pages of the auth domain: login with a second factor, enrolment, logout, API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import qrcode
+import qrcode.image.svg
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nohaven.auth import service
+from nohaven.auth.deps import (
+    SESSION_COOKIE,
+    DbSession,
+    WebActor,
+    current_web_session,
+    signer,
+)
+from nohaven.auth.models import WebSession
+from nohaven.config import Settings
+from nohaven.errors import NohavenError
+from nohaven.http_errors import LoginRequired
+from nohaven.web.csrf import check_csrf
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: an open redirect would make a fine phishing aid."""
+    if not value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    return value
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        SESSION_COOKIE,
+        signer(request, "session").dumps(token),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_hours * 3600,
+        path="/",
+    )
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", {"title": "Log in", "next": _safe_next(next)})
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DbSession,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    target = _safe_next(next)
+    try:
+        user = service.check_password(session, email=email, password=password)
+    except NohavenError as exc:
+        session.commit()  # keep the failed-attempt count and its audit entry
+        return render(
+            request,
+            "login.html",
+            {"title": "Log in", "next": target, "email": email, "error": exc.detail},
+            status_code=exc.status_code,
+        )
+    if user.totp_enabled_at is not None:
+        opened = service.open_session(session, user=user, mfa_verified=False)
+        response = _redirect(f"/login/totp?next={target}")
+    elif service.mfa_required(user):
+        opened = service.open_session(session, user=user, mfa_verified=False)
+        response = _redirect(f"/account/totp?next={target}")
+    else:
+        opened = service.open_session(session, user=user, mfa_verified=True)
+        response = _redirect(target)
+    _set_session_cookie(request, response, opened.token)
+    return response
+
+
+def _half_session(request: Request, session: DbSession) -> WebSession:
+    web = current_web_session(request, session)
+    if web is None:
+        raise LoginRequired("Please log in.")
+    return web
+
+
+HalfSession = Annotated[WebSession, Depends(_half_session)]
+
+
+@router.get("/login/totp")
+def totp_page(request: Request, web: HalfSession, next: str = "/") -> Response:
+    if web.mfa_verified:
+        return _redirect(_safe_next(next))
+    return render(request, "login_totp.html", {"title": "Second factor", "next": _safe_next(next)})
+
+
+@router.post("/login/totp")
+def totp_verify(
+    request: Request,
+    session: DbSession,
+    web: HalfSession,
+    code: Annotated[str, Form(max_length=40)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    target = _safe_next(next)
+    if web.mfa_verified:
+        return _redirect(target)
+    user = web.user
+    from nohaven.kit.clock import as_utc, utcnow
+
+    if user.locked_until is not None and as_utc(user.locked_until) > utcnow():
+        return render(
+            request,
+            "login_totp.html",
+            {"next": target, "error": "Too many failed attempts; try again later."},
+            status_code=423,
+        )
+    if user.totp_enabled_at is None or not service.verify_second_factor(
+        session, user=user, code=code
+    ):
+        session.commit()
+        return render(
+            request,
+            "login_totp.html",
+            {"title": "Second factor", "next": target, "error": "That code is not right."},
+            status_code=401,
+        )
+    opened = service.complete_second_factor(session, web=web, user=user)
+    response = _redirect(target)
+    _set_session_cookie(request, response, opened.token)
+    return response
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg: str = image.to_string(encoding="unicode")
+    return svg
+
+
+@router.get("/account/totp")
+def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
+    user = web.user
+    if user.totp_enabled_at is not None:
+        return _redirect(_safe_next(next))
+    secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+    return render(
+        request,
+        "enrol_totp.html",
+        {
+            "title": "Second factor",
+            "secret": secret,
+            "next": _safe_next(next),
+            "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
+            "required": service.mfa_required(user),
+        },
+    )
+
+
+@router.post("/account/totp")
+def enrol(
+    request: Request,
+    session: DbSession,
+    web: HalfSession,
+    code: Annotated[str, Form(max_length=40)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    user = web.user
+    target = _safe_next(next)
+    try:
+        codes = service.confirm_totp_enrolment(session, user=user, code=code)
+    except NohavenError as exc:
+        secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+        return render(
+            request,
+            "enrol_totp.html",
+            {
+                "title": "Second factor",
+                "secret": secret,
+                "next": target,
+                "error": exc.detail,
+                "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
+                "required": service.mfa_required(user),
+            },
+            status_code=exc.status_code,
+        )
+    opened = service.complete_second_factor(session, web=web, user=user)
+    request.state.csrf_seed = "s:" + opened.token
+    response = render(
+        request, "recovery_codes.html", {"title": "Recovery codes", "codes": codes, "next": target}
+    )
+    _set_session_cookie(request, response, opened.token)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: DbSession) -> Response:
+    web = current_web_session(request, session)
+    if web is not None:
+        service.close_session(session, web=web)
+    response = _redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def _tokens_page(
+    request: Request, session: DbSession, actor: WebActor, **extra: object
+) -> Response:
+    tokens = service.list_api_tokens(session, actor=actor)
+    status = int(str(extra.pop("status_code", 200)))
+    return render(
+        request,
+        "tokens.html",
+        {"title": "API tokens", "tokens": tokens, **extra},
+        status_code=status,
+    )
+
+
+@router.get("/tokens")
+def tokens_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _tokens_page(request, session, actor)
+
+
+@router.post("/tokens")
+def create_token(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    name: Annotated[str, Form(max_length=100)],
+    days: Annotated[int, Form(ge=1, le=3650)] = 90,
+    scopes: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    try:
+        issued = service.create_api_token(
+            session, actor=actor, name=name, scopes=scopes or [], days=days
+        )
+    except NohavenError as exc:
+        return _tokens_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _tokens_page(
+        request,
+        session,
+        actor,
+        issued=issued.secret,
+        notice=f"Token {issued.token.prefix} created.",
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(request: Request, session: DbSession, actor: WebActor, token_id: str) -> Response:
+    token = service.revoke_api_token(session, actor=actor, token_id=token_id)
+    return _tokens_page(request, session, actor, notice=f"Token {token.prefix} revoked.")

@@ -1,0 +1,340 @@
+"""The `nohaven` command: one Typer app, with a sub-app or commands per domain."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nohaven.config import Settings, get_settings
+from nohaven.db import session_scope
+from nohaven.domains import domain_modules
+from nohaven.errors import NohavenError
+
+app = typer.Typer(
+    help="nohaven: run the alliance and work across borders safely.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
+bodies_app = typer.Typer(help="Bodies: alliances and reference groups.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(bodies_app, name="bodies")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def upgrade_database(settings: Settings) -> None:
+    from nohaven import migrate
+
+    migrate.upgrade(settings.database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration that has not run yet."""
+    settings = get_settings()
+    upgrade_database(settings)
+    console.print(f"Database at the latest schema ({settings.database_url.split('@')[-1]}).")
+
+
+def _run_server(settings: Settings) -> None:
+    import uvicorn
+
+    from nohaven.main import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+@app.command()
+def serve() -> None:
+    """Run the web server (migrations are applied at start)."""
+    settings = get_settings()
+    if not settings.demo and (defaults := settings.default_secrets_in_use()):
+        raise fail(
+            "refusing to serve with the default secrets of the repository; set "
+            f"{', '.join(defaults)} (see README), or NOHAVEN_DEMO=true for a demo."
+        )
+    upgrade_database(settings)
+    _run_server(settings)
+
+
+@app.command()
+def demo(
+    serve_too: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server after loading.")
+    ] = True,
+) -> None:
+    """Load the demo data (idempotent) and start the platform in demo mode."""
+    from nohaven.demo import load_demo
+    from nohaven.members.demo import DEMO_PASSWORD, DEMO_USERS
+
+    settings = get_settings().model_copy(update={"demo": True})
+    upgrade_database(settings)
+    with session_scope(settings) as session:
+        first = load_demo(session)
+    console.print("Demo data " + ("loaded." if first else "already present; nothing changed."))
+    table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
+    for column in ("e-mail", "organisation", "roles"):
+        table.add_column(column)
+    for user in DEMO_USERS:
+        table.add_row(user.email, user.organisation_short, ", ".join(r.value for r in user.roles))
+    console.print(table)
+    console.print("Law-enforcement accounts set up a second factor (TOTP) at first login.")
+    if serve_too:
+        console.print(f"Serving at http://{settings.host}:{settings.port}")
+        _run_server(settings)
+
+
+@users_app.command("create")
+def users_create(
+    email: str,
+    organisation: Annotated[str, typer.Option(help="organisation name or id")],
+    role: Annotated[list[str], typer.Option(help="repeat for several roles")],
+    name: Annotated[str, typer.Option(help="display name")] = "",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="omit to be asked (not echoed); never put real passwords in shell history"
+        ),
+    ] = None,
+) -> None:
+    """Create a user (as the system: for the first secretariat admin and for scripts)."""
+    from nohaven.auth.actor import Actor
+    from nohaven.members import repository, service
+    from nohaven.members.schemas import UserCreate
+
+    secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = get_settings()
+    try:
+        with session_scope(settings) as session:
+            org = repository.organisation_by_name(
+                session, organisation
+            ) or service.get_organisation(
+                session, actor=Actor.system("cli"), organisation_id=organisation
+            )
+            data = UserCreate.model_validate(
+                {
+                    "email": email,
+                    "display_name": name or email,
+                    "organisation_id": org.id,
+                    "roles": role,
+                    "password": secret,
+                }
+            )
+            user = service.create_user(session, actor=Actor.system("cli"), data=data)
+            console.print(f"Created {user.email} ({', '.join(user.roles)}) in {org.name}.")
+    except NohavenError as exc:
+        raise fail(exc.detail) from exc
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise fail(str(exc)) from exc
+
+
+@users_app.command("list")
+def users_list(organisation: Annotated[str | None, typer.Option()] = None) -> None:
+    """List users."""
+    from nohaven.members import repository
+
+    with session_scope(get_settings()) as session:
+        org = repository.organisation_by_name(session, organisation) if organisation else None
+        if organisation and org is None:
+            raise fail(f"no organisation named {organisation!r}")
+        table = Table("e-mail", "name", "organisation", "roles", "active", "2FA")
+        for u in repository.users(session, organisation_id=org.id if org else None):
+            table.add_row(
+                u.email,
+                u.display_name,
+                u.organisation.name,
+                ", ".join(u.roles),
+                "yes" if u.is_active else "no",
+                "yes" if u.totp_enabled_at else "no",
+            )
+        console.print(table)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="the user the token acts as")],
+    name: Annotated[str, typer.Option(help="what the token is for")],
+    scope: Annotated[list[str], typer.Option(help="read, write or admin; repeatable")],
+    days: int = 90,
+) -> None:
+    """Create an API token for a user; the secret is printed once."""
+    from nohaven.auth import service as auth_service
+    from nohaven.members import repository
+
+    with session_scope(get_settings()) as session:
+        user = repository.user_by_email(session, email)
+        if user is None or not user.is_active:
+            raise fail(f"no active user {email!r}")
+        try:
+            issued = auth_service.create_api_token(
+                session,
+                actor=auth_service.actor_for(session, user),
+                name=name,
+                scopes=scope,
+                days=days,
+            )
+        except NohavenError as exc:
+            raise fail(exc.detail) from exc
+        err.print(
+            f"Token {issued.token.prefix} for {user.email}, expires "
+            f"{issued.token.expires_at:%Y-%m-%d}. Store it now; it is not shown again:"
+        )
+        print(issued.secret)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    expected_head: Annotated[
+        str | None,
+        typer.Option(help="a head hash recorded elsewhere earlier, to detect truncation"),
+    ] = None,
+) -> None:
+    """Walk the chain; exit 1 naming the first bad entry if anything was altered."""
+    from nohaven.audit import service as audit
+
+    with session_scope(get_settings()) as session:
+        result = audit.verify(session, expected_head=expected_head)
+        head = audit.head_hash(session)
+    if not result.ok:
+        raise fail(
+            f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
+            f"({result.checked} entries verified before it)"
+        )
+    console.print(f"Audit chain intact: {result.checked} entries; head {head}.")
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="file to write; stdout if omitted")
+    ] = None,
+) -> None:
+    """Write the whole chain as JSON Lines (one entry per line, in order)."""
+    from nohaven.audit import service as audit
+    from nohaven.auth.actor import Actor
+
+    with session_scope(get_settings()) as session:
+        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            written = 0
+            for entry in audit.iter_export(session, actor=Actor.system("cli export")):
+                out.write(json.dumps(entry, sort_keys=True) + "\n")
+                written += 1
+        finally:
+            if output:
+                out.close()
+    if output:
+        console.print(f"Wrote {written} entries to {output}.")
+
+
+@orgs_app.command("list")
+def orgs_list(kind: str | None = None, country: str | None = None) -> None:
+    """List member organisations."""
+    from nohaven.members import repository
+
+    with session_scope(get_settings()) as session:
+        table = Table("name", "short", "kind", "country", "id")
+        for o in repository.organisations(session, kind=kind, country=country):
+            table.add_row(o.name, o.short_name or "", o.kind, o.country or "", o.id)
+        console.print(table)
+
+
+@orgs_app.command("show")
+def orgs_show(name_or_id: str) -> None:
+    """An organisation and its seats, past and present."""
+    from nohaven.members import repository
+    from nohaven.members.models import Organisation
+
+    with session_scope(get_settings()) as session:
+        org = repository.organisation_by_name(session, name_or_id) or session.get(
+            Organisation, name_or_id
+        )
+        if org is None:
+            raise fail(f"no organisation {name_or_id!r}")
+        console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
+        table = Table("body", "role", "from", "until")
+        for m in repository.memberships_of_organisation(session, org.id):
+            table.add_row(m.body.name, m.role, str(m.start_date), str(m.end_date or "—"))
+        console.print(table)
+
+
+@bodies_app.command("list")
+def bodies_list() -> None:
+    """List bodies with today's chair."""
+    from nohaven.auth.actor import Actor
+    from nohaven.members import service
+
+    with session_scope(get_settings()) as session:
+        table = Table("slug", "name", "kind", "seats", "chair")
+        for e in service.directory(session, actor=Actor.system("cli")):
+            table.add_row(
+                e.body.slug,
+                e.body.name,
+                e.body.kind,
+                str(len(e.current)),
+                e.chair.organisation.name if e.chair else "—",
+            )
+        console.print(table)
+
+
+@bodies_app.command("show")
+def bodies_show(slug: str) -> None:
+    """A body: members today and the chair history."""
+    from nohaven.auth.actor import Actor
+    from nohaven.members import service
+
+    with session_scope(get_settings()) as session:
+        entry = next(
+            (
+                e
+                for e in service.directory(session, actor=Actor.system("cli"))
+                if e.body.slug == slug
+            ),
+            None,
+        )
+        if entry is None:
+            raise fail(f"no body {slug!r}")
+        console.print(f"[bold]{entry.body.name}[/]")
+        table = Table("organisation", "role", "since")
+        for m in entry.current:
+            table.add_row(m.organisation.name, m.role, str(m.start_date))
+        console.print(table)
+        chairs = Table("chair", "from", "until", title="Chairs")
+        for m in entry.chair_history:
+            chairs.add_row(m.organisation.name, str(m.start_date), str(m.end_date or "today"))
+        console.print(chairs)
+
+
+for _module in domain_modules("cli"):
+    _module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,64 @@
+"""Domain errors and their HTTP rendering as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NohavenError(Exception):
+    status_code = 400
+    title = "Bad request"
+    type_slug = "bad-request"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class InvalidInput(NohavenError):
+    status_code = 422
+    title = "Invalid input"
+    type_slug = "invalid-input"
+
+
+class NotAuthenticated(NohavenError):
+    status_code = 401
+    title = "Authentication required"
+    type_slug = "not-authenticated"
+
+
+class Forbidden(NohavenError):
+    status_code = 403
+    title = "Forbidden"
+    type_slug = "forbidden"
+
+
+class NotFound(NohavenError):
+    status_code = 404
+    title = "Not found"
+    type_slug = "not-found"
+
+
+class Conflict(NohavenError):
+    status_code = 409
+    title = "Conflict"
+    type_slug = "conflict"
+
+
+class Gone(NohavenError):
+    status_code = 410
+    title = "Gone"
+    type_slug = "gone"
+
+
+class TooManyRequests(NohavenError):
+    status_code = 429
+    title = "Too many requests"
+    type_slug = "too-many-requests"
+
+
+class Locked(NohavenError):
+    status_code = 423
+    title = "Account locked"
+    type_slug = "locked"

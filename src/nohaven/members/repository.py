@@ -1,0 +1,107 @@
+"""Queries of the members domain; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from nohaven.members.models import Body, Invitation, Membership, Organisation, User
+
+
+def organisations(
+    session: Session, *, kind: str | None = None, country: str | None = None
+) -> Sequence[Organisation]:
+    query = select(Organisation).order_by(Organisation.name)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    if country:
+        query = query.where(Organisation.country == country)
+    return session.execute(query).scalars().all()
+
+
+def organisation_by_name(session: Session, name: str) -> Organisation | None:
+    return session.execute(
+        select(Organisation).where(Organisation.name == name)
+    ).scalar_one_or_none()
+
+
+def bodies(session: Session) -> Sequence[Body]:
+    return (
+        session.execute(select(Body).order_by(Body.parent_id.is_not(None), Body.name))
+        .scalars()
+        .all()
+    )
+
+
+def body_by_slug(session: Session, slug: str) -> Body | None:
+    return session.execute(select(Body).where(Body.slug == slug)).scalar_one_or_none()
+
+
+def _seats(
+    session: Session, criterion: ColumnElement[bool], on: date | None
+) -> Sequence[Membership]:
+    query = (
+        select(Membership)
+        .options(joinedload(Membership.organisation), joinedload(Membership.body))
+        .where(criterion)
+    )
+    if on is not None:
+        query = query.where(
+            Membership.start_date <= on,
+            or_(Membership.end_date.is_(None), Membership.end_date > on),
+        )
+    return session.execute(query.order_by(Membership.start_date)).scalars().all()
+
+
+def memberships_of_body(
+    session: Session, body_id: str, *, on: date | None = None
+) -> Sequence[Membership]:
+    """Seats in a body, oldest first; only those held on ``on`` when given."""
+    return _seats(session, Membership.body_id == body_id, on)
+
+
+def memberships_of_organisation(
+    session: Session, organisation_id: str, *, on: date | None = None
+) -> Sequence[Membership]:
+    return _seats(session, Membership.organisation_id == organisation_id, on)
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.execute(
+        select(User).options(joinedload(User.organisation)).where(User.email == email.lower())
+    ).scalar_one_or_none()
+
+
+def user_with_org(session: Session, user_id: str) -> User | None:
+    return session.execute(
+        select(User).options(joinedload(User.organisation)).where(User.id == user_id)
+    ).scalar_one_or_none()
+
+
+def users(session: Session, *, organisation_id: str | None = None) -> Sequence[User]:
+    query = select(User).options(joinedload(User.organisation)).order_by(User.email)
+    if organisation_id:
+        query = query.where(User.organisation_id == organisation_id)
+    return session.execute(query).scalars().all()
+
+
+def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.execute(
+        select(Invitation)
+        .options(joinedload(Invitation.organisation))
+        .where(Invitation.token_hash == token_hash)
+    ).scalar_one_or_none()
+
+
+def invitations(session: Session, *, organisation_id: str | None = None) -> Sequence[Invitation]:
+    query = (
+        select(Invitation)
+        .options(selectinload(Invitation.organisation))
+        .order_by(Invitation.created_at.desc())
+    )
+    if organisation_id:
+        query = query.where(Invitation.organisation_id == organisation_id)
+    return session.execute(query).scalars().all()

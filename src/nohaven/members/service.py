@@ -1,0 +1,459 @@
+"""Rules of the members domain: directory, memberships and their history, users, invitations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from nohaven.audit import service as audit
+from nohaven.auth import passwords
+from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, require
+from nohaven.config import get_settings
+from nohaven.errors import Conflict, Gone, InvalidInput, NotFound
+from nohaven.kit.clock import as_utc, utcnow
+from nohaven.kit.ids import new_token, sha256_hex
+from nohaven.members import repository as repo
+from nohaven.members.models import (
+    Body,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+    User,
+    summary_of,
+)
+from nohaven.members.schemas import (
+    BodyCreate,
+    InvitationCreate,
+    MembershipCreate,
+    OrganisationCreate,
+    OrganisationUpdate,
+    UserCreate,
+)
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def get_organisation(session: Session, *, actor: Actor, organisation_id: str) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    require(actor, Action.READ, org)
+    return org
+
+
+def list_organisations(
+    session: Session, *, actor: Actor, kind: str | None = None, country: str | None = None
+) -> Sequence[Organisation]:
+    require(actor, Action.LIST, Organisation)
+    return repo.organisations(session, kind=kind, country=country)
+
+
+def _check_parent(session: Session, parent_id: str | None, self_id: str | None = None) -> None:
+    if parent_id is None:
+        return
+    if parent_id == self_id or session.get(Organisation, parent_id) is None:
+        raise InvalidInput("The parent organisation does not exist.")
+
+
+def create_organisation(
+    session: Session, *, actor: Actor, data: OrganisationCreate
+) -> Organisation:
+    org = Organisation(**data.model_dump())
+    require(actor, Action.CREATE, org)
+    _check_parent(session, data.parent_id)
+    if repo.organisation_by_name(session, data.name):
+        raise Conflict(f"An organisation named {data.name!r} already exists.")
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="organisation.create",
+        resource_type="organisation",
+        resource_id=org.id,
+        organisation_id=org.id,
+        summary=summary_of(org, "name", "kind", "country", "parent_id"),
+    )
+    return org
+
+
+def update_organisation(
+    session: Session, *, actor: Actor, organisation_id: str, data: OrganisationUpdate
+) -> Organisation:
+    org = get_organisation(session, actor=actor, organisation_id=organisation_id)
+    require(actor, Action.UPDATE, org)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        raise InvalidInput("An organisation needs a name.")
+    other = repo.organisation_by_name(session, changes.get("name") or org.name)
+    if other is not None and other.id != org.id:
+        raise Conflict("Another organisation has that name.")
+    before = {k: getattr(org, k) for k in changes}
+    for key, value in changes.items():
+        setattr(org, key, value)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="organisation.update",
+        resource_type="organisation",
+        resource_id=org.id,
+        organisation_id=org.id,
+        summary={"before": before, "after": changes},
+    )
+    return org
+
+
+# --- bodies and memberships ------------------------------------------------------------------
+
+
+def list_bodies(session: Session, *, actor: Actor) -> Sequence[Body]:
+    require(actor, Action.LIST, Body)
+    return repo.bodies(session)
+
+
+def get_body(session: Session, *, actor: Actor, body_id_or_slug: str) -> Body:
+    body = session.get(Body, body_id_or_slug) or repo.body_by_slug(session, body_id_or_slug)
+    if body is None:
+        raise NotFound("No such body.")
+    require(actor, Action.READ, body)
+    return body
+
+
+def create_body(session: Session, *, actor: Actor, data: BodyCreate) -> Body:
+    body = Body(**data.model_dump())
+    require(actor, Action.CREATE, body)
+    if data.parent_id is not None and session.get(Body, data.parent_id) is None:
+        raise InvalidInput("The parent body does not exist.")
+    if repo.body_by_slug(session, data.slug):
+        raise Conflict(f"A body with the slug {data.slug!r} already exists.")
+    session.add(body)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("A body with that name already exists.") from exc
+    audit.record(
+        session,
+        actor=actor,
+        action="body.create",
+        resource_type="body",
+        resource_id=body.id,
+        summary=summary_of(body, "name", "slug", "kind", "parent_id"),
+    )
+    return body
+
+
+# Roles held by one organisation at a time in a body.
+SINGLE_SEAT_ROLES = frozenset({MembershipRole.CHAIR, MembershipRole.VICE_CHAIR})
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return (b_end is None or a_start < b_end) and (a_end is None or b_start < a_end)
+
+
+def add_membership(
+    session: Session, *, actor: Actor, body_id: str, data: MembershipCreate
+) -> Membership:
+    body = get_body(session, actor=actor, body_id_or_slug=body_id)
+    membership = Membership(body_id=body.id, **data.model_dump())
+    require(actor, Action.CREATE, membership)
+    if session.get(Organisation, data.organisation_id) is None:
+        raise InvalidInput("The organisation does not exist.")
+    if data.end_date is not None and data.end_date <= data.start_date:
+        raise InvalidInput("A membership must end after it starts.")
+    for other in repo.memberships_of_body(session, body.id):
+        if not _overlaps(data.start_date, data.end_date, other.start_date, other.end_date):
+            continue
+        if other.organisation_id == data.organisation_id:
+            raise Conflict(
+                "That organisation already holds a seat in this body for those dates; end it first."
+            )
+        if data.role in SINGLE_SEAT_ROLES and other.role == data.role:
+            raise Conflict(f"{other.organisation.name} holds the {data.role.value} role then.")
+    session.add(membership)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="membership.create",
+        resource_type="membership",
+        resource_id=membership.id,
+        organisation_id=data.organisation_id,
+        summary={
+            "body_id": body.id,
+            **summary_of(membership, "organisation_id", "role", "start_date", "end_date"),
+        },
+    )
+    return membership
+
+
+def end_membership(
+    session: Session, *, actor: Actor, membership_id: str, end_date: date
+) -> Membership:
+    membership = session.get(Membership, membership_id)
+    if membership is None:
+        raise NotFound("No such membership.")
+    require(actor, Action.UPDATE, membership)
+    if membership.end_date is not None:
+        raise Conflict("That membership has already ended.")
+    if end_date <= membership.start_date:
+        raise InvalidInput("A membership must end after it starts.")
+    membership.end_date = end_date
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="membership.end",
+        resource_type="membership",
+        resource_id=membership.id,
+        organisation_id=membership.organisation_id,
+        summary={"end_date": end_date.isoformat()},
+    )
+    return membership
+
+
+def memberships(
+    session: Session, *, actor: Actor, body_id: str, on: date | None = None
+) -> Sequence[Membership]:
+    require(actor, Action.LIST, Membership)
+    return repo.memberships_of_body(session, body_id, on=on)
+
+
+def holder_on(
+    session: Session, *, actor: Actor, body_id: str, role: MembershipRole, day: date
+) -> Membership | None:
+    """Who held ``role`` (e.g. the chair) in the body on ``day``: answers from the history."""
+    for membership in memberships(session, actor=actor, body_id=body_id, on=day):
+        if membership.role == role:
+            return membership
+    return None
+
+
+@dataclass(frozen=True)
+class BodyDirectory:
+    body: Body
+    current: list[Membership]
+    chair_history: list[Membership]
+
+    @property
+    def chair(self) -> Membership | None:
+        return next((m for m in self.current if m.role == MembershipRole.CHAIR), None)
+
+
+_ROLE_ORDER = {role.value: i for i, role in enumerate(MembershipRole)}
+
+
+def directory(session: Session, *, actor: Actor, on: date | None = None) -> list[BodyDirectory]:
+    """Every body with its members today (chair first) and the history of its chairs."""
+    today = on or utcnow().date()
+    out = []
+    for body in list_bodies(session, actor=actor):
+        history = repo.memberships_of_body(session, body.id)
+        current = sorted(
+            (m for m in history if m.active_on(today)),
+            key=lambda m: (_ROLE_ORDER.get(m.role, 99), m.organisation.name),
+        )
+        chairs = [m for m in history if m.role == MembershipRole.CHAIR]
+        out.append(BodyDirectory(body=body, current=current, chair_history=chairs))
+    return out
+
+
+# --- users and invitations --------------------------------------------------------------------
+
+
+def _normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user(session: Session, *, actor: Actor, user_id: str) -> User:
+    user = repo.user_with_org(session, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    require(actor, Action.READ, user)
+    return user
+
+
+def list_users(session: Session, *, actor: Actor) -> Sequence[User]:
+    require(actor, Action.LIST, User)
+    scope = None if actor.is_secretariat else actor.organisation_id
+    return repo.users(session, organisation_id=scope)
+
+
+def create_user(session: Session, *, actor: Actor, data: UserCreate) -> User:
+    email = _normalise_email(str(data.email))
+    roles = sorted({r.value for r in data.roles})
+    user = User(
+        email=email,
+        display_name=data.display_name,
+        organisation_id=data.organisation_id,
+        roles=roles,
+    )
+    require(actor, Action.CREATE, user)
+    if session.get(Organisation, data.organisation_id) is None:
+        raise InvalidInput("The organisation does not exist.")
+    if repo.user_by_email(session, email):
+        raise Conflict("A user with that e-mail address already exists.")
+    passwords.check_strength(data.password, email=email)
+    user.password_hash = passwords.hash_password(data.password)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.create",
+        resource_type="user",
+        resource_id=user.id,
+        organisation_id=user.organisation_id,
+        summary={"roles": roles},
+    )
+    return user
+
+
+def set_user_roles(session: Session, *, actor: Actor, user_id: str, roles: list[str]) -> User:
+    user = get_user(session, actor=actor, user_id=user_id)
+    before = list(user.roles)
+    wanted = sorted(set(roles))
+    probe = User(id=user.id, organisation_id=user.organisation_id, roles=wanted + before)
+    require(actor, Action.UPDATE, probe)
+    if user.id == actor.user_id and not set(before) <= set(wanted):
+        raise InvalidInput("You cannot take roles away from yourself; ask another admin.")
+    user.roles = wanted
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="user.roles",
+        resource_type="user",
+        resource_id=user.id,
+        organisation_id=user.organisation_id,
+        summary={"before": before, "after": wanted},
+    )
+    return user
+
+
+def set_user_active(session: Session, *, actor: Actor, user_id: str, active: bool) -> User:
+    user = get_user(session, actor=actor, user_id=user_id)
+    require(actor, Action.UPDATE, user)
+    if user.id == actor.user_id and not active:
+        raise InvalidInput("You cannot deactivate yourself.")
+    user.is_active = active
+    session.flush()
+    from nohaven.auth import service as auth_service  # auth depends on members, not the reverse
+
+    if not active:
+        auth_service.revoke_all_credentials(session, user_id=user.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        resource_type="user",
+        resource_id=user.id,
+        organisation_id=user.organisation_id,
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str  # shown once to the inviter, who passes the link on
+
+
+def invite_user(session: Session, *, actor: Actor, data: InvitationCreate) -> IssuedInvitation:
+    email = _normalise_email(str(data.email))
+    roles = sorted({r.value for r in data.roles})
+    token = new_token()
+    invitation = Invitation(
+        organisation_id=data.organisation_id,
+        email=email,
+        roles=roles,
+        token_hash=sha256_hex(token),
+        invited_by_id=actor.user_id,
+        expires_at=utcnow() + timedelta(days=get_settings().invitation_days),
+    )
+    require(actor, Action.CREATE, invitation)
+    if session.get(Organisation, data.organisation_id) is None:
+        raise InvalidInput("The organisation does not exist.")
+    if repo.user_by_email(session, email):
+        raise Conflict("A user with that e-mail address already exists.")
+    session.add(invitation)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="invitation.create",
+        resource_type="invitation",
+        resource_id=invitation.id,
+        organisation_id=invitation.organisation_id,
+        summary={"roles": roles},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def pending_invitation(session: Session, *, token: str) -> Invitation:
+    invitation = repo.invitation_by_token_hash(session, sha256_hex(token))
+    if invitation is None:
+        raise NotFound("This invitation link is not valid.")
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise Gone("This invitation has already been used or withdrawn.")
+    if as_utc(invitation.expires_at) <= utcnow():
+        raise Gone("This invitation has expired; ask for a new one.")
+    return invitation
+
+
+def accept_invitation(session: Session, *, token: str, display_name: str, password: str) -> User:
+    invitation = pending_invitation(session, token=token)
+    if repo.user_by_email(session, invitation.email):
+        raise Conflict("A user with that e-mail address already exists.")
+    passwords.check_strength(password, email=invitation.email)
+    user = User(
+        email=invitation.email,
+        display_name=display_name.strip() or invitation.email,
+        organisation_id=invitation.organisation_id,
+        roles=list(invitation.roles),
+        password_hash=passwords.hash_password(password),
+    )
+    session.add(user)
+    invitation.accepted_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=Actor(user_id=user.id, label=user.email, organisation_id=user.organisation_id),
+        action="invitation.accept",
+        resource_type="invitation",
+        resource_id=invitation.id,
+        organisation_id=user.organisation_id,
+        summary={"user_id": user.id},
+    )
+    return user
+
+
+def list_invitations(session: Session, *, actor: Actor) -> Sequence[Invitation]:
+    require(actor, Action.LIST, Invitation)
+    scope = None if actor.is_secretariat else actor.organisation_id
+    return repo.invitations(session, organisation_id=scope)
+
+
+def revoke_invitation(session: Session, *, actor: Actor, invitation_id: str) -> Invitation:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    require(actor, Action.DELETE, invitation)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="invitation.revoke",
+            resource_type="invitation",
+            resource_id=invitation.id,
+            organisation_id=invitation.organisation_id,
+        )
+    return invitation

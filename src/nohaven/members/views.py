@@ -1,0 +1,270 @@
+"""Pages of the members domain: dashboard, directory, bodies, organisations, users."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from nohaven.auth import service as auth_service
+from nohaven.auth.deps import DbSession, WebActor, require_role
+from nohaven.errors import NohavenError
+from nohaven.kit.clock import utcnow
+from nohaven.members import repository as repo
+from nohaven.members import service
+from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
+from nohaven.members.schemas import InvitationCreate
+from nohaven.web.csrf import check_csrf
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+
+@router.get("/")
+def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
+    org = (
+        service.get_organisation(session, actor=actor, organisation_id=actor.organisation_id)
+        if actor.organisation_id
+        else None
+    )
+    seats = repo.memberships_of_organisation(
+        session, actor.organisation_id or "", on=utcnow().date()
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "title": "Dashboard",
+            "org": org,
+            "seats": seats,
+            "directory": service.directory(session, actor=actor),
+        },
+    )
+
+
+@router.get("/directory")
+def directory(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return render(
+        request,
+        "directory.html",
+        {"title": "Directory", "entries": service.directory(session, actor=actor)},
+    )
+
+
+@router.get("/bodies/{slug}")
+def body_page(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
+    body = service.get_body(session, actor=actor, body_id_or_slug=slug)
+    entry = next(e for e in service.directory(session, actor=actor) if e.body.id == body.id)
+    history = service.memberships(session, actor=actor, body_id=body.id)
+    groups = [e for e in service.directory(session, actor=actor) if e.body.parent_id == body.id]
+    return render(
+        request,
+        "body.html",
+        {
+            "title": body.name,
+            "entry": entry,
+            "history": history,
+            "groups": groups,
+            "roles": list(MembershipRole),
+        },
+    )
+
+
+@router.get("/organisations")
+def organisations(
+    request: Request, session: DbSession, actor: WebActor, kind: str | None = None
+) -> Response:
+    orgs = service.list_organisations(session, actor=actor, kind=kind or None)
+    return render(
+        request,
+        "organisations.html",
+        {"title": "Organisations", "orgs": orgs, "kinds": list(OrganisationKind), "kind": kind},
+    )
+
+
+@router.get("/organisations/{organisation_id}")
+def organisation_page(
+    request: Request, session: DbSession, actor: WebActor, organisation_id: str
+) -> Response:
+    org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
+    seats = repo.memberships_of_organisation(session, org.id)
+    parent = None
+    if org.parent_id:
+        parent = service.get_organisation(session, actor=actor, organisation_id=org.parent_id)
+    return render(
+        request,
+        "organisation.html",
+        {"title": org.name, "org": org, "seats": seats, "parent": parent, "today": utcnow().date()},
+    )
+
+
+# --- users and invitations ---------------------------------------------------------------
+
+
+def _users_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    *,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
+    require_role(actor, UserRole.ORG_ADMIN)
+    users = service.list_users(session, actor=actor)
+    invitations = service.list_invitations(session, actor=actor)
+    orgs = (
+        service.list_organisations(session, actor=actor)
+        if actor.is_secretariat
+        else [
+            service.get_organisation(
+                session, actor=actor, organisation_id=actor.organisation_id or ""
+            )
+        ]
+    )
+    roles = [r for r in UserRole if actor.is_secretariat or r != UserRole.SECRETARIAT_ADMIN]
+    return render(
+        request,
+        "users.html",
+        {
+            "title": "Users",
+            "users": users,
+            "orgs": orgs,
+            "invitations": invitations,
+            "roles": roles,
+            "now": utcnow(),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/users")
+def users_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _users_page(request, session, actor)
+
+
+@router.post("/users/invite")
+def invite(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    email: Annotated[str, Form(max_length=254)],
+    organisation_id: Annotated[str, Form(max_length=32)],
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    try:
+        data = InvitationCreate.model_validate(
+            {"email": email, "organisation_id": organisation_id, "roles": roles or []}
+        )
+        issued = service.invite_user(session, actor=actor, data=data)
+    except ValidationError as exc:
+        msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return _users_page(request, session, actor, error=msg, status_code=422)
+    except NohavenError as exc:
+        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    link = str(request.base_url) + f"invitations/{issued.token}"
+    return _users_page(
+        request,
+        session,
+        actor,
+        invite_link=link,
+        notice=f"Invitation created for {issued.invitation.email}.",
+    )
+
+
+@router.post("/users/{user_id}/roles")
+def set_roles(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    user_id: str,
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    try:
+        valid = [UserRole(r).value for r in roles or []]
+        if not valid:
+            raise NohavenError("Choose at least one role.")
+        service.set_user_roles(session, actor=actor, user_id=user_id, roles=valid)
+    except ValueError:
+        return _users_page(request, session, actor, error="Unknown role.", status_code=422)
+    except NohavenError as exc:
+        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _users_page(request, session, actor, notice="Roles updated.")
+
+
+@router.post("/users/{user_id}/active")
+def set_active(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    user_id: str,
+    active: Annotated[bool, Form()],
+) -> Response:
+    try:
+        service.set_user_active(session, actor=actor, user_id=user_id, active=active)
+    except NohavenError as exc:
+        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _users_page(
+        request, session, actor, notice="User reactivated." if active else "User deactivated."
+    )
+
+
+@router.post("/users/{user_id}/reset-2fa")
+def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: str) -> Response:
+    auth_service.reset_second_factor(session, actor=actor, user_id=user_id)
+    return _users_page(
+        request,
+        session,
+        actor,
+        notice="Second factor cleared; the user enrols again at next login.",
+    )
+
+
+@router.post("/invitations/{invitation_id}/revoke")
+def revoke_invitation(
+    request: Request, session: DbSession, actor: WebActor, invitation_id: str
+) -> Response:
+    service.revoke_invitation(session, actor=actor, invitation_id=invitation_id)
+    return _users_page(request, session, actor, notice="Invitation withdrawn.")
+
+
+@router.get("/invitations/{token}")
+def accept_page(request: Request, session: DbSession, token: str) -> Response:
+    invitation = service.pending_invitation(session, token=token)
+    return render(
+        request,
+        "invitation.html",
+        {"title": "Join nohaven", "invitation": invitation, "token": token},
+    )
+
+
+@router.post("/invitations/{token}")
+def accept(
+    request: Request,
+    session: DbSession,
+    token: str,
+    display_name: Annotated[str, Form(min_length=1, max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    password_again: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    invitation = service.pending_invitation(session, token=token)
+    error = None
+    if password != password_again:
+        error = "The two passwords differ."
+    else:
+        try:
+            service.accept_invitation(
+                session, token=token, display_name=display_name, password=password
+            )
+        except NohavenError as exc:
+            error = exc.detail
+    if error:
+        return render(
+            request,
+            "invitation.html",
+            {"title": "Join nohaven", "token": token, "invitation": invitation, "error": error},
+            status_code=422,
+        )
+    return RedirectResponse("/login?joined=1", status_code=303)

@@ -1,0 +1,29 @@
+"""The inbox page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.notifications import service
+from nohaven.web.csrf import check_csrf
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+NAV: tuple[tuple[str, str], ...] = (("Inbox", "/inbox"),)
+
+
+@router.get("/inbox")
+def inbox_page(
+    request: Request, session: DbSession, actor: WebActor, unread: bool = False
+) -> Response:
+    notices = service.inbox(session, actor=actor, unread_only=unread)
+    return render(request, "inbox.html", {"title": "Inbox", "notices": notices, "unread": unread})
+
+
+@router.post("/inbox/{notice_id}/read")
+def mark_read(session: DbSession, actor: WebActor, notice_id: str) -> Response:
+    notice = service.mark_read(session, actor=actor, notice_id=notice_id)
+    return RedirectResponse(notice.link or "/inbox", status_code=303)

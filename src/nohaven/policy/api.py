@@ -1,0 +1,7 @@
+"""JSON API of the policy domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["policy"])

@@ -1,0 +1,1 @@
+"""Service health and version."""

@@ -1,0 +1,9 @@
+"""Demo data of the travel domain (idempotent: loading twice changes nothing)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+
+def load(session: Session) -> None:
+    """Add this domain's demo records; members and users are already there."""

@@ -1,0 +1,4 @@
+"""Policy rules of the travel domain, registered with `nohaven.auth.policy.rule`.
+
+Imported by `nohaven.auth.policy` so that `can()` knows every resource kind.
+"""

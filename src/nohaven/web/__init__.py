@@ -1,0 +1,1 @@
+"""Server-rendered pages: templating, the shared layout, components and static assets."""

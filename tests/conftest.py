@@ -1,0 +1,125 @@
+"""Test set-up: every test runs on SQLite and, when NOHAVEN_TEST_DATABASE_URL is set, on
+PostgreSQL too; the schema comes from the migrations; each test runs in a transaction that is
+rolled back at its end."""
+
+from __future__ import annotations
+
+import os
+
+# Cheap password hashing for tests; set before nohaven reads its settings.
+os.environ.setdefault("NOHAVEN_ARGON2_TIME_COST", "1")
+os.environ.setdefault("NOHAVEN_ARGON2_MEMORY_KIB", "8")
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from nohaven import migrate
+from nohaven.config import Settings, get_settings
+from nohaven.db import create_db_engine
+from nohaven.main import create_app
+from tests.factories import Factory
+
+PG_ENV = "NOHAVEN_TEST_DATABASE_URL"
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get(PG_ENV):
+        backends.append("postgresql")
+    elif os.environ.get("CI"):
+        # In CI a missing prerequisite fails the run; it never skips silently.
+        raise pytest.UsageError(f"CI is set but {PG_ENV} is not: PostgreSQL tests cannot run")
+    return backends
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", _backends(), scope="session")
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_url() -> str:
+    base = make_url(os.environ[PG_ENV])
+    name = f"{base.database or 'test'}_nohaven_{_worker()}"
+    admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if backend == "postgresql":
+        return _postgres_url()
+    path: Path = tmp_path_factory.mktemp("db") / f"nohaven-{_worker()}.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    with engine.begin() as conn:
+        migrate.upgrade(connection=conn)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return get_settings().model_copy(update={"database_url": database_url})
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    trans = conn.begin()
+    try:
+        yield conn
+    finally:
+        trans.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    # Every "commit" inside the code under test only releases a savepoint of the test's own
+    # transaction, which is rolled back at the end.
+    return sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def factory(db: Session) -> Factory:
+    return Factory(db)
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
+    application = create_app(settings, engine=engine)
+    application.state.sessionmaker = session_factory
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
