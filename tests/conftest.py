@@ -4,6 +4,7 @@ rolled back at its end."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 # Cheap password hashing for tests; set before nohaven reads its settings.
@@ -48,9 +49,12 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _postgres_url() -> str:
+def postgres_database(purpose: str) -> str:
+    """A fresh PostgreSQL database for this checkout, worker and purpose, so that two
+    checkouts or workers testing at once never share one."""
     base = make_url(os.environ[PG_ENV])
-    name = f"{base.database or 'test'}_nohaven_{_worker()}"
+    checkout = hashlib.sha256(str(Path(__file__).resolve()).encode()).hexdigest()[:6]
+    name = f"{base.database or 'test'}_nh{checkout}_{_worker()}_{purpose}"
     admin = create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -62,7 +66,7 @@ def _postgres_url() -> str:
 @pytest.fixture(scope="session")
 def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     if backend == "postgresql":
-        return _postgres_url()
+        return postgres_database("unit")
     path: Path = tmp_path_factory.mktemp("db") / f"nohaven-{_worker()}.db"
     return f"sqlite:///{path}"
 
