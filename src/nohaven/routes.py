@@ -13,5 +13,10 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(system_api.router, prefix="/api/v1")
     for module in domain_modules("api"):
         app.include_router(module.router, prefix="/api/v1")
+        # A domain that keeps state beside the database (e.g. the matching index) adds its
+        # start-up and shut-down hooks here: app.state.startup_hooks / shutdown_hooks.
+        install = getattr(module, "install", None)
+        if install is not None:
+            install(app)
     for module in domain_modules("views"):
         app.include_router(module.router)

@@ -42,6 +42,9 @@ class Tlp(enum.StrEnum):
 
 
 READ_ACTIONS = frozenset({Action.LIST, Action.READ, Action.EXPORT})
+# What a `read`-scoped API token may do: reading, and matching (a scan asks, it changes nothing
+# but the record of the sighting).
+TOKEN_READ_ACTIONS = READ_ACTIONS | {Action.MATCH}
 
 Rule = Callable[[Actor, Action, Any], bool]
 _RULES: dict[str, Rule] = {}
@@ -60,7 +63,7 @@ def _scope_allows(actor: Actor, action: Action, kind: str) -> bool:
     `admin` for administration of users, tokens and the directory."""
     if actor.scopes is None:
         return True
-    if action in READ_ACTIONS:
+    if action in TOKEN_READ_ACTIONS:
         return "read" in actor.scopes or "write" in actor.scopes
     if kind in {"user", "invitation", "api_token", "organisation", "body", "membership"}:
         return "admin" in actor.scopes
