@@ -21,8 +21,8 @@ class Health(BaseModel):
 def health(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with request.app.state.sessionmaker() as session:
+            session.execute(text("SELECT 1"))
         database = "ok"
     except Exception:  # a health check reports, it does not raise
         database = "unavailable"
