@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pyotp
 from fastapi.testclient import TestClient
@@ -152,3 +154,62 @@ def test_logout_ends_the_session(client: TestClient, factory: Factory) -> None:
     assert page.status_code == 200
     client.post("/logout", data={"csrf_token": csrf_from(page.text)})
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_changing_the_password_ends_other_sessions(
+    client: TestClient, factory: Factory, app: object
+) -> None:
+    user = factory.user(roles=("delegate",))
+    other = TestClient(client.app)
+    web_login(other, user)
+    web_login(client, user)
+    page = client.get("/account")
+    assert user.email in page.text
+    wrong = client.post(
+        "/account/password",
+        data={
+            "current": "not it at all",
+            "new": "a brand new passphrase",
+            "again": "a brand new passphrase",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert wrong.status_code == 422
+    changed = client.post(
+        "/account/password",
+        data={
+            "current": PASSWORD,
+            "new": "a brand new passphrase",
+            "again": "a brand new passphrase",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert changed.status_code == 200
+    assert "Password changed" in changed.text
+    assert client.get("/account").status_code == 200
+    assert other.get("/account", follow_redirects=False).status_code == 303
+    assert _login(client, user.email, "a brand new passphrase").status_code == 303
+
+
+def test_renewing_recovery_codes_needs_the_second_factor(
+    client: TestClient, factory: Factory, db: Session
+) -> None:
+    user = factory.user(roles=("delegate",), totp=True)
+    web_login(client, user)
+    page = client.get("/account")
+    refused = client.post(
+        "/account/recovery-codes", data={"code": "123456", "csrf_token": csrf_from(page.text)}
+    )
+    assert refused.status_code == 422
+    secret = service.totp_secret(user)
+    assert secret is not None
+    fresh = client.post(
+        "/account/recovery-codes",
+        data={
+            # the login used this step's code; the next step's is accepted once too
+            "code": pyotp.TOTP(secret).at(datetime.now(UTC) + timedelta(seconds=30)),
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert fresh.status_code == 200
+    assert "recovery-codes" in fresh.text

@@ -100,6 +100,7 @@ class Factory:
                 self.session, user=user, code=pyotp.TOTP(secret).now()
             )
             user.totp_last_step = None  # let the test log in within the same 30 s
+            self.session.flush()
         return user
 
     def actor(self, user: User, *, scopes: frozenset[str] | None = None) -> Actor:

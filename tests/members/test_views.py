@@ -75,3 +75,83 @@ def test_audit_page_for_the_secretariat_verifies_the_chain(
     page = client.get("/audit?verify=true").text
     assert "The chain verifies" in page
     assert "auth.login" in page
+
+
+def test_secretariat_keeps_the_directory_through_the_pages(
+    client: TestClient, factory: Factory
+) -> None:
+    body = factory.body("Kept Body", slug="kept-body")
+    web_login(client, factory.user(roles=("secretariat_admin",)))
+    page = client.get("/organisations")
+    created = client.post(
+        "/organisations",
+        data={
+            "name": "Garda National Protective Services Bureau",
+            "kind": "law_enforcement",
+            "country": "Ireland",
+            "csrf_token": csrf_from(page.text),
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    org_id = created.headers["location"].rsplit("/", 1)[1]
+    bad = client.post(
+        "/organisations",
+        data={
+            "name": "Nowhere Police",
+            "kind": "law_enforcement",
+            "country": "Atlantis",
+            "csrf_token": csrf_from(page.text),
+        },
+    )
+    assert bad.status_code == 422
+    assert "ISO 3166" in bad.text
+
+    page = client.get("/bodies/kept-body")
+    token = csrf_from(page.text)
+    added = client.post(
+        "/bodies/kept-body/memberships",
+        data={
+            "organisation_id": org_id,
+            "role": "chair",
+            "start_date": "2025-01-01",
+            "csrf_token": token,
+        },
+    )
+    assert added.status_code == 200
+    assert "Garda National Protective Services Bureau" in added.text
+    clash = client.post(
+        "/bodies/kept-body/memberships",
+        data={
+            "organisation_id": factory.organisation("Second Chair").id,
+            "role": "chair",
+            "start_date": "2025-06-01",
+            "csrf_token": token,
+        },
+    )
+    assert clash.status_code == 409
+    nonsense = client.post(
+        "/bodies/kept-body/memberships",
+        data={
+            "organisation_id": org_id,
+            "role": "emperor",
+            "start_date": "soon",
+            "csrf_token": token,
+        },
+    )
+    assert nonsense.status_code == 422
+    assert body.id  # the body itself is untouched
+
+
+def test_only_the_secretariat_sees_and_uses_directory_forms(
+    client: TestClient, factory: Factory
+) -> None:
+    factory.body("Read Body", slug="read-body")
+    web_login(client, factory.user(roles=("org_admin",)))
+    page = client.get("/bodies/read-body")
+    assert "Add a seat" not in page.text
+    response = client.post(
+        "/organisations",
+        data={"name": "Sneaky Org", "kind": "ngo", "csrf_token": csrf_from(page.text)},
+    )
+    assert response.status_code == 403

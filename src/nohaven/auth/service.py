@@ -163,7 +163,7 @@ def confirm_totp_enrolment(session: Session, *, user: User, code: str) -> list[s
     if not _accept_code(user, code):
         raise InvalidInput("That code is not right; check your device's clock and try again.")
     user.totp_enabled_at = utcnow()
-    codes = _new_recovery_codes(session, user)
+    codes = new_recovery_codes(session, user)
     audit.record(
         session,
         actor=_self(user),
@@ -179,7 +179,7 @@ def _self(user: User) -> Actor:
     return Actor(user_id=user.id, label=user.email, organisation_id=user.organisation_id)
 
 
-def _new_recovery_codes(session: Session, user: User) -> list[str]:
+def new_recovery_codes(session: Session, user: User) -> list[str]:
     session.execute(
         update(RecoveryCode)
         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))

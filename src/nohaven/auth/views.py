@@ -10,7 +10,7 @@ import qrcode.image.svg
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from nohaven.auth import service
+from nohaven.auth import account, service
 from nohaven.auth.deps import (
     SESSION_COOKIE,
     DbSession,
@@ -266,3 +266,68 @@ def create_token(
 def revoke_token(request: Request, session: DbSession, actor: WebActor, token_id: str) -> Response:
     token = service.revoke_api_token(session, actor=actor, token_id=token_id)
     return _tokens_page(request, session, actor, notice=f"Token {token.prefix} revoked.")
+
+
+# --- the user's own account -----------------------------------------------------------------
+
+
+def _account_page(
+    request: Request, session: DbSession, *, status_code: int = 200, **extra: object
+) -> Response:
+    user = request.state.user
+    return render(
+        request,
+        "account.html",
+        {
+            "title": "Your account",
+            "user": user,
+            "recovery_left": service.remaining_recovery_codes(session, user=user),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/account")
+def account_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _account_page(request, session)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
+    again: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    try:
+        account.change_password(
+            session,
+            user=request.state.user,
+            current=current,
+            new=new,
+            again=again,
+            keep_session_id=request.state.web_session.id,
+        )
+    except NohavenError as exc:
+        session.commit()  # keep the audit of a failed second-factor attempt, if any
+        return _account_page(request, session, error=exc.detail, status_code=exc.status_code)
+    return _account_page(request, session, notice="Password changed; your other sessions ended.")
+
+
+@router.post("/account/recovery-codes")
+def renew_recovery_codes(
+    request: Request, session: DbSession, actor: WebActor, code: Annotated[str, Form(max_length=40)]
+) -> Response:
+    try:
+        codes = account.renew_recovery_codes(session, user=request.state.user, code=code)
+    except NohavenError as exc:
+        session.commit()  # the failed attempt counts towards the lockout
+        return _account_page(request, session, error=exc.detail, status_code=exc.status_code)
+    return render(
+        request,
+        "recovery_codes.html",
+        {"title": "Recovery codes", "codes": codes, "next": "/account"},
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -15,7 +16,7 @@ from nohaven.kit.clock import utcnow
 from nohaven.members import repository as repo
 from nohaven.members import service
 from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
-from nohaven.members.schemas import InvitationCreate
+from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -53,22 +54,63 @@ def directory(request: Request, session: DbSession, actor: WebActor) -> Response
     )
 
 
-@router.get("/bodies/{slug}")
-def body_page(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
+def _body_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    slug: str,
+    *,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
     body = service.get_body(session, actor=actor, body_id_or_slug=slug)
-    entry = next(e for e in service.directory(session, actor=actor) if e.body.id == body.id)
-    history = service.memberships(session, actor=actor, body_id=body.id)
-    groups = [e for e in service.directory(session, actor=actor) if e.body.parent_id == body.id]
+    entries = service.directory(session, actor=actor)
+    entry = next(e for e in entries if e.body.id == body.id)
     return render(
         request,
         "body.html",
         {
             "title": body.name,
             "entry": entry,
-            "history": history,
-            "groups": groups,
+            "groups": [e for e in entries if e.body.parent_id == body.id],
+            "history": service.memberships(session, actor=actor, body_id=body.id),
             "roles": list(MembershipRole),
+            "today": utcnow().date(),
+            "orgs": service.list_organisations(session, actor=actor)
+            if actor.is_secretariat
+            else [],
+            **extra,
         },
+        status_code=status_code,
+    )
+
+
+@router.get("/bodies/{slug}")
+def body_page(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
+    return _body_page(request, session, actor, slug)
+
+
+def _organisations_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    kind: str | None = None,
+    *,
+    status_code: int = 200,
+    **extra: object,
+) -> Response:
+    orgs = service.list_organisations(session, actor=actor, kind=kind or None)
+    return render(
+        request,
+        "organisations.html",
+        {
+            "title": "Organisations",
+            "orgs": orgs,
+            "kinds": list(OrganisationKind),
+            "kind": kind,
+            **extra,
+        },
+        status_code=status_code,
     )
 
 
@@ -76,12 +118,7 @@ def body_page(request: Request, session: DbSession, actor: WebActor, slug: str) 
 def organisations(
     request: Request, session: DbSession, actor: WebActor, kind: str | None = None
 ) -> Response:
-    orgs = service.list_organisations(session, actor=actor, kind=kind or None)
-    return render(
-        request,
-        "organisations.html",
-        {"title": "Organisations", "orgs": orgs, "kinds": list(OrganisationKind), "kind": kind},
-    )
+    return _organisations_page(request, session, actor, kind)
 
 
 @router.get("/organisations/{organisation_id}")
@@ -98,6 +135,95 @@ def organisation_page(
         "organisation.html",
         {"title": org.name, "org": org, "seats": seats, "parent": parent, "today": utcnow().date()},
     )
+
+
+# --- the secretariat keeps the directory ---------------------------------------------------
+
+
+def _problem(exc: ValidationError | NohavenError) -> tuple[str, int]:
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
+        ), 422
+    return exc.detail, exc.status_code
+
+
+@router.post("/organisations")
+def create_organisation(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    name: Annotated[str, Form(max_length=200)],
+    kind: Annotated[str, Form(max_length=40)],
+    country: Annotated[str, Form(max_length=60)] = "",
+    short_name: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    try:
+        data = OrganisationCreate.model_validate(
+            {
+                "name": name.strip(),
+                "kind": kind,
+                "country": country or None,
+                "short_name": short_name.strip() or None,
+            }
+        )
+        org = service.create_organisation(session, actor=actor, data=data)
+    except (ValidationError, NohavenError) as exc:
+        error, status = _problem(exc)
+        return _organisations_page(request, session, actor, error=error, status_code=status)
+    return RedirectResponse(f"/organisations/{org.id}", status_code=303)
+
+
+@router.post("/bodies/{slug}/memberships")
+def add_seat(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    slug: str,
+    organisation_id: Annotated[str, Form(max_length=32)],
+    role: Annotated[str, Form(max_length=20)],
+    start_date: Annotated[str, Form(max_length=10)],
+    end_date: Annotated[str, Form(max_length=10)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        data = MembershipCreate.model_validate(
+            {
+                "organisation_id": organisation_id,
+                "role": role,
+                "start_date": start_date,
+                "end_date": end_date or None,
+                "note": note,
+            }
+        )
+        service.add_membership(session, actor=actor, body_id=slug, data=data)
+    except (ValidationError, NohavenError) as exc:
+        error, status = _problem(exc)
+        return _body_page(request, session, actor, slug, error=error, status_code=status)
+    return _body_page(request, session, actor, slug, notice="Seat added.")
+
+
+@router.post("/bodies/{slug}/memberships/{membership_id}/end")
+def end_seat(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    slug: str,
+    membership_id: str,
+    end_date: Annotated[str, Form(max_length=10)],
+) -> Response:
+    try:
+        day = date.fromisoformat(end_date)
+        service.end_membership(session, actor=actor, membership_id=membership_id, end_date=day)
+    except ValueError:
+        return _body_page(
+            request, session, actor, slug, status_code=422, error="Give the end date as YYYY-MM-DD."
+        )
+    except NohavenError as exc:
+        return _body_page(
+            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
+        )
+    return _body_page(request, session, actor, slug, notice="Seat ended.")
 
 
 # --- users and invitations ---------------------------------------------------------------
