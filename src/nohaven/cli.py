@@ -266,6 +266,38 @@ def orgs_list(kind: str | None = None, country: str | None = None) -> None:
         console.print(table)
 
 
+@orgs_app.command("create")
+def orgs_create(
+    name: str,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="law_enforcement, government, intergovernmental, ngo, industry or hotline"
+        ),
+    ],
+    country: Annotated[str | None, typer.Option(help="ISO 3166 code or name")] = None,
+    short_name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create an organisation (as the system: for the secretariat's own, at set-up)."""
+    from nohaven.auth.actor import Actor
+    from nohaven.members import service
+    from nohaven.members.schemas import OrganisationCreate
+
+    try:
+        data = OrganisationCreate.model_validate(
+            {"name": name, "kind": kind, "country": country, "short_name": short_name}
+        )
+        with session_scope(get_settings()) as session:
+            org = service.create_organisation(session, actor=Actor.system("cli"), data=data)
+            console.print(
+                f"Created {org.name} ({org.kind}, {org.country or 'no country'}): {org.id}"
+            )
+    except NohavenError as exc:
+        raise fail(exc.detail) from exc
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+
+
 @orgs_app.command("show")
 def orgs_show(name_or_id: str) -> None:
     """An organisation and its seats, past and present."""

@@ -143,6 +143,28 @@ def test_serve_refuses_the_repository_secrets_outside_demo(cli_db: str) -> None:
     assert "NOHAVEN_DATA_KEY" in result.output
 
 
+def test_first_organisation_and_admin_from_scratch(cli_db: str) -> None:
+    _ok("db", "upgrade")
+    out = _ok("orgs", "create", "Alliance Secretariat", "--kind", "ngo", "--country", "GBR")
+    assert "Created Alliance Secretariat (ngo, GB)" in out
+    _ok(
+        "users",
+        "create",
+        "admin@example.org",
+        "--organisation",
+        "Alliance Secretariat",
+        "--role",
+        "secretariat_admin",
+        "--password",
+        "a long enough password",
+    )
+    again = runner.invoke(app, ["orgs", "create", "Alliance Secretariat", "--kind", "ngo"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    bad = runner.invoke(app, ["orgs", "create", "Pirates", "--kind", "pirates"])
+    assert bad.exit_code == 1
+
+
 def test_db_upgrade_is_repeatable(cli_db: str) -> None:
     assert "latest schema" in _ok("db", "upgrade")
     assert "latest schema" in _ok("db", "upgrade")
