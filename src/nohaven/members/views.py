@@ -17,6 +17,7 @@ from nohaven.members import repository as repo
 from nohaven.members import service
 from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
 from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
+from nohaven.notifications import service as notifications
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -41,6 +42,7 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
             "org": org,
             "seats": seats,
             "directory": service.directory(session, actor=actor),
+            "unread": notifications.unread_count(session, actor=actor),
         },
     )
 
