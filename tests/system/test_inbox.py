@@ -12,12 +12,19 @@ from nohaven.notifications import service
 from tests.factories import Factory, csrf_from, web_login
 
 
-def test_notices_reach_only_their_organisation(factory: Factory, db: Session,
-                                               client: TestClient) -> None:
+def test_notices_reach_only_their_organisation(
+    factory: Factory, db: Session, client: TestClient
+) -> None:
     mine, theirs = factory.organisation(), factory.organisation()
     me, stranger = factory.user(mine), factory.user(theirs)
-    notice = service.notify(db, actor=Actor.system(), organisation_id=mine.id, kind="test",
-                            title="A hit on one of your registrations", link="/inbox")
+    notice = service.notify(
+        db,
+        actor=Actor.system(),
+        organisation_id=mine.id,
+        kind="test",
+        title="A hit on one of your registrations",
+        link="/inbox",
+    )
     assert service.unread_count(db, actor=factory.actor(me)) == 1
     assert service.inbox(db, actor=factory.actor(stranger)) == []
     with pytest.raises(Forbidden):
@@ -28,8 +35,11 @@ def test_notices_reach_only_their_organisation(factory: Factory, db: Session,
     assert "1 unread notice in your inbox" in dashboard.text
     page = client.get("/inbox")
     assert "A hit on one of your registrations" in page.text
-    opened = client.post(f"/inbox/{notice.id}/read", data={"csrf_token": csrf_from(page.text)},
-                         follow_redirects=False)
+    opened = client.post(
+        f"/inbox/{notice.id}/read",
+        data={"csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
     assert opened.status_code == 303
     assert service.unread_count(db, actor=factory.actor(me)) == 0
     api = client.get("/api/v1/inbox", headers=factory.headers(stranger))
