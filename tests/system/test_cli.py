@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from nohaven import cli
 from nohaven.cli import app
 from nohaven.config import get_settings
 from nohaven.db import session_scope
@@ -22,6 +23,8 @@ runner = CliRunner(env={"COLUMNS": "250"})
 def cli_db(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = postgres_database("cli") if backend == "postgresql" else f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
+    # Rich sized its console when nohaven.cli was imported; make tables wide enough to read.
+    monkeypatch.setattr(cli.console, "width", 250)
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()
