@@ -3,19 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from nohaven import migrate
 from nohaven.auth.actor import Actor
+from nohaven.db import create_db_engine
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Organisation, OrganisationKind, User
 from nohaven.travel import service
 from nohaven.travel.models import TravelNotification
 from nohaven.travel.schemas import NotificationCreate
+from tests.conftest import postgres_database
 from tests.factories import Factory
 
 LE = OrganisationKind.LAW_ENFORCEMENT
@@ -107,3 +113,16 @@ def world(db: Session, factory: Factory) -> World:
     for country, org in (("GB", sender_org), ("AU", receiver_org), ("US", third_org)):
         service.set_point_of_contact(db, actor=admin, country=country, organisation_id=org.id)
     return w
+
+
+@pytest.fixture
+def own_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Path | None]]:
+    if backend == "postgresql":
+        url, path = postgres_database("travel_own"), None
+    else:
+        path = tmp_path / "at-rest.db"
+        url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    yield url, engine, path
+    engine.dispose()

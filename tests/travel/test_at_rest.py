@@ -4,19 +4,15 @@ are searched for the subject's details."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from nohaven import migrate
-from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.db import make_sessionmaker
 from nohaven.travel import service
 from nohaven.travel.models import ResponseKind, sealed_fields
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
-from tests.conftest import postgres_database
 from tests.factories import Factory
 from tests.travel.conftest import BIRTH, LE, PASSPORT, SUBJECT_NAME, payload
 
@@ -24,19 +20,6 @@ CONVICTION = "Convicted 2015 of contact offences"
 NOTE = "Stopped at Sydney arrivals hall"
 AMENDED_NAME = "Zebulon Quillfeather-Amended"
 SECRETS = (SUBJECT_NAME, PASSPORT, BIRTH, CONVICTION, NOTE, AMENDED_NAME, "ZQ1234567")
-
-
-@pytest.fixture
-def own_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Path | None]]:
-    if backend == "postgresql":
-        url, path = postgres_database("travel_at_rest"), None
-    else:
-        path = tmp_path / "at-rest.db"
-        url = f"sqlite:///{path}"
-    migrate.upgrade(url)
-    engine = create_db_engine(url)
-    yield url, engine, path
-    engine.dispose()
 
 
 def _fill(session: Session) -> str:

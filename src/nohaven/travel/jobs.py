@@ -186,6 +186,10 @@ class JobRunner:
             self._thread.join(timeout=timeout)
 
     @property
+    def interval(self) -> float:
+        return self._interval
+
+    @property
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
