@@ -142,10 +142,14 @@ def route(session: Session, countries: list[str]) -> tuple[dict[str, str], list[
 
 
 def create_notification(
-    session: Session, *, actor: Actor, data: NotificationCreate
+    session: Session,
+    *,
+    actor: Actor,
+    data: NotificationCreate,
+    notification_id: str | None = None,
 ) -> tuple[TravelNotification, list[str]]:
     """Send a notification to the point of contact of each destination. Returns it and the
-    warnings the sender must see (late)."""
+    warnings the sender must see (late). ``notification_id`` fixes the id (demo data)."""
     require(actor, Action.CREATE, TravelNotification)
     now = utcnow()
     destinations = list(dict.fromkeys(leg.destination_country for leg in data.legs))
@@ -174,7 +178,7 @@ def create_notification(
         raise InvalidInput(message, errors=[{"field": "legs.0.departs_at", "message": message}])
     late = departs - now < timedelta(hours=get_travel_settings().travel_late_hours)
     tier = RiskTier(data.risk_tier)
-    nid = new_id()
+    nid = notification_id or new_id()
     subject = data.subject
     notification = TravelNotification(
         id=nid,
