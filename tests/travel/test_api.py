@@ -155,6 +155,7 @@ def _bad_creates() -> list[dict[str, Any]]:
     cases.append({**good, "legs": [{**leg, "leaves_on": "2000-01-01"}]})
     cases.append({**good, "legs": [{**leg, "flight_number": "not a flight"}]})
     cases.append({**good, "legs": [leg] * 7})
+    cases.append({**good, "legs": [{**leg, "carrier": "Air\x00"}]})
     return cases
 
 
@@ -244,6 +245,18 @@ def test_bad_input_on_every_endpoint(world: World, db: Session, client: TestClie
     assert put.status_code == 200, put.text
     assert put.json()["organisation_name"] == world.third_org.name
     assert client.delete(f"{pocs}/KE", headers=secretariat).status_code == 204
+    # Bytes a database refuses are refused first, never a 500.
+    _problem(client.get(f"{BASE}/notifications/%00{'a' * 31}", headers=sender), 404)
+    _problem(client.put(f"{pocs}/%00", json=target, headers=secretariat), 422)
+    _problem(client.put(f"{pocs}/KE", json={"organisation_id": "\x00"}, headers=secretariat), 422)
+    _problem(
+        client.post(
+            f"{n}/complaints/%00/resolve",
+            json={"outcome": "upheld", "reasons": "abc"},
+            headers=sender,
+        ),
+        404,
+    )
     # A read-only token may read but not send.
     reader = f.headers(world.sender, scopes=("read",))
     _problem(client.post(f"{BASE}/notifications", json=payload(), headers=reader), 403)

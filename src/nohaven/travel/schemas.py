@@ -41,7 +41,11 @@ def _flight(value: str | None) -> str | None:
 
 
 def _text(value: str | None) -> str | None:
-    return None if value is None or not value.strip() else value.strip()
+    if value is None or not value.strip():
+        return None
+    if any(ord(c) < 32 for c in value):
+        raise ValueError("control characters are not allowed")
+    return value.strip()
 
 
 class Subject(BaseModel):

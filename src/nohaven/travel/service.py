@@ -81,7 +81,7 @@ def set_point_of_contact(
     code = _country(country)
     existing = repo.point_of_contact(session, code)
     require(actor, Action.UPDATE if existing else Action.CREATE, existing or PointOfContact)
-    org = session.get(Organisation, organisation_id)
+    org = session.get(Organisation, organisation_id) if _is_id(organisation_id) else None
     if org is None:
         raise InvalidInput(
             "No such organisation.", errors=[{"field": "organisation_id", "message": "unknown"}]
@@ -271,9 +271,13 @@ def _travel_end(legs: list[tuple[datetime, date | None]]) -> date:
 # --- reading --------------------------------------------------------------------------------
 
 
+def _is_id(value: str) -> bool:
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
 def _visible(session: Session, actor: Actor, notification_id: str) -> TravelNotification:
     """The notification, or 404 to anyone who may not see it (not even its existence)."""
-    found = repo.notification(session, notification_id)
+    found = repo.notification(session, notification_id) if _is_id(notification_id) else None
     if found is None or not can(actor, Action.READ, found):
         raise NotFound("No such travel notification.")
     return found
@@ -672,7 +676,7 @@ def resolve_complaint(
     """Resolved by the sender with reasons; an upheld complaint withdraws the notification."""
     notification = _visible(session, actor, notification_id)
     require(actor, Action.MANAGE, notification)
-    complaint = session.get(Complaint, complaint_id)
+    complaint = session.get(Complaint, complaint_id) if _is_id(complaint_id) else None
     if complaint is None or complaint.notification_id != notification.id:
         raise NotFound("No such complaint.")
     if complaint.status != ComplaintStatus.OPEN:
