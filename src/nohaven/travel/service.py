@@ -176,7 +176,8 @@ def create_notification(
     if departs < now:
         message = "The first departure is in the past."
         raise InvalidInput(message, errors=[{"field": "legs.0.departs_at", "message": message}])
-    late = departs - now < timedelta(hours=get_travel_settings().travel_late_hours)
+    late_hours = get_travel_settings().travel_late_hours
+    late = departs - now < timedelta(hours=late_hours)
     tier = RiskTier(data.risk_tier)
     nid = notification_id or new_id()
     subject = data.subject
@@ -259,7 +260,8 @@ def create_notification(
     warnings = []
     if late:
         warnings.append(
-            "Sent less than 48 hours before departure: it is flagged as late to the receivers."
+            f"Sent less than {late_hours} hours before departure: it is flagged as late to "
+            "the receivers."
         )
     return notification, warnings
 
