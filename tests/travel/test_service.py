@@ -367,6 +367,12 @@ def test_purge_after_retention(world: World, db: Session) -> None:
         notification_id=n.id,
         data=ComplaintIn(source=ComplaintSource.RECEIVER, grounds="Doubt"),
     )
+    service.amend(
+        db,
+        actor=world.actor(world.sender),
+        notification_id=n.id,
+        data=NotificationAmend(reason="Tier reviewed", risk_tier="low"),
+    )
     system = Actor.system("test")
     ends = n.travel_ends_on
     just_before = utcnow() + (ends - utcnow().date()) + timedelta(days=90)
@@ -389,6 +395,9 @@ def test_purge_after_retention(world: World, db: Session) -> None:
     assert shown.recipients[0].response == "monitored"
     assert shown.recipients[0].response_note is None
     assert shown.complaints[0].grounds is None
+    assert shown.amendments[0].changes is None
+    assert shown.amendments[0].reason is None
+    assert shown.amendments[0].changed_fields == ["risk_tier"]
     entry = db.execute(
         select(AuditEntry).where(AuditEntry.action == "travel.notification.purge")
     ).scalar_one()
@@ -423,3 +432,21 @@ def test_points_of_contact_managed_by_the_secretariat(world: World, db: Session)
     assert missing == ["FR"]
     service.remove_point_of_contact(db, actor=world.actor(world.secretariat), country="KE")
     assert service.route(db, ["KE"]) == ({}, ["KE"])
+
+
+def test_sender_list_shows_overdue_receivers(world: World, db: Session) -> None:
+    n = send(world, db, destinations=("AU", "US"))
+    sender = world.actor(world.sender)
+    [fresh] = present.summaries(
+        db, actor=sender, found=service.list_notifications(db, actor=sender)
+    )
+    assert fresh.overdue_receivers == 0
+    n.sent_at = utcnow() - timedelta(hours=30)
+    service.acknowledge(db, actor=world.actor(world.third), notification_id=n.id)
+    [late] = present.summaries(db, actor=sender, found=service.list_notifications(db, actor=sender))
+    assert late.overdue_receivers == 1
+    receiver = world.actor(world.receiver)
+    [theirs] = present.summaries(
+        db, actor=receiver, found=service.list_notifications(db, actor=receiver)
+    )
+    assert theirs.overdue_receivers is None

@@ -24,13 +24,6 @@ from nohaven.travel.schemas import (
 )
 
 
-def summary(
-    session: Session, *, actor: Actor, notification: TravelNotification
-) -> NotificationSummary:
-    orgs = repo.organisations(session, {notification.sender_organisation_id})
-    return _summary(actor, notification, orgs[notification.sender_organisation_id].name)
-
-
 def summaries(
     session: Session, *, actor: Actor, found: list[TravelNotification]
 ) -> list[NotificationSummary]:
@@ -39,6 +32,8 @@ def summaries(
 
 
 def _summary(actor: Actor, n: TravelNotification, sender_name: str) -> NotificationSummary:
+    is_sender = n.sender_organisation_id == actor.organisation_id
+    now = utcnow()
     return NotificationSummary(
         id=n.id,
         sender_organisation_id=n.sender_organisation_id,
@@ -54,6 +49,9 @@ def _summary(actor: Actor, n: TravelNotification, sender_name: str) -> Notificat
         travel_ends_on=n.travel_ends_on,
         is_late=n.is_late,
         sent_at=n.sent_at,
+        overdue_receivers=sum(service.is_overdue(n, r, now) for r in n.recipients)
+        if is_sender
+        else None,
     )
 
 

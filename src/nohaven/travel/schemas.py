@@ -263,6 +263,9 @@ class NotificationSummary(BaseModel):
     travel_ends_on: date
     is_late: bool
     sent_at: datetime
+    overdue_receivers: int | None = Field(
+        default=None, description="receivers past their acknowledgement time (sender only)"
+    )
 
 
 class NotificationRead(NotificationSummary):
