@@ -122,6 +122,8 @@ def open_notifications(session: Session) -> Sequence[TravelNotification]:
             select(TravelNotification)
             .where(TravelNotification.status == NotificationStatus.SENT)
             .options(selectinload(TravelNotification.recipients))
+            # Two servers running the daily job at once must not both escalate a receiver.
+            .with_for_update(skip_locked=True)
         )
         .scalars()
         .all()
@@ -137,6 +139,7 @@ def expired_notifications(session: Session, *, ended_before: date) -> Sequence[T
                 TravelNotification.travel_ends_on < ended_before,
             )
             .options(selectinload(TravelNotification.legs))
+            .with_for_update(skip_locked=True)
         )
         .scalars()
         .all()
