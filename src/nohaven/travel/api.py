@@ -1,7 +1,196 @@
-"""JSON API of the travel domain."""
+"""JSON API of the travel domain, and the start-up hook that runs its daily jobs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI, Response, status
 
-router = APIRouter(tags=["travel"])
+from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.config import Settings
+from nohaven.errors import Forbidden
+from nohaven.travel import present, service
+from nohaven.travel.jobs import JobRunner
+from nohaven.travel.schemas import (
+    ComplaintIn,
+    ComplaintRead,
+    ComplaintResolution,
+    NotificationAmend,
+    NotificationCreate,
+    NotificationRead,
+    NotificationSummary,
+    PointOfContactIn,
+    PointOfContactRead,
+    ReadReceiptRead,
+    ResponseIn,
+    Withdrawal,
+)
+from nohaven.travel.settings import get_travel_settings
+
+router = APIRouter(prefix="/travel", tags=["travel"])
+
+
+@router.get("/points-of-contact", response_model=list[PointOfContactRead])
+def list_points_of_contact(session: DbSession, actor: ApiActor) -> list[PointOfContactRead]:
+    return [
+        PointOfContactRead(
+            country=contact.country, organisation_id=org.id, organisation_name=org.name
+        )
+        for contact, org in service.list_points_of_contact(session, actor=actor)
+    ]
+
+
+@router.put("/points-of-contact/{country}", response_model=PointOfContactRead)
+def set_point_of_contact(
+    country: str, data: PointOfContactIn, session: DbSession, actor: ApiActor
+) -> PointOfContactRead:
+    contact = service.set_point_of_contact(
+        session, actor=actor, country=country, organisation_id=data.organisation_id
+    )
+    org = next(o for c, o in service.list_points_of_contact(session, actor=actor) if c is contact)
+    return PointOfContactRead(
+        country=contact.country, organisation_id=org.id, organisation_name=org.name
+    )
+
+
+@router.delete("/points-of-contact/{country}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_point_of_contact(country: str, session: DbSession, actor: ApiActor) -> Response:
+    service.remove_point_of_contact(session, actor=actor, country=country)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/notifications", response_model=list[NotificationSummary])
+def list_notifications(session: DbSession, actor: ApiActor) -> list[NotificationSummary]:
+    found = service.list_notifications(session, actor=actor)
+    return present.summaries(session, actor=actor, found=found)
+
+
+@router.post("/notifications", response_model=NotificationRead, status_code=status.HTTP_201_CREATED)
+def create_notification(
+    data: NotificationCreate, session: DbSession, actor: ApiActor
+) -> NotificationRead:
+    notification, warnings = service.create_notification(session, actor=actor, data=data)
+    found = service.visible(session, actor=actor, notification_id=notification.id)
+    return present.detail(session, actor=actor, notification=found, warnings=warnings)
+
+
+@router.get("/notifications/{notification_id}", response_model=NotificationRead)
+def get_notification(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
+    found = service.get_notification(session, actor=actor, notification_id=notification_id)
+    return present.detail(session, actor=actor, notification=found)
+
+
+@router.get("/notifications/{notification_id}/read-receipts", response_model=list[ReadReceiptRead])
+def read_receipts(
+    notification_id: str, session: DbSession, actor: ApiActor
+) -> list[ReadReceiptRead]:
+    found = service.get_notification(session, actor=actor, notification_id=notification_id)
+    shown = present.detail(session, actor=actor, notification=found)
+    if shown.read_receipts is None:
+        raise Forbidden("Only the sending organisation sees who read a notification.")
+    return shown.read_receipts
+
+
+def _reread(session: DbSession, actor: ApiActor, notification_id: str) -> NotificationRead:
+    found = service.get_notification(session, actor=actor, notification_id=notification_id)
+    return present.detail(session, actor=actor, notification=found)
+
+
+@router.post("/notifications/{notification_id}/acknowledge", response_model=NotificationRead)
+def acknowledge(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
+    service.acknowledge(session, actor=actor, notification_id=notification_id)
+    return _reread(session, actor, notification_id)
+
+
+@router.post("/notifications/{notification_id}/response", response_model=NotificationRead)
+def respond(
+    notification_id: str, data: ResponseIn, session: DbSession, actor: ApiActor
+) -> NotificationRead:
+    service.respond(session, actor=actor, notification_id=notification_id, data=data)
+    return _reread(session, actor, notification_id)
+
+
+@router.post(
+    "/notifications/{notification_id}/amendments",
+    response_model=NotificationRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def amend(
+    notification_id: str, data: NotificationAmend, session: DbSession, actor: ApiActor
+) -> NotificationRead:
+    service.amend(session, actor=actor, notification_id=notification_id, data=data)
+    return _reread(session, actor, notification_id)
+
+
+@router.post("/notifications/{notification_id}/withdraw", response_model=NotificationRead)
+def withdraw(
+    notification_id: str, data: Withdrawal, session: DbSession, actor: ApiActor
+) -> NotificationRead:
+    service.withdraw(session, actor=actor, notification_id=notification_id, data=data)
+    return _reread(session, actor, notification_id)
+
+
+@router.post(
+    "/notifications/{notification_id}/complaints",
+    response_model=ComplaintRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def lodge_complaint(
+    notification_id: str, data: ComplaintIn, session: DbSession, actor: ApiActor
+) -> ComplaintRead:
+    complaint = service.lodge_complaint(
+        session, actor=actor, notification_id=notification_id, data=data
+    )
+    return ComplaintRead(
+        id=complaint.id,
+        organisation_id=complaint.organisation_id,
+        source=complaint.source,
+        grounds=service.complaint_text(complaint, "grounds"),
+        status=complaint.status,
+        resolution=None,
+        lodged_at=complaint.lodged_at,
+        resolved_at=None,
+    )
+
+
+@router.post(
+    "/notifications/{notification_id}/complaints/{complaint_id}/resolve",
+    response_model=NotificationRead,
+)
+def resolve_complaint(
+    notification_id: str,
+    complaint_id: str,
+    data: ComplaintResolution,
+    session: DbSession,
+    actor: ApiActor,
+) -> NotificationRead:
+    service.resolve_complaint(
+        session,
+        actor=actor,
+        notification_id=notification_id,
+        complaint_id=complaint_id,
+        data=data,
+    )
+    return _reread(session, actor, notification_id)
+
+
+def install(app: FastAPI) -> None:
+    """Run escalation and purge daily in the server (first run a few minutes after start)."""
+
+    def start(app: FastAPI) -> None:
+        settings: Settings = app.state.settings
+        travel = get_travel_settings()
+        runner = JobRunner(
+            app.state.sessionmaker,
+            retention_days=settings.travel_retention_days,
+            interval=travel.travel_job_interval_seconds,
+            first_delay=travel.travel_job_first_delay_seconds,
+        )
+        app.state.travel_jobs = runner
+        runner.start()
+
+    def stop(app: FastAPI) -> None:
+        runner: JobRunner | None = getattr(app.state, "travel_jobs", None)
+        if runner is not None:
+            runner.stop()
+
+    app.state.startup_hooks.append(start)
+    app.state.shutdown_hooks.append(stop)

@@ -1,0 +1,205 @@
+"""Scheduled work of the travel domain: escalating overdue acknowledgements and purging
+personal data after retention. Run by `nohaven travel escalate|purge` and, in the server, by
+`JobRunner` (a daemon thread started at start-up and stopped at shut-down).
+
+Purge keeps a skeleton: dates, countries, status "purged", the receivers' acknowledgement
+and response kinds and the read receipts remain; every sealed value (subject, conviction
+summary, notes, reasons, amendment values, complaint texts) and the carrier and flight number
+are set to NULL. An audit entry records each purge.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from nohaven.audit import service as audit
+from nohaven.auth.actor import Actor
+from nohaven.kit.clock import utcnow
+from nohaven.notifications import service as notifications
+from nohaven.travel import repository as repo
+from nohaven.travel import service
+from nohaven.travel.models import (
+    Amendment,
+    Complaint,
+    NotificationStatus,
+    Recipient,
+    TravelNotification,
+)
+
+
+def escalate_overdue(session: Session, *, actor: Actor, now: datetime | None = None) -> int:
+    """Escalate each receiver that is overdue (see `service.is_overdue`) once: to its own
+    organisation's admins through its inbox, and shown to the sender (inbox and page)."""
+    moment = now or utcnow()
+    count = 0
+    for notification in repo.open_notifications(session):
+        for recipient in notification.recipients:
+            if recipient.escalated_at is not None:
+                continue
+            if not service.is_overdue(notification, recipient, moment):
+                continue
+            recipient.escalated_at = moment
+            count += 1
+            audit.record(
+                session,
+                actor=actor,
+                action="travel.acknowledgement.escalate",
+                resource_type="travel_notification",
+                resource_id=notification.id,
+                organisation_id=recipient.organisation_id,
+                summary={"receiver": recipient.organisation_id, "countries": recipient.countries},
+            )
+            notifications.notify(
+                session,
+                actor=actor,
+                organisation_id=recipient.organisation_id,
+                kind="travel.escalation",
+                title="For the organisation admin: a travel notification is overdue",
+                body=(
+                    "A travel notification addressed to your organisation has not been "
+                    "acknowledged in time. Please see that it is acknowledged."
+                ),
+                link=f"/travel/{notification.id}",
+            )
+            notifications.notify(
+                session,
+                actor=actor,
+                organisation_id=notification.sender_organisation_id,
+                kind="travel.escalation",
+                title=f"Acknowledgement overdue for {recipient.countries}: escalated",
+                link=f"/travel/{notification.id}",
+            )
+    session.flush()
+    return count
+
+
+def purge_expired(
+    session: Session, *, actor: Actor, retention_days: int, now: datetime | None = None
+) -> int:
+    """Destroy the personal data of notifications whose travel ended more than
+    ``retention_days`` ago."""
+    today = (now or utcnow()).date()
+    cutoff = today - timedelta(days=retention_days)
+    count = 0
+    for notification in repo.expired_notifications(session, ended_before=cutoff):
+        purge_one(session, actor=actor, notification=notification, retention_days=retention_days)
+        count += 1
+    return count
+
+
+def purge_one(
+    session: Session, *, actor: Actor, notification: TravelNotification, retention_days: int
+) -> None:
+    for field in (
+        "subject_name",
+        "subject_date_of_birth",
+        "subject_nationality",
+        "subject_passport_number",
+        "conviction_summary",
+        "withdrawal_reason",
+    ):
+        setattr(notification, field, None)
+    for leg in notification.legs:
+        leg.carrier = None
+        leg.flight_number = None
+    session.query(Recipient).filter(Recipient.notification_id == notification.id).update(
+        {Recipient.response_note: None}, synchronize_session="fetch"
+    )
+    session.query(Amendment).filter(Amendment.notification_id == notification.id).update(
+        {Amendment.changes: None, Amendment.reason: None}, synchronize_session="fetch"
+    )
+    session.query(Complaint).filter(Complaint.notification_id == notification.id).update(
+        {Complaint.grounds: None, Complaint.resolution: None}, synchronize_session="fetch"
+    )
+    notification.status = NotificationStatus.PURGED
+    notification.purged_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="travel.notification.purge",
+        resource_type="travel_notification",
+        resource_id=notification.id,
+        organisation_id=notification.sender_organisation_id,
+        summary={
+            "retention_days": retention_days,
+            "travel_ended": notification.travel_ends_on.isoformat(),
+        },
+    )
+
+
+@dataclass
+class JobResult:
+    escalated: int
+    purged: int
+
+
+def run_jobs(maker: sessionmaker[Session], *, retention_days: int) -> JobResult:
+    """Escalation then purge, in one committed transaction."""
+    actor = Actor.system("travel jobs")
+    with maker() as session:
+        try:
+            escalated = escalate_overdue(session, actor=actor)
+            purged = purge_expired(session, actor=actor, retention_days=retention_days)
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return JobResult(escalated=escalated, purged=purged)
+
+
+class JobRunner:
+    """Runs `run_jobs` after ``first_delay`` seconds and then every ``interval`` seconds, on
+    a daemon thread, until `stop()`. A failing run is counted and retried next time: it must
+    never take the server down."""
+
+    def __init__(
+        self,
+        maker: sessionmaker[Session],
+        *,
+        retention_days: int,
+        interval: float,
+        first_delay: float,
+    ) -> None:
+        self._maker = maker
+        self._retention_days = retention_days
+        self._interval = interval
+        self._first_delay = first_delay
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.runs = 0
+        self.failures = 0
+        self.last: JobResult | None = None
+        self.ran = threading.Event()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="travel-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+
+    @property
+    def interval(self) -> float:
+        return self._interval
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        delay = self._first_delay
+        while not self._stop.wait(delay):
+            try:
+                self.last = run_jobs(self._maker, retention_days=self._retention_days)
+                self.runs += 1
+            except Exception:
+                self.failures += 1
+            self.ran.set()
+            delay = self._interval
