@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.members.demo import GTF
 from nohaven.members.models import User
-from nohaven.policy import criteria, service
+from nohaven.policy import criteria, maturity, service
 from nohaven.policy.models import Assessment, Status
-from nohaven.policy.schemas import AssessmentCreate
+from nohaven.policy.schemas import AssessmentCreate, MaturityRatingIn
 
 CODES = {"M": "met", "P": "partially_met", "N": "not_met", "U": "unknown"}
 # One letter per criterion, in the order of the shipped framework (five core criteria first).
@@ -59,6 +60,7 @@ def load(session: Session) -> None:
         text=criteria.shipped_text(),
         source=criteria.DEFAULT_FILE,
     )
+    _load_maturity(session)
     if session.execute(select(Assessment.id).where(Assessment.illustrative).limit(1)).first():
         return
     keys = [c.key for c in framework.criteria]
@@ -86,3 +88,36 @@ def load(session: Session) -> None:
             # The demo's history: date the illustrative versions as if reviewed back then.
             done.created_at = done.updated_at = done.submitted_at = done.decided_at = moment
     session.flush()
+
+
+# An illustrative self-assessment, shared with the Global Taskforce (capability key, phase).
+MATURITY: tuple[tuple[str, int], ...] = (
+    ("leadership", 3),
+    ("legislation", 4),
+    ("dedicated_law_enforcement", 4),
+    ("image_databases", 4),
+    ("end_to_end_support", 3),
+    ("child_helpline", 3),
+    ("hotline", 4),
+    ("education", 3),
+    ("child_participation", 2),
+    ("takedown", 3),
+    ("universal_terminology", 2),
+)
+
+
+def _load_maturity(session: Session) -> None:
+    delegate = _actor(session, ASSESSOR)
+    if maturity.own(session, actor=delegate) is not None:
+        return
+    maturity.save(
+        session,
+        actor=delegate,
+        ratings=[
+            MaturityRatingIn(
+                capability_key=key, phase=phase, evidence="Illustrative demo evidence."
+            )
+            for key, phase in MATURITY
+        ],
+    )
+    maturity.share(session, actor=delegate, body=GTF)
