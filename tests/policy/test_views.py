@@ -258,3 +258,26 @@ def test_maturity_pages_keep_self_assessments_private_until_shared(
     page = client.get(f"/policy/maturity/bodies/{body.slug}")
     assert "Kenya maturity" in page.text
     assert "Act 2024" in page.text
+
+
+def test_report_for_a_body_covers_only_its_members_countries(
+    client: TestClient,
+    db: Session,
+    framework: Framework,
+    person: Callable[..., Person],
+    factory: Factory,
+) -> None:
+    a, b = person(), person(country="FR")
+    approved(db, a, b, "KE", "provider_reporting", "not_met")
+    approved(db, a, b, "GH", "provider_reporting", "not_met")
+    body = factory.body("Taskforce for the report")
+    factory.seat(body, factory.organisation(country="KE"))
+    _login(client, a.user)
+    page = client.get(f"/policy/report?body={body.slug}")
+    assert "Taskforce for the report" in page.text
+    havens = page.text.split('id="report-havens"')[1].split("</table>")[0]
+    assert "Kenya" in havens
+    assert "Ghana" not in havens
+    pdf = client.get(f"/policy/report.pdf?body={body.slug}")
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get("/policy/report?body=nope").status_code == 404

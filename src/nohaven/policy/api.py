@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
-from nohaven.errors import InvalidInput
+from nohaven.errors import InvalidInput, NotFound
 from nohaven.policy import criteria, exchange, gaps, maturity, service
 from nohaven.policy.gaps import CountryResult
 from nohaven.policy.models import MaturityAssessment
@@ -259,6 +259,14 @@ def _maturity(a: MaturityAssessment, name: str) -> MaturityRead:
         ],
         shared_with=a.shared_body_ids,
     )
+
+
+@router.get("/policy/maturity", response_model=MaturityRead)
+def own_maturity(session: DbSession, actor: ApiActor) -> MaturityRead:
+    found = maturity.own(session, actor=actor)
+    if found is None:
+        raise NotFound("Your organisation has no self-assessment yet.")
+    return _maturity(found, actor.label)
 
 
 @router.put("/policy/maturity", response_model=MaturityRead)

@@ -152,10 +152,16 @@ def _country_page(
 
 @router.get("/policy/countries/{code}")
 def country_page(
-    request: Request, session: DbSession, actor: WebActor, code: str, as_of: str | None = None
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    code: str,
+    as_of: str | None = None,
+    saved: str | None = None,
 ) -> Response:
+    notice = "Assessment saved." if saved else None
     try:
-        return _country_page(request, session, actor, code, as_of=as_of)
+        return _country_page(request, session, actor, code, as_of=as_of, notice=notice)
     except InvalidInput as exc:
         return _error_page(request, exc)
 
@@ -374,6 +380,8 @@ def report_page(
             "title": built.title,
             "report": built,
             "pdf_link": "/policy/report.pdf" + (f"?{query}" if query else ""),
+            "bodies": members_service.list_bodies(session, actor=actor),
+            "body": body or "",
             "illustrative": built.illustrative,
             "notice_text": report.ILLUSTRATIVE_NOTICE,
         },
