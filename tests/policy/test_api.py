@@ -133,7 +133,9 @@ def test_maturity_api_privacy(
         client.post(f"/api/v1/policy/maturity/shares/{body.slug}", headers=o_headers).status_code
         == 200
     )
-    assert client.get(path, headers=m_headers).json()["ratings"][0]["phase"] == 2
+    seen = client.get(path, headers=m_headers).json()
+    assert seen["ratings"][0]["phase"] == 2
+    assert seen["organisation_name"] == owner.org.name
     assert (
         len(client.get(f"/api/v1/policy/maturity/bodies/{body.slug}", headers=m_headers).json())
         == 1

@@ -154,3 +154,19 @@ def test_unknown_country_or_criterion_is_refused(
     with pytest.raises(InvalidInput) as caught:
         _draft(db, person(), country=country, key=key)
     assert caught.value.errors[0]["field"] == field
+
+
+def test_an_invalid_edit_is_refused_and_changes_nothing(
+    db: Session, framework: Framework, person: Callable[..., Person]
+) -> None:
+    author = person()
+    assessment_id = _draft(db, author)
+    with pytest.raises(InvalidInput):
+        service.update_assessment(
+            db,
+            actor=author.actor,
+            assessment_id=assessment_id,
+            data=AssessmentUpdate(evidence_url="javascript:alert(1)"),
+        )
+    found = service.get_assessment(db, actor=author.actor, assessment_id=assessment_id)
+    assert found.evidence_url == "https://example.org/law"

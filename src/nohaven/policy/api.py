@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.errors import InvalidInput, NotFound
+from nohaven.members import service as members_service
 from nohaven.policy import criteria, exchange, gaps, maturity, service
 from nohaven.policy.gaps import CountryResult
 from nohaven.policy.models import MaturityAssessment
@@ -247,6 +248,12 @@ async def import_assessments(
     return exchange.import_assessments(session, actor=actor, text=text, fmt=format, submit=submit)
 
 
+def _org_name(session: DbSession, actor: ApiActor, organisation_id: str) -> str:
+    return members_service.get_organisation(
+        session, actor=actor, organisation_id=organisation_id
+    ).name
+
+
 def _maturity(a: MaturityAssessment, name: str) -> MaturityRead:
     return MaturityRead(
         organisation_id=a.organisation_id,
@@ -266,7 +273,7 @@ def own_maturity(session: DbSession, actor: ApiActor) -> MaturityRead:
     found = maturity.own(session, actor=actor)
     if found is None:
         raise NotFound("Your organisation has no self-assessment yet.")
-    return _maturity(found, actor.label)
+    return _maturity(found, _org_name(session, actor, found.organisation_id))
 
 
 @router.put("/policy/maturity", response_model=MaturityRead)
@@ -274,17 +281,19 @@ def save_maturity(
     ratings: list[MaturityRatingIn], session: DbSession, actor: ApiActor
 ) -> MaturityRead:
     saved = maturity.save(session, actor=actor, ratings=ratings)
-    return _maturity(saved, actor.label)
+    return _maturity(saved, _org_name(session, actor, saved.organisation_id))
 
 
 @router.post("/policy/maturity/shares/{body}", response_model=MaturityRead)
 def share_maturity(body: str, session: DbSession, actor: ApiActor) -> MaturityRead:
-    return _maturity(maturity.share(session, actor=actor, body=body), actor.label)
+    found = maturity.share(session, actor=actor, body=body)
+    return _maturity(found, _org_name(session, actor, found.organisation_id))
 
 
 @router.delete("/policy/maturity/shares/{body}", response_model=MaturityRead)
 def unshare_maturity(body: str, session: DbSession, actor: ApiActor) -> MaturityRead:
-    return _maturity(maturity.share(session, actor=actor, body=body, shared=False), actor.label)
+    found = maturity.share(session, actor=actor, body=body, shared=False)
+    return _maturity(found, _org_name(session, actor, found.organisation_id))
 
 
 @router.get("/policy/maturity/bodies/{body}", response_model=list[MaturityRead])
@@ -299,4 +308,4 @@ def shared_maturity(body: str, session: DbSession, actor: ApiActor) -> list[Matu
 @router.get("/policy/maturity/{organisation_id}", response_model=MaturityRead)
 def get_maturity(organisation_id: str, session: DbSession, actor: ApiActor) -> MaturityRead:
     found = maturity.get(session, actor=actor, organisation_id=organisation_id)
-    return _maturity(found, organisation_id)
+    return _maturity(found, _org_name(session, actor, found.organisation_id))

@@ -227,8 +227,8 @@ def progress(
             select(func.min(Assessment.decided_at)).where(Assessment.state == ReviewState.APPROVED)
         ).scalar_one_or_none()
         first_year = earliest.year if earliest else today.year
-    if not 1900 <= first_year <= today.year:
-        raise InvalidInput("The first year must be between 1900 and this year.")
+    if not 2000 <= first_year <= today.year:
+        raise InvalidInput("The first year must be between 2000 and this year.")
     years = list(range(first_year, today.year + 1))
     framework = criteria_service.in_force(session, end_of(today))
     met: dict[str, list[int]] = {c.key: [] for c in framework.criteria}

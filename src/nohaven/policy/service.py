@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -98,16 +99,22 @@ def update_assessment(
 ) -> Assessment:
     assessment = get_assessment(session, actor=actor, assessment_id=assessment_id)
     require(actor, Action.UPDATE, assessment)
-    merged = AssessmentCreate(
-        country=assessment.country,
-        criterion_key=assessment.criterion_key,
-        status=data.status or Status(assessment.status),
-        citations=data.citations if data.citations is not None else assessment.citations,
-        evidence_url=data.evidence_url
-        if data.evidence_url is not None
-        else assessment.evidence_url,
-        note=data.note if data.note is not None else assessment.note,
-    )
+    try:
+        merged = AssessmentCreate(
+            country=assessment.country,
+            criterion_key=assessment.criterion_key,
+            status=data.status or Status(assessment.status),
+            citations=data.citations if data.citations is not None else assessment.citations,
+            evidence_url=data.evidence_url
+            if data.evidence_url is not None
+            else assessment.evidence_url,
+            note=data.note if data.note is not None else assessment.note,
+        )
+    except ValidationError as exc:
+        raise InvalidInput(
+            "The assessment is not valid.",
+            errors=[{"field": str(e["loc"][-1]), "message": e["msg"]} for e in exc.errors()],
+        ) from exc
     assessment.status = merged.status.value
     assessment.citations = merged.citations
     assessment.evidence_url = merged.evidence_url
