@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -142,3 +143,17 @@ def test_maturity_api_privacy(
     )
     client.delete(f"/api/v1/policy/maturity/shares/{body.slug}", headers=o_headers)
     assert client.get(path, headers=m_headers).status_code == 404
+
+
+def test_a_token_whose_random_part_holds_underscores_is_accepted(
+    client: TestClient,
+    factory: Factory,
+    framework: Framework,
+    person: Callable[..., Person],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nohaven.auth import service as auth_service
+
+    monkeypatch.setattr(auth_service, "new_token", lambda _n=32: "abc_def_ghi_" + "x" * 31)
+    headers = factory.headers(person().user)
+    assert client.get("/api/v1/policy/criteria", headers=headers).status_code == 200
