@@ -281,3 +281,22 @@ def test_report_for_a_body_covers_only_its_members_countries(
     pdf = client.get(f"/policy/report.pdf?body={body.slug}")
     assert pdf.content.startswith(b"%PDF")
     assert client.get("/policy/report?body=nope").status_code == 404
+
+
+def test_map_can_show_only_a_bodys_member_countries(
+    client: TestClient,
+    db: Session,
+    framework: Framework,
+    person: Callable[..., Person],
+    factory: Factory,
+) -> None:
+    a, b = person(), person(country="FR")
+    approved(db, a, b, "KE", "provider_reporting", "not_met")
+    approved(db, a, b, "GH", "provider_reporting", "not_met")
+    body = factory.body()
+    factory.seat(body, factory.organisation(country="KE"))
+    _login(client, a.user)
+    page = client.get(f"/policy?body={body.slug}").text
+    assert _fill_of(page, "KE") == "#a6361c"
+    assert _fill_of(page, "GH") == "#f0f0f0"
+    assert client.get("/policy?body=nope").status_code == 404

@@ -75,11 +75,17 @@ def map_page(
     actor: WebActor,
     as_of: str | None = None,
     criterion: str | None = None,
+    body: str | None = None,
 ) -> Response:
     try:
         analysis = gaps.analysis(session, actor=actor, as_of=_day(as_of))
         link = {"as_of": as_of} if as_of else None
-        svg = worldmap.render(analysis, criterion=criterion or None, link_query=link)
+        only = (
+            gaps.body_countries(session, actor=actor, body=body, on=analysis.as_of)
+            if body
+            else None
+        )
+        svg = worldmap.render(analysis, criterion=criterion or None, link_query=link, only=only)
     except NohavenError as exc:
         return _error_page(request, exc)
     results = list(analysis.results.values())
@@ -93,6 +99,8 @@ def map_page(
             "legend": worldmap.legend(criterion or None),
             "criterion": criterion or "",
             "as_of": as_of or "",
+            "body": body or "",
+            "bodies": members_service.list_bodies(session, actor=actor),
             "assessed": sum(1 for r in results if r.assessed),
             "havens": sorted((r for r in results if r.safe_haven), key=lambda r: r.country.name),
             "illustrative": analysis.illustrative,

@@ -72,10 +72,18 @@ def _describe(result: CountryResult, criterion: str | None) -> tuple[str, str]:
     return score_fill(result.score), f"{met} of {total} criteria met"
 
 
+OUTSIDE_FILL = "#f0f0f0"
+
+
 def render(
-    analysis: Analysis, *, criterion: str | None = None, link_query: dict[str, str] | None = None
+    analysis: Analysis,
+    *,
+    criterion: str | None = None,
+    link_query: dict[str, str] | None = None,
+    only: set[str] | None = None,
 ) -> str:
-    """The map as inline SVG markup; ``criterion`` colours by that one criterion's status."""
+    """The map as inline SVG markup; ``criterion`` colours by that one criterion's status;
+    with ``only``, countries outside that set (e.g. not members of a body) are left pale."""
     if criterion:
         analysis.criterion(criterion)  # refuses an unknown key
     query = f"?{urlencode(link_query)}" if link_query else ""
@@ -85,7 +93,10 @@ def render(
         result = analysis.results.get(code)
         if result is None:
             return match.group(0)
-        fill, text = _describe(result, criterion)
+        if only is not None and code not in only:
+            fill, text = OUTSIDE_FILL, "outside the selection"
+        else:
+            fill, text = _describe(result, criterion)
         label = escape(f"{result.country.name}: {text}")
         return (
             f'<a href="/policy/countries/{code}{escape(query)}" aria-label="{label}">'
