@@ -232,12 +232,19 @@ def progress(
     years = list(range(first_year, today.year + 1))
     framework = criteria_service.in_force(session, end_of(today))
     met: dict[str, list[int]] = {c.key: [] for c in framework.criteria}
+    # One sweep through the approved history, oldest first, counting at each year's end.
+    timeline = service.approved_timeline(session)
+    current: dict[tuple[str, str], str] = {}
+    position = 0
     for year in years:
-        day = min(date(year, 12, 31), today)
-        snap = service.snapshot(session, at=end_of(day))
+        cutoff = end_of(min(date(year, 12, 31), today))
+        while position < len(timeline) and timeline[position][0] <= cutoff:
+            _at, country, key, status = timeline[position]
+            current[(country, key)] = status
+            position += 1
         counts = dict.fromkeys(met, 0)
-        for (_country, key), a in snap.items():
-            if key in counts and a.status == Status.MET:
+        for (_country, key), status in current.items():
+            if key in counts and status == Status.MET:
                 counts[key] += 1
         for key, n in counts.items():
             met[key].append(n)

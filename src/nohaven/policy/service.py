@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
-from nohaven.kit.clock import utcnow
+from nohaven.kit.clock import as_utc, utcnow
 from nohaven.notifications import service as notifications
 from nohaven.policy import criteria
 from nohaven.policy.models import Assessment, ReviewState, Status
@@ -255,11 +255,32 @@ def approved_history(
 def snapshot(session: Session, *, at: datetime | None = None) -> Snapshot:
     """The approved version of each (country, criterion) in force at ``at`` (now by default):
     the latest approved by then. Approved findings are open to every account."""
-    query = select(Assessment).where(Assessment.state == ReviewState.APPROVED)
+    ranked = select(
+        Assessment.id,
+        func.row_number()
+        .over(
+            partition_by=(Assessment.country, Assessment.criterion_key),
+            order_by=(Assessment.decided_at.desc(), Assessment.id.desc()),
+        )
+        .label("rank"),
+    ).where(Assessment.state == ReviewState.APPROVED)
     if at is not None:
-        query = query.where(Assessment.decided_at <= at)
-    found: Snapshot = {}
-    rows = session.execute(query.order_by(Assessment.decided_at, Assessment.id)).scalars()
-    for a in rows:
-        found[(a.country, a.criterion_key)] = a
-    return found
+        ranked = ranked.where(Assessment.decided_at <= at)
+    latest = ranked.subquery()
+    rows = session.execute(
+        select(Assessment).join(latest, latest.c.id == Assessment.id).where(latest.c.rank == 1)
+    ).scalars()
+    return {(a.country, a.criterion_key): a for a in rows}
+
+
+def approved_timeline(session: Session) -> list[tuple[datetime, str, str, str]]:
+    """(approved at, country, criterion, status) of every approved version, oldest first: the
+    light-weight history progress-over-time sweeps through."""
+    rows = session.execute(
+        select(
+            Assessment.decided_at, Assessment.country, Assessment.criterion_key, Assessment.status
+        )
+        .where(Assessment.state == ReviewState.APPROVED)
+        .order_by(Assessment.decided_at, Assessment.id)
+    ).all()
+    return [(as_utc(r[0]), r[1], r[2], r[3]) for r in rows if r[0] is not None]
