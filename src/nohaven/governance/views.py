@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.governance import views_motions
 from nohaven.web.csrf import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router.include_router(views_motions.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ()
+NAV: tuple[tuple[str, str], ...] = (("Motions", "/motions"),)
