@@ -89,3 +89,12 @@ def vote(motion_id: str, data: VoteCast, session: DbSession, actor: ApiActor) ->
 @router.post("/motions/{motion_id}/close", response_model=MotionRead)
 def close(motion_id: str, session: DbSession, actor: ApiActor) -> MotionRead:
     return MotionRead.model_validate(voting.close_motion(session, actor=actor, motion_id=motion_id))
+
+
+def _include_parts() -> None:
+    from nohaven.governance import api_meetings
+
+    router.include_router(api_meetings.router)
+
+
+_include_parts()

@@ -24,7 +24,7 @@ from nohaven.web.templating import render
 router = APIRouter()
 
 
-def _my_bodies(session: Session, actor: Actor) -> list[Body]:
+def my_bodies(session: Session, actor: Actor) -> list[Body]:
     query = select(Body).order_by(Body.name)
     if not actor.is_secretariat:
         query = query.where(Body.id.in_(list(actor.body_roles)))
@@ -36,7 +36,7 @@ def _list_page(
 ) -> Response:
     motions = voting.list_motions(session, actor=actor)
     now = utcnow()
-    bodies = {b.id: b for b in _my_bodies(session, actor)}
+    bodies = {b.id: b for b in my_bodies(session, actor)}
     officer_bodies = [b for b in bodies.values() if is_officer(actor, b.id)]
     drafts = list(
         session.scalars(
