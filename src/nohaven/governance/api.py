@@ -92,9 +92,10 @@ def close(motion_id: str, session: DbSession, actor: ApiActor) -> MotionRead:
 
 
 def _include_parts() -> None:
-    from nohaven.governance import api_meetings
+    from nohaven.governance import api_meetings, api_statements
 
     router.include_router(api_meetings.router)
+    router.include_router(api_statements.router)
 
 
 _include_parts()
