@@ -92,11 +92,12 @@ def close(motion_id: str, session: DbSession, actor: ApiActor) -> MotionRead:
 
 
 def _include_parts() -> None:
-    from nohaven.governance import api_meetings, api_progress, api_statements
+    from nohaven.governance import api_applications, api_meetings, api_progress, api_statements
 
     router.include_router(api_meetings.router)
     router.include_router(api_statements.router)
     router.include_router(api_progress.router)
+    router.include_router(api_applications.router)
 
 
 _include_parts()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from nohaven.governance import (
+    views_applications,
     views_meetings,
     views_motions,
     views_progress,
@@ -19,6 +20,7 @@ router.include_router(views_meetings.router)
 router.include_router(views_statements.router)
 router.include_router(views_progress.router)
 router.include_router(views_public.router)
+router.include_router(views_applications.router)
 
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[tuple[str, str], ...] = (
