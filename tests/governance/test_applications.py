@@ -165,3 +165,47 @@ def test_application_pages(client: TestClient, db: Session, seats: Seats, factor
         "/applications", data={"csrf_token": csrf_from(page.text), "body_id": seats.body.id}
     )
     assert again.status_code == 422
+
+
+def test_rules_form_and_initiatives_api(
+    client: TestClient, db: Session, seats: Seats, factory: Factory
+) -> None:
+    from tests.governance.conftest import api_headers
+
+    g7 = factory.organisation("G7 Test Presidency", kind=OrganisationKind.INTERGOVERNMENTAL)
+    admin_headers = api_headers(factory, seats.users["admin"])
+    chair_headers = api_headers(factory, seats.users["chair"])
+    refused = client.post(
+        f"/api/v1/governance/bodies/{seats.body.slug}/initiatives",
+        json={"organisation_id": g7.id},
+        headers=chair_headers,
+    )
+    assert refused.status_code == 403
+    made = client.post(
+        f"/api/v1/governance/bodies/{seats.body.slug}/initiatives",
+        json={"organisation_id": g7.id},
+        headers=admin_headers,
+    )
+    assert made.status_code == 201
+    listed = client.get(
+        f"/api/v1/governance/bodies/{seats.body.slug}/initiatives", headers=chair_headers
+    )
+    assert [i["name"] for i in listed.json()] == ["G7 Test Presidency"]
+    web_login(client, seats.users["admin"])
+    page = client.get(f"/governance/bodies/{seats.body.slug}/officers")
+    saved = client.post(
+        f"/governance/bodies/{seats.body.slug}/settings",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "quorum_percent": "60",
+            "majority": "two_thirds",
+            "eligible_kinds": ["law_enforcement"],
+        },
+    )
+    assert "Rules saved." in saved.text
+    assert "Quorum 60 %" in saved.text
+    bad = client.post(
+        f"/governance/bodies/{seats.body.slug}/settings",
+        data={"csrf_token": csrf_from(page.text), "quorum_percent": "60", "majority": "loudest"},
+    )
+    assert bad.status_code == 422

@@ -131,3 +131,36 @@ def test_page_table_motion_bad_time(client: TestClient, seats: Seats) -> None:
     )
     assert response.status_code == 422
     assert "not a date" in response.text
+
+
+def test_secret_vote_page_shows_receipt_once(client: TestClient, seats: Seats, db: Session) -> None:
+    from nohaven.governance import voting
+
+    motion = voting.create_motion(
+        db,
+        actor=seats.actor("chair"),
+        body_id=seats.body.id,
+        title="Secret matter",
+        closes_at=utcnow() + timedelta(days=1),
+        secret=True,
+    )
+    web_login(client, seats.users["a"])
+    url = f"/motions/{motion.id}"
+    page = client.get(url)
+    voted = client.post(url + "/vote", data={"csrf_token": csrf_from(page.text), "option": "no"})
+    assert "Your ballot receipt" in voted.text
+    marker = "<code>"
+    receipt = voted.text[voted.text.index(marker) + len(marker) : voted.text.index("</code>")]
+    again = client.get(url)
+    assert receipt not in again.text
+    assert "Ballot receipt (needed to change a secret vote)" in again.text
+    assert "Your organisation has voted." in again.text
+    wrong = client.post(
+        url + "/vote", data={"csrf_token": csrf_from(page.text), "option": "yes", "receipt": "nope"}
+    )
+    assert wrong.status_code == 403
+    changed = client.post(
+        url + "/vote",
+        data={"csrf_token": csrf_from(page.text), "option": "yes", "receipt": receipt},
+    )
+    assert "Your vote has been changed." in changed.text

@@ -81,3 +81,59 @@ def test_read_token_cannot_vote(db: Session, seats: Seats) -> None:
     actor = seats.factory.actor(seats.users["a"], scopes=frozenset({"read"}))
     assert can(actor, Action.READ, Motion(body_id=seats.body.id))
     assert not can(actor, Action.VOTE, Motion(body_id=seats.body.id))
+
+
+ALL_SEATED = {"chair", "a", "a_analyst", "observer", "affiliate", "secretariat", "admin"}
+
+
+def test_matrix_of_member_resources(db: Session, seats: Seats, factory: Factory) -> None:
+    """Resources owned by one organisation (A): progress, case studies, applications."""
+    from nohaven.governance.models import (
+        CaseStudy,
+        ContactMessage,
+        GovernanceSettings,
+        Initiative,
+        MembershipApplication,
+        MissionStatement,
+        ProgressReport,
+    )
+
+    body = seats.body.id
+    a = seats.a.id
+    cases: list[tuple[object, Action, set[str]]] = [
+        (MissionStatement(body_id=body), Action.READ, ALL_SEATED),
+        (MissionStatement(body_id=body), Action.CREATE, {"chair", "secretariat", "admin"}),
+        (MissionStatement(body_id=body), Action.RESPOND, {"chair", "a"}),
+        (ProgressReport(organisation_id=a), Action.CREATE, {"a"}),
+        (ProgressReport(organisation_id=a), Action.UPDATE, {"a"}),
+        (CaseStudy(body_id=body, organisation_id=a, published=False), Action.READ, ALL_SEATED),
+        (
+            CaseStudy(body_id=body, organisation_id=a, published=False),
+            Action.UPDATE,
+            {"a", "admin"},
+        ),
+        (CaseStudy(body_id=body, organisation_id=a, published=True), Action.READ, set(ACTORS)),
+        (MembershipApplication(body_id=body, organisation_id=a), Action.READ, ALL_SEATED),
+        (MembershipApplication(body_id=body, organisation_id=a), Action.CREATE, {"a"}),
+        (
+            MembershipApplication(body_id=body, organisation_id=a),
+            Action.MANAGE,
+            {"chair", "secretariat", "admin"},
+        ),
+        (ContactMessage(body_id=body), Action.READ, {"secretariat", "admin"}),
+        (ContactMessage(body_id=body), Action.CREATE, set()),
+        (GovernanceSettings(body_id=body), Action.READ, ALL_SEATED),
+        (GovernanceSettings(body_id=body), Action.UPDATE, {"admin"}),
+        (Initiative(body_id=body), Action.CREATE, {"admin"}),
+    ]
+    for resource, action, allowed in cases:
+        for who in ACTORS:
+            expected = who in allowed
+            got = can(seats.actor(who), action, resource)
+            assert got == expected, (type(resource).__name__, action, who)
+    # Another organisation's application is not the outsider's to read; its own is.
+    outsider_app = MembershipApplication(body_id=body, organisation_id=seats.outsider.id)
+    assert can(seats.actor("outsider"), Action.READ, outsider_app)
+    assert not can(
+        seats.actor("outsider"), Action.READ, MembershipApplication(body_id=body, organisation_id=a)
+    )

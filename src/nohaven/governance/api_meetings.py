@@ -196,3 +196,44 @@ def action_status(
     return ActionItemRead.model_validate(
         service.set_action_status(session, actor=actor, item_id=item_id, status=data.status)
     )
+
+
+class InitiativeIn(BaseModel):
+    organisation_id: str
+
+
+class InitiativeRead(BaseModel):
+    id: str
+    organisation_id: str
+    name: str
+    since: date
+
+
+@router.get("/governance/bodies/{body}/initiatives", response_model=list[InitiativeRead])
+def list_initiatives(body: str, session: DbSession, actor: ApiActor) -> list[InitiativeRead]:
+    found = body_by_ref(session, body)
+    require(actor, Action.READ, Meeting(body_id=found.id))
+    return [
+        InitiativeRead(
+            id=i.id, organisation_id=i.organisation_id, name=i.organisation.name, since=i.since
+        )
+        for i in service.initiatives(session, body_id=found.id)
+    ]
+
+
+@router.post(
+    "/governance/bodies/{body}/initiatives",
+    response_model=InitiativeRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def register_initiative(
+    body: str, data: InitiativeIn, session: DbSession, actor: ApiActor
+) -> InitiativeRead:
+    found = body_by_ref(session, body)
+    row = service.register_initiative(
+        session, actor=actor, body_id=found.id, organisation_id=data.organisation_id
+    )
+    session.refresh(row, ["organisation"])
+    return InitiativeRead(
+        id=row.id, organisation_id=row.organisation_id, name=row.organisation.name, since=row.since
+    )

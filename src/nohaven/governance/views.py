@@ -28,5 +28,5 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Motions", "/motions"),
     ("Statements", "/statements"),
     ("Progress", "/progress"),
-    ("Showcase", "/showcase"),
+    ("Applications", "/applications"),
 )

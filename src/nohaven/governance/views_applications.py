@@ -15,12 +15,13 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
 from nohaven.governance import applications as service
+from nohaven.governance import voting
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.forms import utc_from_form
-from nohaven.governance.models import Motion
+from nohaven.governance.models import Majority, Motion
 from nohaven.kit.clock import utcnow
 from nohaven.members import repository as members_repo
-from nohaven.members.models import Body, BodyKind, MembershipRole, Organisation
+from nohaven.members.models import Body, BodyKind, MembershipRole, Organisation, OrganisationKind
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -170,6 +171,9 @@ def _officers_page(
             "history": service.office_history(session, body_id=body.id),
             "members": [m for m in seats if m.role == MembershipRole.MEMBER],
             "may_hand_over": actor.is_secretariat,
+            "rules": voting.settings_of(session, body.id),
+            "kinds": list(OrganisationKind),
+            "majorities": list(Majority),
             "today": utcnow().date(),
             **extra,
         },
@@ -208,3 +212,33 @@ def hand_over(
             request, session, actor, slug, error=exc.detail, status_code=exc.status_code
         )
     return _officers_page(request, session, actor, slug, notice="Handed over.")
+
+
+@router.post("/governance/bodies/{slug}/settings")
+def update_rules(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    slug: str,
+    quorum_percent: Annotated[int, Form(ge=0, le=100)],
+    majority: Annotated[str, Form(max_length=20)],
+    eligible_kinds: Annotated[list[str] | None, Form()] = None,
+    requires_alliance_membership: Annotated[bool, Form()] = False,
+) -> Response:
+    body = body_by_ref(session, slug)
+    try:
+        voting.update_settings(
+            session,
+            actor=actor,
+            body_id=body.id,
+            quorum_percent=quorum_percent,
+            majority=majority,
+            eligible_kinds=[k for k in eligible_kinds or [] if k in set(OrganisationKind)],
+            requires_alliance_membership=requires_alliance_membership,
+        )
+    except NohavenError as exc:
+        session.rollback()
+        return _officers_page(
+            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
+        )
+    return _officers_page(request, session, actor, slug, notice="Rules saved.")
