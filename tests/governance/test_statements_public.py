@@ -17,7 +17,7 @@ from nohaven.governance import statements as service
 from nohaven.governance.models import ContactAttempt, ContactMessage, Statement
 from nohaven.kit.clock import utcnow
 from nohaven.notifications.models import Notice
-from tests.factories import csrf_from
+from tests.factories import csrf_from, web_login
 from tests.governance.conftest import Seats
 
 TEXT = "Members call on providers to keep detecting known abuse material.\n\nSecond paragraph."
@@ -186,3 +186,32 @@ def test_contact_form_needs_csrf(client: TestClient, seats: Seats) -> None:
         f"/public/bodies/{seats.body.slug}/contact", data={"form_token": _old_token()}
     )
     assert response.status_code == 403
+
+
+def test_statement_pages(client: TestClient, db: Session, seats: Seats) -> None:
+    web_login(client, seats.users["a"])
+    page = client.get("/statements")
+    created = client.post(
+        "/statements",
+        data={
+            "csrf_token": csrf_from(page.text),
+            "body_id": seats.body.id,
+            "title": "On sextortion",
+            "text": "First draft.",
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    url = created.headers["location"]
+    revised = client.post(
+        url + "/versions", data={"csrf_token": csrf_from(page.text), "text": "Second draft."}
+    )
+    assert "Version 2" in revised.text
+    commented = client.post(
+        url + "/comments", data={"csrf_token": csrf_from(page.text), "text": "Add a helpline."}
+    )
+    assert "Add a helpline." in commented.text
+    empty = client.post(url + "/comments", data={"csrf_token": csrf_from(page.text), "text": " "})
+    assert empty.status_code == 422
+    early = client.post(url + "/publish", data={"csrf_token": csrf_from(page.text)})
+    assert early.status_code == 403  # a member does not publish; officers do, once adopted

@@ -252,3 +252,15 @@ def test_motion_read_is_limited_to_the_body(db: Session, seats: Seats) -> None:
         voting.get_motion(db, actor=seats.actor("outsider"), motion_id=motion.id)
     assert voting.list_motions(db, actor=seats.actor("outsider")) == []
     assert [m.id for m in voting.list_motions(db, actor=seats.actor("observer"))] == [motion.id]
+
+
+def test_simultaneous_votes_of_one_organisation_conflict(db: Session, seats: Seats) -> None:
+    """The unique participation row settles a race between two delegates of one member: the
+    second delegate's request, which checked before the first committed, gets a 409."""
+    motion = _motion(db, seats)
+    db.add(Participation(motion_id=motion.id, organisation_id=seats.a.id))
+    db.flush()
+    db.add(Participation(motion_id=motion.id, organisation_id=seats.a.id))
+    with pytest.raises(Conflict, match="same moment"):
+        voting._flush_vote(db)
+    db.rollback()

@@ -7,11 +7,13 @@ import sys
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import select
 
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
+from nohaven.members.models import Body
 
 meetings_app = typer.Typer(help="Meetings of the alliance's bodies.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -49,11 +51,19 @@ def list_meetings(body: str = typer.Option("", help="body slug")) -> None:
         with session_scope(get_settings()) as session:
             actor = Actor.system("cli")
             found = body_by_ref(session, body) if body else None
-            table = Table("id", "body", "title", "starts (UTC)", "status")
+            slugs = {b.id: b.slug for b in session.scalars(select(Body))}
+            table = Table("title", "body", "starts (UTC)", "status")
+            table.add_column("id", no_wrap=True, min_width=32)
             for m in service.list_meetings(
                 session, actor=actor, body_id=found.id if found else None
             ):
-                table.add_row(m.id, m.body_id, m.title, m.starts_at.isoformat(), m.status)
+                table.add_row(
+                    m.title,
+                    slugs.get(m.body_id, ""),
+                    m.starts_at.strftime("%Y-%m-%d %H:%M"),
+                    m.status,
+                    m.id,
+                )
             Console().print(table)
             if found is not None:
                 dates = service.proposed_dates(session, body=found)

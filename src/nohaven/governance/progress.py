@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
@@ -155,7 +156,10 @@ def sign(
         mission_id=mission.id, organisation_id=org_id, signed_on=on or utcnow().date()
     )
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("Your organisation has already signed.") from exc
     audit.record(
         session,
         actor=actor,

@@ -45,6 +45,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -333,7 +334,7 @@ def cast_vote(
             issued = new_token(16)
             session.add(Participation(motion_id=motion.id, organisation_id=org_id))
             session.add(Ballot(motion_id=motion.id, option=choice, receipt_hash=sha256_hex(issued)))
-        session.flush()
+        _flush_vote(session)
         _reshuffle(session, motion.id)
     else:
         if participated is None:
@@ -348,7 +349,7 @@ def cast_vote(
             if ballot is None:  # pragma: no cover - the two rows are written together
                 raise Conflict("The ballot of your organisation is missing.")
             ballot.option = choice
-        session.flush()
+        _flush_vote(session)
     audit.record(
         session,
         actor=actor,
@@ -360,6 +361,17 @@ def cast_vote(
         summary={} if motion.secret else {"option": choice},
     )
     return CastVote(motion=motion, changed=participated is not None, receipt=issued)
+
+
+def _flush_vote(session: Session) -> None:
+    """Two delegates of one organisation voting at the same moment: the unique constraint on
+    participation lets one through; the other gets a clear answer, not a server error."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another delegate of your organisation voted at the same moment; reload the page."
+        ) from exc
 
 
 def _reshuffle(session: Session, motion_id: str) -> None:
