@@ -318,3 +318,23 @@ def test_meetings_api(client: TestClient, seats: Seats) -> None:
     assert "1. Hotlines" in cal.text.replace("\r\n ", "")
     bad = client.put(f"/api/v1/meetings/{meeting_id}/minutes", json={"status": "lost"}, headers=sec)
     assert bad.status_code == 422
+
+
+def test_decisions_api(client: TestClient, seats: Seats, db: Session) -> None:
+    from tests.governance.conftest import api_headers
+
+    meeting = _meeting(db, seats)
+    sec = api_headers(seats.factory, seats.users["secretariat"])
+    member = api_headers(seats.factory, seats.users["a"])
+    made = client.post(
+        f"/api/v1/meetings/{meeting.id}/decisions", json={"text": "Meet in Manila"}, headers=sec
+    )
+    assert made.status_code == 201
+    denied = client.post(
+        f"/api/v1/meetings/{meeting.id}/decisions", json={"text": "Meet in Rome"}, headers=member
+    )
+    assert denied.status_code == 403
+    empty = client.post(f"/api/v1/meetings/{meeting.id}/decisions", json={"text": " "}, headers=sec)
+    assert empty.status_code == 422
+    listed = client.get(f"/api/v1/meetings/{meeting.id}/decisions", headers=member)
+    assert [d["text"] for d in listed.json()] == ["Meet in Manila"]

@@ -242,3 +242,23 @@ def test_progress_pages_and_api(client: TestClient, db: Session, seats: Seats) -
         f"/api/v1/governance/bodies/{seats.body.slug}/progress", headers=headers
     ).json()
     assert board["counts"]["2"] == {"achieved": 1, "off_track": 1}
+
+
+def test_publish_own_case_study_only(db: Session, seats: Seats) -> None:
+    _mission(db, seats)
+    draft = service.create_case_study(
+        db,
+        actor=seats.actor("a"),
+        body_id=seats.body.id,
+        title="Draft practice",
+        text="Text",
+        commitment_numbers=[],
+        capabilities=[1],
+    )
+    with pytest.raises(Forbidden):
+        service.publish_case_study(db, actor=seats.actor("b"), case_study_id=draft.id)
+    service.publish_case_study(db, actor=seats.actor("a"), case_study_id=draft.id)
+    found = service.search_case_studies(db, actor=seats.actor("b"), capability=1)
+    assert [s.id for s in found] == [draft.id]
+    with pytest.raises(Conflict):
+        service.publish_case_study(db, actor=seats.actor("a"), case_study_id=draft.id)

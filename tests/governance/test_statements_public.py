@@ -215,3 +215,21 @@ def test_statement_pages(client: TestClient, db: Session, seats: Seats) -> None:
     assert empty.status_code == 422
     early = client.post(url + "/publish", data={"csrf_token": csrf_from(page.text)})
     assert early.status_code == 403  # a member does not publish; officers do, once adopted
+
+
+def test_contact_messages_api_is_for_the_secretariat(
+    client: TestClient, db: Session, seats: Seats
+) -> None:
+    from tests.governance.conftest import api_headers
+
+    secretariat = api_headers(seats.factory, seats.users["secretariat"])
+    chair = api_headers(seats.factory, seats.users["chair"])
+    _contact(client, seats.body.slug)
+    listed = client.get(
+        f"/api/v1/governance/bodies/{seats.body.slug}/contact-messages", headers=secretariat
+    )
+    assert [m["email"] for m in listed.json()] == ["parent@example.org"]
+    denied = client.get(
+        f"/api/v1/governance/bodies/{seats.body.slug}/contact-messages", headers=chair
+    )
+    assert denied.status_code == 403

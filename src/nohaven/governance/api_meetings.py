@@ -237,3 +237,37 @@ def register_initiative(
     return InitiativeRead(
         id=row.id, organisation_id=row.organisation_id, name=row.organisation.name, since=row.since
     )
+
+
+class DecisionIn(BaseModel):
+    text: str
+    motion_id: str | None = None
+
+
+class DecisionRead(BaseModel):
+    id: str
+    text: str
+    motion_id: str | None
+
+
+@router.get("/meetings/{meeting_id}/decisions", response_model=list[DecisionRead])
+def list_decisions(meeting_id: str, session: DbSession, actor: ApiActor) -> list[DecisionRead]:
+    meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
+    return [
+        DecisionRead(id=d.id, text=d.text, motion_id=d.motion_id)
+        for d in service.decisions(session, meeting=meeting)
+    ]
+
+
+@router.post(
+    "/meetings/{meeting_id}/decisions",
+    response_model=DecisionRead,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_decision(
+    meeting_id: str, data: DecisionIn, session: DbSession, actor: ApiActor
+) -> DecisionRead:
+    d = service.add_decision(
+        session, actor=actor, meeting_id=meeting_id, text=data.text, motion_id=data.motion_id
+    )
+    return DecisionRead(id=d.id, text=d.text, motion_id=d.motion_id)

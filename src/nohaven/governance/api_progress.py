@@ -228,3 +228,8 @@ def create_case_study(
             publish=data.publish,
         )
     )
+
+
+@router.post("/case-studies/{case_study_id}/publish", response_model=CaseStudyRead)
+def publish_case_study(case_study_id: str, session: DbSession, actor: ApiActor) -> CaseStudyRead:
+    return _study(service.publish_case_study(session, actor=actor, case_study_id=case_study_id))

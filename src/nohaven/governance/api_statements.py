@@ -111,3 +111,41 @@ def public_statements(session: DbSession, body: str | None = None) -> list[Publi
         )
         for i in service.published_statements(session, body_id=body_id)
     ]
+
+
+class ContactMessageRead(BaseModel):
+    id: str
+    name: str
+    email: str
+    subject: str
+    message: str
+    created_at: datetime
+
+
+@router.get("/governance/bodies/{body}/contact-messages", response_model=list[ContactMessageRead])
+def contact_messages(body: str, session: DbSession, actor: ApiActor) -> list[ContactMessageRead]:
+    """The public's messages to the body's secretariat (the secretariat only)."""
+    from nohaven.audit import service as audit
+    from nohaven.governance import public
+
+    found = body_by_ref(session, body)
+    rows = public.contact_messages(session, actor=actor, body_id=found.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="contact.list",
+        resource_type="contact_message",
+        organisation_id=actor.organisation_id,
+        summary={"body_id": found.id, "count": len(rows)},
+    )
+    return [
+        ContactMessageRead(
+            id=r.id,
+            name=r.name,
+            email=r.email,
+            subject=r.subject,
+            message=r.message,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]

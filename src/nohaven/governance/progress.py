@@ -412,3 +412,23 @@ def search_case_studies(
 def organisation_name(session: Session, organisation_id: str) -> str:
     org = session.get(Organisation, organisation_id)
     return org.name if org else organisation_id
+
+
+def publish_case_study(session: Session, *, actor: Actor, case_study_id: str) -> CaseStudy:
+    study = session.get(CaseStudy, case_study_id)
+    if study is None:
+        raise NotFound("No such case study.")
+    require(actor, Action.UPDATE, study)
+    if study.published:
+        raise Conflict("Already published.")
+    study.published = True
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case_study.publish",
+        resource_type="case_study",
+        resource_id=study.id,
+        organisation_id=study.organisation_id,
+    )
+    return study

@@ -224,3 +224,15 @@ def add_case_study(
         session.rollback()
         return _showcase(request, session, actor, error=exc.detail, status_code=exc.status_code)
     return _showcase(request, session, actor, notice="Case study saved.")
+
+
+@router.post("/showcase/{case_study_id}/publish")
+def publish_case_study(
+    request: Request, session: DbSession, actor: WebActor, case_study_id: str
+) -> Response:
+    try:
+        service.publish_case_study(session, actor=actor, case_study_id=case_study_id)
+    except NohavenError as exc:
+        session.rollback()
+        return _showcase(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _showcase(request, session, actor, notice="Case study published.")
