@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.errors import Conflict, Forbidden, InvalidInput
 from nohaven.governance import applications as service
-from nohaven.governance import voting
+from nohaven.governance import body_rules, voting
 from nohaven.kit.clock import utcnow
 from nohaven.members import repository as members_repo
 from nohaven.members.models import MembershipRole, OrganisationKind
@@ -19,7 +19,7 @@ from tests.governance.conftest import Seats
 
 
 def _vgt_rules(db: Session, seats: Seats) -> None:
-    voting.update_settings(
+    body_rules.update_settings(
         db, actor=seats.actor("admin"), body_id=seats.body.id, eligible_kinds=["law_enforcement"]
     )
 
@@ -44,7 +44,7 @@ def test_eligibility_by_kind(db: Session, seats: Seats, factory: Factory) -> Non
 
 
 def test_eligibility_needs_alliance_membership(db: Session, seats: Seats, factory: Factory) -> None:
-    voting.update_settings(
+    body_rules.update_settings(
         db,
         actor=seats.actor("admin"),
         body_id=seats.body.id,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.errors import Conflict, Forbidden, InvalidInput
 from nohaven.governance import ics
+from nohaven.governance import meeting_record as record
 from nohaven.governance import meetings as service
 from nohaven.governance.models import Meeting
 from nohaven.kit.clock import utcnow
@@ -149,20 +150,20 @@ def test_agenda_capacities(db: Session, seats: Seats, factory: Factory) -> None:
 def test_minutes_workflow(db: Session, seats: Seats) -> None:
     meeting = _meeting(db, seats)
     with pytest.raises(Conflict):
-        service.update_minutes(
+        record.update_minutes(
             db, actor=seats.actor("chair"), meeting_id=meeting.id, status="approved", text="x"
         )
-    service.update_minutes(
+    record.update_minutes(
         db, actor=seats.actor("chair"), meeting_id=meeting.id, status="drafted", text="Opened at 9."
     )
-    service.update_minutes(
+    record.update_minutes(
         db, actor=seats.actor("chair"), meeting_id=meeting.id, status="circulated"
     )
-    service.update_minutes(
+    record.update_minutes(
         db, actor=seats.actor("secretariat"), meeting_id=meeting.id, status="approved"
     )
     with pytest.raises(Conflict):
-        service.update_minutes(
+        record.update_minutes(
             db,
             actor=seats.actor("chair"),
             meeting_id=meeting.id,
@@ -171,13 +172,13 @@ def test_minutes_workflow(db: Session, seats: Seats) -> None:
         )
     assert meeting.minutes == "Opened at 9."
     with pytest.raises(Forbidden):
-        service.update_minutes(db, actor=seats.actor("a"), meeting_id=meeting.id, status="drafted")
+        record.update_minutes(db, actor=seats.actor("a"), meeting_id=meeting.id, status="drafted")
 
 
 def test_action_items_carry_over(db: Session, seats: Seats) -> None:
     first = _meeting(db, seats, days=10, title="Autumn")
     second = _meeting(db, seats, days=190, title="Spring")
-    item = service.add_action_item(
+    item = record.add_action_item(
         db,
         actor=seats.actor("chair"),
         meeting_id=first.id,
@@ -185,18 +186,18 @@ def test_action_items_carry_over(db: Session, seats: Seats) -> None:
         owner_id=seats.a.id,
         due_date=utcnow().date() + timedelta(days=60),
     )
-    assert [a.id for a in service.action_items(db, meeting=second).carried_over] == [item.id]
-    assert [a.id for a in service.action_items(db, meeting=first).raised] == [item.id]
+    assert [a.id for a in record.action_items(db, meeting=second).carried_over] == [item.id]
+    assert [a.id for a in record.action_items(db, meeting=first).raised] == [item.id]
     # The owner's delegate closes it; another member may not.
     with pytest.raises(Forbidden):
-        service.set_action_status(db, actor=seats.actor("b"), item_id=item.id, status="done")
-    service.set_action_status(db, actor=seats.actor("a"), item_id=item.id, status="done")
-    assert service.action_items(db, meeting=second).carried_over == []
-    service.record_attendance(
+        record.set_action_status(db, actor=seats.actor("b"), item_id=item.id, status="done")
+    record.set_action_status(db, actor=seats.actor("a"), item_id=item.id, status="done")
+    assert record.action_items(db, meeting=second).carried_over == []
+    record.record_attendance(
         db, actor=seats.actor("chair"), meeting_id=first.id, organisation_ids=[seats.a.id]
     )
     with pytest.raises(InvalidInput):
-        service.record_attendance(
+        record.record_attendance(
             db,
             actor=seats.actor("chair"),
             meeting_id=first.id,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
 from nohaven.errors import Conflict, Forbidden, InvalidInput
-from nohaven.governance import voting
+from nohaven.governance import body_rules, counting, voting
 from nohaven.governance.models import Ballot, Majority, Motion, Outcome, Participation
 from nohaven.kit.clock import utcnow
 from tests.governance.conftest import Seats
@@ -35,7 +35,7 @@ def _expire(db: Session, motion: Motion) -> None:
 
 
 def test_count_simple_majority_ignores_abstentions() -> None:
-    r = voting.count(
+    r = counting.count(
         options=["yes", "no", "abstain"],
         ballots=["yes", "abstain", "abstain", "no", "yes"],
         eligible=6,
@@ -49,7 +49,7 @@ def test_count_simple_majority_ignores_abstentions() -> None:
 
 
 def test_count_tie_is_not_carried() -> None:
-    r = voting.count(
+    r = counting.count(
         options=["yes", "no", "abstain"],
         ballots=["yes", "no"],
         eligible=2,
@@ -62,8 +62,8 @@ def test_count_tie_is_not_carried() -> None:
 
 def test_count_quorum_boundary() -> None:
     kw = {"options": ["yes", "no", "abstain"], "quorum_percent": 50, "majority": "simple"}
-    assert voting.count(ballots=["yes"], eligible=3, **kw).outcome == Outcome.NO_QUORUM  # type: ignore[arg-type]
-    assert voting.count(ballots=["yes", "abstain"], eligible=4, **kw).outcome == Outcome.CARRIED  # type: ignore[arg-type]
+    assert counting.count(ballots=["yes"], eligible=3, **kw).outcome == Outcome.NO_QUORUM  # type: ignore[arg-type]
+    assert counting.count(ballots=["yes", "abstain"], eligible=4, **kw).outcome == Outcome.CARRIED  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -77,7 +77,7 @@ def test_count_quorum_boundary() -> None:
     ],
 )
 def test_count_majorities(majority: str, ballots: list[str], outcome: Outcome) -> None:
-    r = voting.count(
+    r = counting.count(
         options=["yes", "no", "abstain"],
         ballots=ballots,
         eligible=len(ballots),
@@ -172,7 +172,7 @@ def test_bad_motion_input(db: Session, seats: Seats) -> None:
 
 
 def test_settings_snapshot_and_two_thirds(db: Session, seats: Seats) -> None:
-    voting.update_settings(
+    body_rules.update_settings(
         db,
         actor=seats.actor("admin"),
         body_id=seats.body.id,
@@ -186,7 +186,7 @@ def test_settings_snapshot_and_two_thirds(db: Session, seats: Seats) -> None:
     closed = voting.close_motion(db, actor=seats.actor("admin"), motion_id=motion.id)
     assert closed.outcome == Outcome.CARRIED
     with pytest.raises(Forbidden):
-        voting.update_settings(
+        body_rules.update_settings(
             db, actor=seats.actor("chair"), body_id=seats.body.id, majority="simple"
         )
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
-from nohaven.governance import voting
+from nohaven.governance import body_rules, voting
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.schemas import (
     MotionCreate,
@@ -23,7 +23,7 @@ router = APIRouter(tags=["governance"])
 @router.get("/governance/bodies/{body}/settings", response_model=SettingsRead)
 def get_settings(body: str, session: DbSession, actor: ApiActor) -> SettingsRead:
     found = body_by_ref(session, body)
-    rules = voting.settings_of(session, found.id)
+    rules = body_rules.settings_of(session, found.id)
     require(actor, Action.READ, rules)
     return SettingsRead.model_validate(rules)
 
@@ -34,7 +34,7 @@ def put_settings(
 ) -> SettingsRead:
     found = body_by_ref(session, body)
     return SettingsRead.model_validate(
-        voting.update_settings(
+        body_rules.update_settings(
             session,
             actor=actor,
             body_id=found.id,

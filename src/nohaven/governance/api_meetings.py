@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.governance import ics
+from nohaven.governance import meeting_record as record
 from nohaven.governance import meetings as service
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.models import Meeting
@@ -141,7 +142,7 @@ def decide(
 def attendance(
     meeting_id: str, data: AttendanceUpdate, session: DbSession, actor: ApiActor
 ) -> list[str]:
-    rows = service.record_attendance(
+    rows = record.record_attendance(
         session, actor=actor, meeting_id=meeting_id, organisation_ids=data.organisation_ids
     )
     return [r.organisation_id for r in rows]
@@ -152,7 +153,7 @@ def minutes(
     meeting_id: str, data: MinutesUpdate, session: DbSession, actor: ApiActor
 ) -> MeetingRead:
     return MeetingRead.model_validate(
-        service.update_minutes(
+        record.update_minutes(
             session, actor=actor, meeting_id=meeting_id, status=data.status, text=data.text
         )
     )
@@ -163,7 +164,7 @@ def actions(
     meeting_id: str, session: DbSession, actor: ApiActor
 ) -> dict[str, list[ActionItemRead]]:
     meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
-    found = service.action_items(session, meeting=meeting)
+    found = record.action_items(session, meeting=meeting)
     return {
         "raised": [ActionItemRead.model_validate(a) for a in found.raised],
         "carried_over": [ActionItemRead.model_validate(a) for a in found.carried_over],
@@ -178,7 +179,7 @@ def actions(
 def add_action(
     meeting_id: str, data: ActionItemCreate, session: DbSession, actor: ApiActor
 ) -> ActionItemRead:
-    item = service.add_action_item(
+    item = record.add_action_item(
         session,
         actor=actor,
         meeting_id=meeting_id,
@@ -194,7 +195,7 @@ def action_status(
     item_id: str, data: ActionStatusUpdate, session: DbSession, actor: ApiActor
 ) -> ActionItemRead:
     return ActionItemRead.model_validate(
-        service.set_action_status(session, actor=actor, item_id=item_id, status=data.status)
+        record.set_action_status(session, actor=actor, item_id=item_id, status=data.status)
     )
 
 
@@ -255,7 +256,7 @@ def list_decisions(meeting_id: str, session: DbSession, actor: ApiActor) -> list
     meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
     return [
         DecisionRead(id=d.id, text=d.text, motion_id=d.motion_id)
-        for d in service.decisions(session, meeting=meeting)
+        for d in record.decisions(session, meeting=meeting)
     ]
 
 
@@ -267,7 +268,7 @@ def list_decisions(meeting_id: str, session: DbSession, actor: ApiActor) -> list
 def add_decision(
     meeting_id: str, data: DecisionIn, session: DbSession, actor: ApiActor
 ) -> DecisionRead:
-    d = service.add_decision(
+    d = record.add_decision(
         session, actor=actor, meeting_id=meeting_id, text=data.text, motion_id=data.motion_id
     )
     return DecisionRead(id=d.id, text=d.text, motion_id=d.motion_id)

@@ -18,6 +18,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance.body_rules import settings_of
 from nohaven.governance.models import (
     AllianceMember,
     ApplicationStatus,
@@ -26,7 +27,7 @@ from nohaven.governance.models import (
     Outcome,
 )
 from nohaven.governance.public import secretariat_organisations
-from nohaven.governance.voting import create_motion, settings_of
+from nohaven.governance.voting import create_motion
 from nohaven.kit.clock import utcnow
 from nohaven.members import repository as members_repo
 from nohaven.members import service as members_service

@@ -15,7 +15,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
 from nohaven.governance import applications as service
-from nohaven.governance import voting
+from nohaven.governance import body_rules
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.forms import utc_from_form
 from nohaven.governance.models import Majority, Motion
@@ -171,7 +171,7 @@ def _officers_page(
             "history": service.office_history(session, body_id=body.id),
             "members": [m for m in seats if m.role == MembershipRole.MEMBER],
             "may_hand_over": actor.is_secretariat,
-            "rules": voting.settings_of(session, body.id),
+            "rules": body_rules.settings_of(session, body.id),
             "kinds": list(OrganisationKind),
             "majorities": list(Majority),
             "today": utcnow().date(),
@@ -227,7 +227,7 @@ def update_rules(
 ) -> Response:
     body = body_by_ref(session, slug)
     try:
-        voting.update_settings(
+        body_rules.update_settings(
             session,
             actor=actor,
             body_id=body.id,

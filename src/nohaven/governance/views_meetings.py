@@ -15,6 +15,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.governance import ics
+from nohaven.governance import meeting_record as record
 from nohaven.governance import meetings as service
 from nohaven.governance.models import Meeting
 from nohaven.governance.rules import is_officer
@@ -132,7 +133,7 @@ def _meeting_context(session: Session, actor: Actor, meeting_id: str) -> dict[st
     meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
     body = session.get(Body, meeting.body_id)
     seats = members_repo.memberships_of_body(session, meeting.body_id, on=meeting.starts_at.date())
-    present = {a.organisation_id for a in service.attendance(session, meeting=meeting)}
+    present = {a.organisation_id for a in record.attendance(session, meeting=meeting)}
     return {
         "title": meeting.title,
         "meeting": meeting,
@@ -140,8 +141,8 @@ def _meeting_context(session: Session, actor: Actor, meeting_id: str) -> dict[st
         "agenda": service.agenda(session, meeting=meeting),
         "seats": seats,
         "present": present,
-        "decisions": service.decisions(session, meeting=meeting),
-        "actions": service.action_items(session, meeting=meeting),
+        "decisions": record.decisions(session, meeting=meeting),
+        "actions": record.action_items(session, meeting=meeting),
         "officer": can(actor, Action.UPDATE, meeting),
         "may_propose": service.capacity(session, actor, meeting) is not None,
         "local_start": ics.local_time(meeting),
@@ -259,7 +260,7 @@ def attendance(
         session,
         actor,
         meeting_id,
-        lambda: service.record_attendance(
+        lambda: record.record_attendance(
             session, actor=actor, meeting_id=meeting_id, organisation_ids=present or []
         ),
         "Attendance recorded.",
@@ -280,7 +281,7 @@ def minutes(
         session,
         actor,
         meeting_id,
-        lambda: service.update_minutes(
+        lambda: record.update_minutes(
             session, actor=actor, meeting_id=meeting_id, status=status, text=text
         ),
         f"Minutes {status}.",
@@ -300,7 +301,7 @@ def decision(
         session,
         actor,
         meeting_id,
-        lambda: service.add_decision(session, actor=actor, meeting_id=meeting_id, text=text),
+        lambda: record.add_decision(session, actor=actor, meeting_id=meeting_id, text=text),
         "Decision recorded.",
     )
 
@@ -320,7 +321,7 @@ def action(
         session,
         actor,
         meeting_id,
-        lambda: service.add_action_item(
+        lambda: record.add_action_item(
             session,
             actor=actor,
             meeting_id=meeting_id,
@@ -346,6 +347,6 @@ def action_status(
         session,
         actor,
         meeting_id,
-        lambda: service.set_action_status(session, actor=actor, item_id=item_id, status=status),
+        lambda: record.set_action_status(session, actor=actor, item_id=item_id, status=status),
         "Action item updated.",
     )

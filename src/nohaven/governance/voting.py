@@ -42,7 +42,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from fractions import Fraction
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -52,86 +51,19 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance import counting
+from nohaven.governance.body_rules import settings_of
 from nohaven.governance.models import (
     ABSTAIN,
     DEFAULT_OPTIONS,
     Ballot,
-    GovernanceSettings,
-    Majority,
     Motion,
-    Outcome,
     Participation,
 )
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_token, sha256_hex
 from nohaven.members import repository as members_repo
 from nohaven.members.models import VOTING_ROLES, Body, UserRole
-
-# --- settings -------------------------------------------------------------------------------
-
-
-def settings_of(session: Session, body_id: str) -> GovernanceSettings:
-    found = session.get(GovernanceSettings, body_id)
-    return found or GovernanceSettings(
-        body_id=body_id,
-        quorum_percent=50,
-        majority=Majority.SIMPLE,
-        eligible_kinds=[],
-        requires_alliance_membership=False,
-    )
-
-
-def update_settings(
-    session: Session,
-    *,
-    actor: Actor,
-    body_id: str,
-    quorum_percent: int | None = None,
-    majority: str | None = None,
-    eligible_kinds: list[str] | None = None,
-    requires_alliance_membership: bool | None = None,
-) -> GovernanceSettings:
-    if session.get(Body, body_id) is None:
-        raise NotFound("No such body.")
-    found = session.get(GovernanceSettings, body_id)
-    if found is None:
-        found = settings_of(session, body_id)
-        session.add(found)
-    require(actor, Action.UPDATE, found)
-    if quorum_percent is not None:
-        if not 0 <= quorum_percent <= 100:
-            raise InvalidInput(
-                "Quorum is a percentage.",
-                errors=[{"field": "quorum_percent", "message": "between 0 and 100"}],
-            )
-        found.quorum_percent = quorum_percent
-    if majority is not None:
-        if majority not in set(Majority):
-            raise InvalidInput(
-                "Unknown majority rule.",
-                errors=[{"field": "majority", "message": "simple, two_thirds or consensus"}],
-            )
-        found.majority = majority
-    if eligible_kinds is not None:
-        found.eligible_kinds = sorted(set(eligible_kinds))
-    if requires_alliance_membership is not None:
-        found.requires_alliance_membership = requires_alliance_membership
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="governance.settings",
-        resource_type="body",
-        resource_id=body_id,
-        summary={
-            "quorum_percent": found.quorum_percent,
-            "majority": found.majority,
-            "eligible_kinds": found.eligible_kinds,
-            "requires_alliance_membership": found.requires_alliance_membership,
-        },
-    )
-    return found
-
 
 # --- motions --------------------------------------------------------------------------------
 
@@ -433,62 +365,7 @@ def open_ballots(session: Session, *, actor: Actor, motion: Motion) -> dict[str,
     return {org: option for org, option in rows if org is not None}
 
 
-# --- counting -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Result:
-    tally: dict[str, int]
-    eligible: int
-    turnout: int
-    quorum_met: bool
-    winner: str | None
-    outcome: Outcome
-
-
-def count(
-    *,
-    options: Sequence[str],
-    ballots: Sequence[str],
-    eligible: int,
-    quorum_percent: int,
-    majority: str,
-) -> Result:
-    """The result of a vote: pure, so it is tested on its own."""
-    tally = dict.fromkeys(options, 0)
-    for choice in ballots:
-        tally[choice] = tally.get(choice, 0) + 1
-    turnout = len(ballots)
-    quorum_met = eligible > 0 and Fraction(turnout, eligible) * 100 >= quorum_percent
-    counted = {o: n for o, n in tally.items() if o != ABSTAIN}
-    cast = sum(counted.values())
-    winner: str | None = None
-    if quorum_met and cast > 0:
-        top = max(counted.values())
-        leaders = [o for o, n in counted.items() if n == top]
-        if len(leaders) == 1:
-            share = Fraction(top, cast)
-            needed = {
-                Majority.SIMPLE: share > Fraction(1, 2),
-                Majority.TWO_THIRDS: share >= Fraction(2, 3),
-                Majority.CONSENSUS: share == 1,
-            }[Majority(majority)]
-            if needed:
-                winner = leaders[0]
-    if not quorum_met:
-        outcome = Outcome.NO_QUORUM
-    elif winner is not None and winner == options[0]:
-        outcome = Outcome.CARRIED
-    else:
-        outcome = Outcome.NOT_CARRIED
-    return Result(
-        tally=tally,
-        eligible=eligible,
-        turnout=turnout,
-        quorum_met=quorum_met,
-        winner=winner,
-        outcome=outcome,
-    )
+# --- closing --------------------------------------------------------------------------------
 
 
 def settle(session: Session, motion: Motion, *, now: datetime | None = None) -> bool:
@@ -522,7 +399,7 @@ def _record_result(session: Session, motion: Motion, *, closed_at: datetime, act
     if participating != len(ballots):  # pragma: no cover - written in one transaction
         raise Conflict("Participation and ballots disagree; the result is not recorded.")
     eligible = len(voting_organisations(session, motion.body_id, closed_at.date()))
-    result = count(
+    result = counting.count(
         options=motion.options,
         ballots=ballots,
         eligible=max(eligible, len(ballots)),
