@@ -339,3 +339,34 @@ def test_decisions_api(client: TestClient, seats: Seats, db: Session) -> None:
     assert empty.status_code == 422
     listed = client.get(f"/api/v1/meetings/{meeting.id}/decisions", headers=member)
     assert [d["text"] for d in listed.json()] == ["Meet in Manila"]
+
+
+def test_chair_reorders_the_agenda_on_the_page(
+    client: TestClient, seats: Seats, db: Session
+) -> None:
+    meeting = _meeting(db, seats)
+    first = service.propose_agenda_item(
+        db, actor=seats.actor("a"), meeting_id=meeting.id, title="First"
+    )
+    second = service.propose_agenda_item(
+        db, actor=seats.actor("b"), meeting_id=meeting.id, title="Second"
+    )
+    web_login(client, seats.users["chair"])
+    page = client.get(f"/meetings/{meeting.id}")
+    token = csrf_from(page.text)
+    for item in (first, second):
+        client.post(
+            f"/meetings/{meeting.id}/agenda/{item.id}",
+            data={"csrf_token": token, "status": "accepted"},
+        )
+    moved = client.post(
+        f"/meetings/{meeting.id}/agenda/{second.id}",
+        data={"csrf_token": token, "status": "accepted", "position": "0"},
+    )
+    assert moved.status_code == 200
+    agenda = moved.text[moved.text.index('<ol class="agenda">') :]
+    assert agenda.index("Second") < agenda.index("First")
+    refused = client.post(
+        f"/meetings/{meeting.id}/agenda/{second.id}", data={"csrf_token": token, "status": "maybe"}
+    )
+    assert refused.status_code == 422
