@@ -1,0 +1,94 @@
+"""The demo: idempotent, and the issue's "done when" walks through on it."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nohaven.db import Base
+from nohaven.governance import demo, meetings, progress, statements, voting
+from nohaven.governance.bodies import body_by_ref
+from nohaven.governance.models import Motion, Statement
+from nohaven.kit.clock import utcnow
+from nohaven.members import demo as members_demo
+from nohaven.members.models import Organisation
+from tests.factories import Factory
+
+TABLES = [
+    t
+    for t in Base.metadata.sorted_tables
+    if t.name
+    in {
+        "governance_settings",
+        "governance_alliance_members",
+        "governance_initiatives",
+        "meetings",
+        "meeting_attendance",
+        "meeting_decisions",
+        "action_items",
+        "statements",
+        "statement_versions",
+        "statement_signatories",
+        "motions",
+        "mission_statements",
+        "commitments",
+        "mission_signatures",
+        "progress_reports",
+        "case_studies",
+    }
+]
+
+
+def _counts(db: Session) -> dict[str, int]:
+    return {t.name: db.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES}
+
+
+def test_demo_loads_once(db: Session) -> None:
+    members_demo.load(db)
+    demo.load(db)
+    first = _counts(db)
+    assert all(first.values()), first
+    demo.load(db)
+    assert _counts(db) == first
+
+
+def test_done_when(db: Session, factory: Factory, client: TestClient) -> None:
+    members_demo.load(db)
+    demo.load(db)
+    gtf = body_by_ref(db, "global-taskforce")
+    # The cadence proposes the next two meetings after the scheduled one.
+    proposed = meetings.proposed_dates(db, body=gtf)
+    assert len(proposed) == 2
+    assert proposed[0] > utcnow().date()
+    # The open motion adopts the draft statement once a majority of members vote for it.
+    motion = db.scalar(select(Motion).where(Motion.body_id == gtf.id, Motion.closed_at.is_(None)))
+    assert motion is not None
+    assert motion.statement_id is not None
+    voters = sorted(voting.voting_organisations(db, gtf.id, utcnow().date()))
+    for org_id in voters[:13]:
+        org = db.get(Organisation, org_id)
+        assert org is not None
+        delegate = factory.actor(factory.user(org, roles=("delegate",)))
+        voting.cast_vote(db, actor=delegate, motion_id=motion.id, option="yes")
+    secretariat = factory.actor(
+        factory.user(
+            db.scalar(select(Organisation).where(Organisation.short_name == "WPGA Secretariat")),
+            roles=("secretariat_admin",),
+        )
+    )
+    closed = voting.close_motion(db, actor=secretariat, motion_id=motion.id)
+    assert closed.outcome == "carried"
+    statement = db.get(Statement, motion.statement_id)
+    assert statement is not None
+    assert statement.status == "adopted"
+    statements.publish(db, actor=secretariat, statement_id=statement.id)
+    page = client.get("/public/bodies/global-taskforce")
+    assert "Statement on safety by design" in page.text
+    feed = client.get("/public/bodies/global-taskforce/statements.atom")
+    assert "Statement on safety by design" in feed.text
+    # Members' progress against the commitments shows on the dashboard.
+    board = progress.dashboard(db, actor=secretariat, body_id=gtf.id)
+    assert len(board.commitments) == 5
+    assert board.counts(1)["achieved"] == 1
+    assert len(board.signatories) >= 4
