@@ -397,7 +397,7 @@ def create_api_token(
 
 
 def resolve_api_token(session: Session, secret: str) -> tuple[ApiToken, User] | None:
-    parts = secret.split("_")
+    parts = secret.split("_", 2)  # the random part may itself contain "_"
     if len(parts) != 3 or parts[0] != "nh":
         return None
     token = (
