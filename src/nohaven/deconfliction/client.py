@@ -117,12 +117,19 @@ def _b64(data: bytes) -> str:
 
 
 class HttpTransport:
-    def __init__(self, base_url: str, token: str, *, timeout: float = 120.0) -> None:
-        self.http = httpx.Client(
-            base_url=base_url.rstrip("/") + "/api/v1/deconfliction",
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout,
-        )
+    """Over the JSON API. ``http`` lets a caller pass its own client (tests, connection reuse)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 120.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        self.http = http or httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.prefix = "/api/v1/deconfliction"
+        self.headers = {"Authorization": f"Bearer {token}"}
 
     def _check(self, response: httpx.Response) -> Any:
         if response.status_code >= 400:
@@ -135,16 +142,24 @@ class HttpTransport:
 
     def evaluate(self, elements: Sequence[bytes]) -> tuple[int, list[bytes]]:
         body = self._check(
-            self.http.post("/evaluate", json={"elements": [_b64(e) for e in elements]})
+            self.http.post(
+                self.prefix + "/evaluate",
+                json={"elements": [_b64(e) for e in elements]},
+                headers=self.headers,
+            )
         )
         return int(body["key_epoch"]), [base64.b64decode(e) for e in body["elements"]]
 
     def register(self, payload: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = self._check(self.http.post("/registrations", json=payload))
+        result: dict[str, Any] = self._check(
+            self.http.post(self.prefix + "/registrations", json=payload, headers=self.headers)
+        )
         return result
 
     def hits(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._check(self.http.get("/hits"))
+        result: list[dict[str, Any]] = self._check(
+            self.http.get(self.prefix + "/hits", headers=self.headers)
+        )
         return result
 
     def close(self) -> None:
