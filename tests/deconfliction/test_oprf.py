@@ -78,3 +78,15 @@ def test_expand_message_xmd_rfc9380_vector() -> None:
         oprf.expand_message_xmd(b"", dst, 0x20).hex()
         == "6b9a7312411d92f921c6f68ca0b6380730a1a4d982c507211a90964c394179ba"
     )
+
+
+def test_batch_finalize_equals_single_finalize() -> None:
+    key = oprf.generate_key_pair()
+    inputs = [f"v1|email||{i}@example.org".encode() for i in range(7)]
+    blinded = [oprf.blind(x) for x in inputs]
+    evaluated = oprf.blind_evaluate_batch(key.secret, [b for _, b in blinded])
+    batch = oprf.finalize_batch(inputs, [r for r, _ in blinded], evaluated)
+    assert batch == [oprf.evaluate(key.secret, x) for x in inputs]
+    assert oprf.invert_all([]) == []
+    with pytest.raises(oprf.OprfError):
+        oprf.finalize_batch(inputs, [r for r, _ in blinded], evaluated[:-1])

@@ -17,6 +17,7 @@ import base64
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -91,12 +92,14 @@ def blind_all(selectors: Sequence[Selector]) -> list[Blinded]:
 def finish_all(blinded: Sequence[Blinded], evaluated: Sequence[bytes]) -> list[Derived]:
     if len(evaluated) != len(blinded):
         raise ClientError("the server answered a different number of elements")
+    try:
+        outputs = oprf.finalize_batch(
+            [b.selector.encode() for b in blinded], [b.blind for b in blinded], evaluated
+        )
+    except oprf.OprfError as exc:
+        raise ClientError("the server answered an invalid element") from exc
     out = []
-    for item, element in zip(blinded, evaluated, strict=True):
-        try:
-            output = oprf.finalize(item.selector.encode(), item.blind, element)
-        except oprf.OprfError as exc:
-            raise ClientError("the server answered an invalid element") from exc
+    for item, output in zip(blinded, outputs, strict=True):
         token, contact_key = derive(output)
         out.append(Derived(item.selector, token, contact_key))
     return out
@@ -190,35 +193,42 @@ def register_selectors(
     the derived tokens and contact keys (kept by the caller to open counterparts' cards)."""
     report = RegistrationReport()
     derived_all: list[Derived] = []
-    for start in range(0, len(selectors), batch_size):
-        chunk = selectors[start : start + batch_size]
-        blinded = blind_all(chunk)
-        epoch, evaluated = transport.evaluate([b.element for b in blinded])
-        derived = finish_all(blinded, evaluated)
-        payload: dict[str, Any] = {
-            "case_reference": case_reference,
-            "handling_code": handling_code,
-            "masked": masked,
-            "key_epoch": epoch,
-            "items": [
-                {
-                    "token": d.token,
-                    "selector_type": d.selector.type,
-                    "sealed_contact": seal_card(d.contact_key, contact_card),
-                }
-                for d in derived
-            ],
-        }
-        if expires_at is not None:
-            payload["expires_at"] = expires_at.isoformat()
-        result = transport.register(payload)
-        report.registered += int(result["registered"])
-        report.duplicates += int(result["duplicates"])
-        report.hits += int(result["hits"])
-        report.key_epoch = epoch
-        derived_all.extend(derived)
-        if progress is not None:
-            progress(len(chunk))
+    chunks = [selectors[i : i + batch_size] for i in range(0, len(selectors), batch_size)]
+    # Blind the next batch while the server works on this one: libsodium runs outside the
+    # GIL, and the client and the server use different cores.
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        pending = ahead.submit(blind_all, chunks[0]) if chunks else None
+        for index, chunk in enumerate(chunks):
+            assert pending is not None  # noqa: S101 - set for every chunk
+            blinded = pending.result()
+            if index + 1 < len(chunks):
+                pending = ahead.submit(blind_all, chunks[index + 1])
+            epoch, evaluated = transport.evaluate([b.element for b in blinded])
+            derived = finish_all(blinded, evaluated)
+            payload: dict[str, Any] = {
+                "case_reference": case_reference,
+                "handling_code": handling_code,
+                "masked": masked,
+                "key_epoch": epoch,
+                "items": [
+                    {
+                        "token": d.token,
+                        "selector_type": d.selector.type,
+                        "sealed_contact": seal_card(d.contact_key, contact_card),
+                    }
+                    for d in derived
+                ],
+            }
+            if expires_at is not None:
+                payload["expires_at"] = expires_at.isoformat()
+            result = transport.register(payload)
+            report.registered += int(result["registered"])
+            report.duplicates += int(result["duplicates"])
+            report.hits += int(result["hits"])
+            report.key_epoch = epoch
+            derived_all.extend(derived)
+            if progress is not None:
+                progress(len(chunk))
     return report, derived_all
 
 
