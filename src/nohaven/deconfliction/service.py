@@ -10,8 +10,8 @@ import calendar
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
