@@ -202,6 +202,45 @@ def _register_locally(
     return report
 
 
+@deconflict.command("cards")
+def cards(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    server: Annotated[str, typer.Option(help="server URL")],
+    token: Annotated[str, typer.Option(envvar="NOHAVEN_API_TOKEN", help="API token")],
+    region: Annotated[str, typer.Option(help="default region for national phone numbers")] = "GB",
+) -> None:
+    """Open the counterparts' contact cards of your hits. FILE.csv holds the selectors you
+    registered; they are evaluated again (counting against your quota) to re-derive the
+    contact keys, which never leave this machine."""
+    try:
+        selectors, rejected = read_selectors(file, region=region)
+    except (ValueError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    if rejected:
+        raise _fail(f"{len(rejected)} invalid rows (line {rejected[0].line}: {rejected[0].reason})")
+    transport = client.HttpTransport(server, token)
+    try:
+        derived: list[client.Derived] = []
+        for start in range(0, len(selectors), client.DEFAULT_BATCH):
+            blinded = client.blind_all(selectors[start : start + client.DEFAULT_BATCH])
+            _epoch, evaluated = transport.evaluate([b.element for b in blinded])
+            derived.extend(client.finish_all(blinded, evaluated))
+        by_token = {d.token for d in derived}
+        opened = 0
+        for hit in transport.hits():
+            if hit["own"]["token"] not in by_token:
+                continue
+            for card in client.open_hit_cards(hit, derived):
+                opened += 1
+                entries = ", ".join(f"{k}: {v}" for k, v in card.items())
+                console.print(f"hit {hit['hit_id']} ({hit['own']['case_reference']}): {entries}")
+    except client.ClientError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        transport.close()
+    console.print(f"Opened {opened} contact cards.")
+
+
 @deconflict.command("new-key")
 def new_key() -> None:
     """Print a fresh OPRF key seed (64 hex digits) for NOHAVEN_OPRF_KEY or a key file."""
