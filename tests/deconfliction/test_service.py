@@ -206,3 +206,49 @@ def test_a_hit_keeps_its_record_when_a_registration_goes(db: Session, agency: Ag
     parties = db.execute(select(HitParty)).scalars().all()
     assert len([p for p in parties if p.organisation_id in {a.org.id, b.org.id}]) == 2
     assert len(b.transport.hits()) == 1
+
+
+def test_every_step_is_audited_with_counts_only(db: Session, agency: AgencyMaker) -> None:
+    from nohaven.audit.models import AuditEntry
+
+    a, b = agency("Audit A"), agency("Audit B")
+    a.register([email("audited@example.org")], case="AUD-1")
+    b.register([email("audited@example.org")], case="AUD-2")
+    hit_id = a.transport.hits()[0]["hit_id"]
+    service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="relevant")
+    entries = db.execute(
+        select(AuditEntry.action, AuditEntry.summary).where(
+            AuditEntry.organisation_id.in_([a.org.id, b.org.id])
+        )
+    ).all()
+    actions = [action for action, _ in entries]
+    for expected in (
+        "deconfliction.evaluate",
+        "deconfliction.register",
+        "deconfliction.hit",
+        "deconfliction.hit.outcome",
+        "deconfliction.hits.list",
+    ):
+        assert expected in actions, expected
+    evaluate = [summary for action, summary in entries if action == "deconfliction.evaluate"]
+    assert '"count":1' in evaluate[0]
+    text = str(entries)
+    assert "audited@example.org" not in text
+    token = a.derived[0].token
+    assert token not in text
+
+
+def test_start_up_hook_purges_expired_registrations(
+    db: Session, agency: AgencyMaker, app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi import FastAPI
+
+    from nohaven.deconfliction.api import purge_once
+
+    assert isinstance(app, FastAPI)
+    assert any(getattr(h, "__name__", "") == "start" for h in app.state.startup_hooks)
+    a = agency("Hook A")
+    a.register([email("hook@example.org")])
+    later = utcnow() + timedelta(days=400)
+    monkeypatch.setattr(service, "utcnow", lambda: later)
+    assert purge_once(app) == 1

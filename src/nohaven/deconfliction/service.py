@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
@@ -40,6 +40,8 @@ from nohaven.notifications import service as notifications
 _TOKEN_HEX = frozenset("0123456789abcdef")
 _MAX_SEALED = 4096
 _LOOKUP_CHUNK = 1000
+# Any constant will do: it names the PostgreSQL advisory lock that serialises registrations.
+_REGISTRATION_LOCK = 0x6E684443
 _REGISTRATIONS = cast(Table, Registration.__table__)
 
 
@@ -252,6 +254,7 @@ def register(
     """Register a batch of match tokens under a case and raise hits with other agencies."""
     require(actor, Action.CREATE, Registration)
     limits = limits or get_deconfliction_settings()
+    _serialise_registrations(session)
     if handling_code not in {code.value for code in HandlingCode}:
         raise InvalidInput(
             "The handling code is one of H0, H1, H2, H3.",
@@ -328,6 +331,15 @@ def register(
         duplicates=len(items) - len(rows),
         hits=notified.get(org, 0),
     )
+
+
+def _serialise_registrations(session: Session) -> None:
+    """Two agencies registering the same selector at the same moment must not each miss the
+    other's uncommitted row: registrations take turns. PostgreSQL: a transaction-scoped
+    advisory lock (rows committed before it is granted are visible to READ COMMITTED
+    statements after it); SQLite: every transaction already begins IMMEDIATE (db.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _REGISTRATION_LOCK})
 
 
 def _already_registered(
