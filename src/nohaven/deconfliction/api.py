@@ -11,9 +11,11 @@ from fastapi import APIRouter, FastAPI, Request
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
 from nohaven.deconfliction import service
 from nohaven.deconfliction.keys import server_key
+from nohaven.deconfliction.models import Registration
 from nohaven.deconfliction.schemas import (
     CaseOut,
     CounterpartOut,
@@ -55,6 +57,7 @@ def evaluate(
 ) -> EvaluateResponse:
     """Evaluate blinded OPRF elements with the server key (RFC 9497, ristretto255-SHA512).
     Counts against the user's and the organisation's evaluation quotas (429 when spent)."""
+    require(actor, Action.MATCH, Registration)  # before the key: 403 is the answer to give
     limits = get_deconfliction_settings()
     if len(body.elements) > limits.batch_max:
         raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
