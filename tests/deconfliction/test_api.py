@@ -16,7 +16,7 @@ from nohaven.auth.actor import Actor
 from nohaven.config import Settings
 from nohaven.deconfliction import client, oprf, quotas, service
 from nohaven.deconfliction.keys import KeyUnavailable, server_key
-from nohaven.deconfliction.models import KeyEpoch, RatioFlag
+from nohaven.deconfliction.models import KeyEpoch, QuotaBucket, RatioFlag
 from nohaven.deconfliction.selectors import Selector, normalise
 from nohaven.deconfliction.settings import DeconflictionSettings
 from nohaven.errors import Conflict, Forbidden, TooManyRequests
@@ -107,7 +107,7 @@ def dump_database(db: Session) -> str:
 
 
 def test_evaluate_rejects_bad_elements_and_enforces_quotas(
-    factory: Factory, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    db: Session, factory: Factory, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tight = DeconflictionSettings(user_burst=5, user_per_hour=3600, org_burst=100)
     monkeypatch.setattr("nohaven.deconfliction.api.get_deconfliction_settings", lambda: tight)
@@ -129,6 +129,23 @@ def test_evaluate_rejects_bad_elements_and_enforces_quotas(
     later = utcnow() + timedelta(seconds=10)
     monkeypatch.setattr(quotas, "utcnow", lambda: later)
     assert client.post(url, json={"elements": elements}, headers=headers).status_code == 200
+
+
+def test_refusals_are_counted_for_the_secretariat(db: Session, agency: AgencyMaker) -> None:
+    # The API records a refusal in a transaction of its own (the request's is rolled back);
+    # the test harness nests all transactions in one, so the recording is checked here.
+    tight = DeconflictionSettings(user_burst=2)
+    first = agency("Refused agency")
+    element = oprf.blind(b"x")[1]
+    with pytest.raises(TooManyRequests):
+        service.evaluate(
+            db, actor=first.actor, key=first.transport.key, blinded=[element] * 3, limits=tight
+        )
+    quotas.record_refusal(db, actor=first.actor, count=3)
+    refusals = db.execute(
+        select(QuotaBucket.refused_total).where(QuotaBucket.organisation_id == first.org.id)
+    ).scalars()
+    assert sorted(refusals) == [3, 3]
 
 
 def test_organisation_quota_spans_its_users(db: Session, agency: AgencyMaker) -> None:

@@ -13,7 +13,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
-from nohaven.deconfliction import service
+from nohaven.deconfliction import quotas, service
 from nohaven.deconfliction.keys import server_key
 from nohaven.deconfliction.models import Registration
 from nohaven.deconfliction.schemas import (
@@ -29,7 +29,7 @@ from nohaven.deconfliction.schemas import (
     RegistrationResponse,
 )
 from nohaven.deconfliction.settings import get_deconfliction_settings
-from nohaven.errors import InvalidInput
+from nohaven.errors import InvalidInput, TooManyRequests
 
 router = APIRouter(prefix="/deconfliction", tags=["deconfliction"])
 log = logging.getLogger(__name__)
@@ -62,13 +62,16 @@ def evaluate(
     if len(body.elements) > limits.batch_max:
         raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
     settings: Settings = request.app.state.settings
-    epoch, evaluated = service.evaluate(
-        session,
-        actor=actor,
-        key=server_key(settings),
-        blinded=_decode_elements(body.elements),
-        limits=limits,
-    )
+    blinded = _decode_elements(body.elements)
+    try:
+        epoch, evaluated = service.evaluate(
+            session, actor=actor, key=server_key(settings), blinded=blinded, limits=limits
+        )
+    except TooManyRequests:
+        with request.app.state.sessionmaker() as refusal:
+            quotas.record_refusal(refusal, actor=actor, count=len(blinded))
+            refusal.commit()
+        raise
     return EvaluateResponse(
         key_epoch=epoch, elements=[base64.b64encode(e).decode() for e in evaluated]
     )

@@ -216,8 +216,10 @@ def cards(
         selectors, rejected = read_selectors(file, region=region)
     except (ValueError, OSError) as exc:
         raise _fail(str(exc)) from exc
-    if rejected:
-        raise _fail(f"{len(rejected)} invalid rows (line {rejected[0].line}: {rejected[0].reason})")
+    for bad in rejected[:20]:
+        err.print(f"line {bad.line} skipped: {bad.reason}")
+    if not selectors:
+        raise _fail("no valid selectors in the file")
     transport = client.HttpTransport(server, token)
     try:
         derived: list[client.Derived] = []

@@ -81,9 +81,6 @@ def consume(session: Session, *, actor: Actor, count: int, limits: Deconfliction
         _refill(bucket, capacity, per_hour, now)
     for bucket, capacity, per_hour, whose in buckets:
         if bucket.tokens < count:
-            for other, *_ in buckets:
-                other.refused_total += count
-            session.flush()
             wait = (count - bucket.tokens) * 3600.0 / per_hour if per_hour else float("inf")
             hint = f"try again in {int(wait) + 1} s" if count <= capacity else "send less"
             raise TooManyRequests(
@@ -93,6 +90,25 @@ def consume(session: Session, *, actor: Actor, count: int, limits: Deconfliction
     for bucket, *_ in buckets:
         bucket.tokens -= count
         bucket.evaluations_total += count
+    session.flush()
+
+
+def record_refusal(session: Session, *, actor: Actor, count: int) -> None:
+    """Count a refused batch. Called by the HTTP layer in a transaction of its own, since the
+    request's transaction is rolled back with the 429."""
+    if actor.organisation_id is None:
+        return
+    for subject in (f"user:{actor.user_id}", f"org:{actor.organisation_id}"):
+        bucket = session.get(QuotaBucket, subject)
+        if bucket is not None:
+            bucket.refused_total += count
+    audit.record(
+        session,
+        actor=actor,
+        action="deconfliction.evaluate.refused",
+        resource_type="deconfliction_evaluation",
+        summary={"count": count},
+    )
     session.flush()
 
 

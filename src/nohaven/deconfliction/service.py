@@ -148,11 +148,13 @@ def evaluate(
     if len(blinded) > limits.batch_max:
         raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
     epoch = epoch_for_key(session, key)
+    # The quota first: a refused batch costs the server no group operations. An invalid
+    # element below rolls the whole transaction back, quota use included.
+    quotas.consume(session, actor=actor, count=len(blinded), limits=limits)
     try:
         evaluated = oprf.blind_evaluate_batch(key.secret, blinded)
     except oprf.OprfError as exc:
         raise InvalidInput(str(exc), errors=[{"field": "elements", "message": str(exc)}]) from exc
-    quotas.consume(session, actor=actor, count=len(blinded), limits=limits)
     audit.record(
         session,
         actor=actor,
