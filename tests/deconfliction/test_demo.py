@@ -9,8 +9,10 @@ from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.deconfliction import demo, service
 from nohaven.deconfliction.models import Hit, Registration
+from nohaven.deconfliction.selectors import normalise
 from nohaven.demo import load_demo
 from nohaven.members.models import Organisation, User
+from tests.deconfliction.test_api import dump_database
 
 
 def _actor(db: Session, email: str) -> Actor:
@@ -36,5 +38,12 @@ def test_demo_raises_exactly_the_overlapping_hits(db: Session) -> None:
     assert sorted(h.selector_type for h in afp) == ["email", "wallet"]
     hsi = service.list_hits(db, actor=_actor(db, "analyst@hsi.demo.nohaven.test"))
     assert [h.selector_type for h in hsi] == ["email"]
-    assert demo.SHARED_EMAIL not in str(db.execute(select(Registration.sealed_contact)).all())
+    dump = dump_database(db).lower()
+    for _short, _email, reference, _masked, values in demo.PLAN:
+        for _type, value, _platform in values:
+            assert value.lower().lstrip("@") not in dump, value
+            canonical = normalise(_type, value, platform=_platform)
+            assert canonical.value.lower() not in dump, value
+        assert reference.lower() in dump  # a case reference is stored (it is opaque)
+    assert "duty officer" not in dump  # contact cards are sealed
     assert db.execute(select(Organisation).where(Organisation.short_name == "NCA")).scalar_one()
