@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings
-from nohaven.deconfliction import client, oprf, quotas, service
+from nohaven.deconfliction import client, epochs, oprf, quotas, service
 from nohaven.deconfliction.keys import KeyUnavailable, server_key
 from nohaven.deconfliction.models import KeyEpoch, QuotaBucket, RatioFlag
 from nohaven.deconfliction.selectors import Selector, normalise
@@ -203,7 +203,7 @@ def test_key_rotation_retires_old_tokens(
     # A changed key without rotation is refused, not silently mixed.
     with pytest.raises(KeyUnavailable, match="rotate-key"):
         service.evaluate(db, actor=b.actor, key=new_key, blinded=[oprf.blind(b"x")[1]])
-    epoch = service.rotate_key(db, actor=Actor.system("test"), key=new_key)
+    epoch = epochs.rotate_key(db, actor=Actor.system("test"), key=new_key)
     assert epoch.epoch == 2
     assert db.get(KeyEpoch, 1).retired_at is not None  # type: ignore[union-attr]
     asked = db.execute(
@@ -213,9 +213,9 @@ def test_key_rotation_retires_old_tokens(
     ).all()
     assert len(asked) == 1
     with pytest.raises(Conflict):
-        service.rotate_key(db, actor=Actor.system("test"), key=new_key)
+        epochs.rotate_key(db, actor=Actor.system("test"), key=new_key)
     with pytest.raises(Forbidden):
-        service.rotate_key(db, actor=a.actor, key=new_key)
+        epochs.rotate_key(db, actor=a.actor, key=new_key)
     b.transport.key = new_key
     assert b.register([email("rot@example.org")]).hits == 0  # the old epoch no longer matches
     a.transport.key = new_key

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
-from nohaven.deconfliction import demo, service
+from nohaven.deconfliction import demo
+from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Hit, Registration
 from nohaven.deconfliction.selectors import normalise
 from nohaven.demo import load_demo
@@ -27,16 +28,16 @@ def test_demo_raises_exactly_the_overlapping_hits(db: Session) -> None:
     load_demo(db)
     assert db.scalar(select(func.count()).select_from(Registration)) == count == 10
     assert db.scalar(select(func.count()).select_from(Hit)) == 2  # the e-mail and the wallet
-    nca = service.list_hits(db, actor=_actor(db, "analyst@nca.demo.nohaven.test"))
+    nca = hit_service.list_hits(db, actor=_actor(db, "analyst@nca.demo.nohaven.test"))
     # The wallet hit waits for the masked AFP to reveal itself.
     assert [h.selector_type for h in nca] == ["email"]
     assert {c.organisation_name for c in nca[0].counterparts} == {
         "Australian Federal Police",
         "Homeland Security Investigations",
     }
-    afp = service.list_hits(db, actor=_actor(db, "analyst@afp.demo.nohaven.test"))
+    afp = hit_service.list_hits(db, actor=_actor(db, "analyst@afp.demo.nohaven.test"))
     assert sorted(h.selector_type for h in afp) == ["email", "wallet"]
-    hsi = service.list_hits(db, actor=_actor(db, "analyst@hsi.demo.nohaven.test"))
+    hsi = hit_service.list_hits(db, actor=_actor(db, "analyst@hsi.demo.nohaven.test"))
     assert [h.selector_type for h in hsi] == ["email"]
     dump = dump_database(db).lower()
     for _short, _email, reference, _masked, values in demo.PLAN:

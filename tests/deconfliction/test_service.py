@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.deconfliction import client, service
+from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import HitParty, Registration
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
@@ -70,7 +71,7 @@ def test_three_agencies_are_notified_mutually_and_a_fourth_learns_nothing(
     assert notices(db, rcmp.org.id) == []
     hit_id = nca.transport.hits()[0]["hit_id"]
     with pytest.raises(NotFound):
-        service.get_hit(db, actor=rcmp.actor, hit_id=hit_id)
+        hit_service.get_hit(db, actor=rcmp.actor, hit_id=hit_id)
     sealed = nca.transport.hits()[0]["counterparts"][0]["sealed_contact"]
     with pytest.raises(client.ClientError):
         client.open_card(rcmp.derived[0].contact_key, sealed)
@@ -99,7 +100,7 @@ def test_masked_agency_is_told_first_and_decides_to_reveal(
     assert masked_view["own"]["masked"] is True
     assert [c["organisation"] for c in masked_view["counterparts"]] == ["Open agency"]
 
-    service.reveal(db, actor=masked_side.actor, hit_id=masked_view["hit_id"])
+    hit_service.reveal(db, actor=masked_side.actor, hit_id=masked_view["hit_id"])
     assert len(notices(db, open_side.org.id)) == 1
     seen = open_side.transport.hits()[0]
     assert [c["organisation"] for c in seen["counterparts"]] == ["Masked agency"]
@@ -123,12 +124,12 @@ def test_outcomes_are_recorded_per_side(db: Session, agency: AgencyMaker) -> Non
     a.register([email("o@example.org")])
     b.register([email("o@example.org")])
     hit_id = a.transport.hits()[0]["hit_id"]
-    service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="relevant")
-    service.record_outcome(db, actor=b.actor, hit_id=hit_id, outcome="false_positive")
+    hit_service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="relevant")
+    hit_service.record_outcome(db, actor=b.actor, hit_id=hit_id, outcome="false_positive")
     assert a.transport.hits()[0]["own"]["outcome"] == "relevant"
     assert b.transport.hits()[0]["own"]["outcome"] == "false_positive"
     with pytest.raises(InvalidInput):
-        service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="solved")
+        hit_service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="solved")
 
 
 def test_closing_a_case_deletes_its_registrations_and_stops_matching(
@@ -215,7 +216,7 @@ def test_every_step_is_audited_with_counts_only(db: Session, agency: AgencyMaker
     a.register([email("audited@example.org")], case="AUD-1")
     b.register([email("audited@example.org")], case="AUD-2")
     hit_id = a.transport.hits()[0]["hit_id"]
-    service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="relevant")
+    hit_service.record_outcome(db, actor=a.actor, hit_id=hit_id, outcome="relevant")
     entries = db.execute(
         select(AuditEntry.action, AuditEntry.summary).where(
             AuditEntry.organisation_id.in_([a.org.id, b.org.id])

@@ -13,6 +13,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
+from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import quotas, service
 from nohaven.deconfliction.keys import server_key
 from nohaven.deconfliction.models import Registration
@@ -100,7 +101,7 @@ def register(
     )
 
 
-def hit_out(view: service.HitView, token: str) -> HitOut:
+def hit_out(view: hit_service.HitView, token: str) -> HitOut:
     party = view.party
     return HitOut(
         hit_id=view.hit_id,
@@ -133,25 +134,25 @@ def hit_out(view: service.HitView, token: str) -> HitOut:
 @router.get("/hits", response_model=list[HitOut])
 def hits(session: DbSession, actor: ApiActor) -> list[HitOut]:
     """Hits your organisation has been told about, with counterparts and sealed cards."""
-    return [hit_out(v, v.token) for v in service.list_hits(session, actor=actor)]
+    return [hit_out(v, v.token) for v in hit_service.list_hits(session, actor=actor)]
 
 
 @router.get("/hits/{hit_id}", response_model=HitOut)
 def hit(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
-    view = service.get_hit(session, actor=actor, hit_id=hit_id)
+    view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
     return hit_out(view, view.token)
 
 
 @router.post("/hits/{hit_id}/reveal", response_model=HitOut)
 def reveal(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
     """Masked mode: show your agency to the counterparts of this hit (they are told now)."""
-    view = service.reveal(session, actor=actor, hit_id=hit_id)
+    view = hit_service.reveal(session, actor=actor, hit_id=hit_id)
     return hit_out(view, view.token)
 
 
 @router.post("/hits/{hit_id}/outcome", response_model=HitOut)
 def outcome(hit_id: str, body: OutcomeIn, session: DbSession, actor: ApiActor) -> HitOut:
-    view = service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=body.outcome)
+    view = hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=body.outcome)
     return hit_out(view, view.token)
 
 

@@ -253,13 +253,13 @@ def new_key() -> None:
 def rotate_key() -> None:
     """Open a new key epoch for the newly configured key; clients must register again."""
     from nohaven.auth.actor import Actor
-    from nohaven.deconfliction import service
+    from nohaven.deconfliction import epochs
     from nohaven.deconfliction.keys import server_key
 
     settings = get_settings()
     try:
         with session_scope(settings) as session:
-            epoch = service.rotate_key(
+            epoch = epochs.rotate_key(
                 session, actor=Actor.system("deconflict rotate-key"), key=server_key(settings)
             )
             console.print(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
+from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import oprf, service
 from nohaven.deconfliction.api import hit_out
 from nohaven.deconfliction.schemas import RegistrationRequest
@@ -53,5 +54,5 @@ class LocalTransport:
         }
 
     def hits(self) -> list[dict[str, Any]]:
-        views = service.list_hits(self.session, actor=self.actor)
+        views = hit_service.list_hits(self.session, actor=self.actor)
         return [hit_out(v, v.token).model_dump(mode="json") for v in views]

@@ -7,26 +7,22 @@ sees a selector. Audit entries carry counts and ids, never tokens or values.
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, delete, func, insert, select, text, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
-from nohaven.deconfliction import oprf, quotas
+from nohaven.deconfliction import epochs, hits, oprf, quotas
 from nohaven.deconfliction.models import (
     Case,
     HandlingCode,
-    Hit,
     HitParty,
-    KeyEpoch,
-    Outcome,
     Registration,
 )
 from nohaven.deconfliction.selectors import SELECTOR_TYPES
@@ -34,8 +30,6 @@ from nohaven.deconfliction.settings import DeconflictionSettings, get_deconflict
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_id
-from nohaven.members.models import Organisation
-from nohaven.notifications import service as notifications
 
 _TOKEN_HEX = frozenset("0123456789abcdef")
 _MAX_SEALED = 4096
@@ -58,77 +52,6 @@ def organisation_of(actor: Actor) -> str:
     return actor.organisation_id
 
 
-# --- key epochs -------------------------------------------------------------------------------
-
-
-def current_epoch(session: Session) -> KeyEpoch | None:
-    return session.execute(
-        select(KeyEpoch).where(KeyEpoch.retired_at.is_(None)).order_by(KeyEpoch.epoch.desc())
-    ).scalar_one_or_none()
-
-
-def epoch_for_key(session: Session, key: oprf.KeyPair) -> int:
-    """The epoch of the configured key; the first key ever used opens epoch 1."""
-    from nohaven.deconfliction.keys import KeyUnavailable
-
-    current = current_epoch(session)
-    if current is None:
-        if session.scalar(select(func.count()).select_from(KeyEpoch)):
-            raise KeyUnavailable("Every key epoch is retired: run `nohaven deconflict rotate-key`.")
-        current = KeyEpoch(epoch=1, public_key=key.public.hex(), started_at=utcnow())
-        session.add(current)
-        session.flush()
-    if current.public_key != key.public.hex():
-        raise KeyUnavailable(
-            "The configured OPRF key is not the current epoch's key. If it was changed on "
-            "purpose, run `nohaven deconflict rotate-key`; otherwise restore the old key."
-        )
-    return current.epoch
-
-
-def rotate_key(session: Session, *, actor: Actor, key: oprf.KeyPair) -> KeyEpoch:
-    """Start a new epoch for the (newly configured) key. Registrations of older epochs stop
-    matching; every organisation holding some is asked to register its cases again."""
-    require(actor, Action.MANAGE, KeyEpoch)
-    current = current_epoch(session)
-    if current is not None and current.public_key == key.public.hex():
-        raise Conflict("The configured key is already the current epoch's: configure a new one.")
-    if session.scalar(select(KeyEpoch).where(KeyEpoch.public_key == key.public.hex())):
-        raise Conflict("This key was used in an earlier epoch; a retired key is never reused.")
-    now = utcnow()
-    latest = session.scalar(select(func.max(KeyEpoch.epoch))) or 0
-    if current is not None:
-        current.retired_at = now
-    epoch = KeyEpoch(epoch=latest + 1, public_key=key.public.hex(), started_at=now)
-    session.add(epoch)
-    session.flush()
-    holders = session.execute(
-        select(Registration.organisation_id, func.count())
-        .where(Registration.key_epoch < epoch.epoch)
-        .group_by(Registration.organisation_id)
-    ).all()
-    for organisation_id, _count in holders:
-        notifications.notify(
-            session,
-            actor=actor,
-            organisation_id=organisation_id,
-            kind="deconfliction.rekey",
-            title="Deconfliction key rotated: register your cases again",
-            body="The alliance's deconfliction key changed. Registrations made before the "
-            "change no longer match; register the selectors of your open cases again.",
-            link="/deconfliction",
-        )
-    audit.record(
-        session,
-        actor=actor,
-        action="deconfliction.rotate_key",
-        resource_type="deconfliction_key",
-        resource_id=str(epoch.epoch),
-        summary={"epoch": epoch.epoch, "organisations_asked": len(holders)},
-    )
-    return epoch
-
-
 # --- evaluation -------------------------------------------------------------------------------
 
 
@@ -147,7 +70,7 @@ def evaluate(
         raise InvalidInput("Send at least one blinded element.")
     if len(blinded) > limits.batch_max:
         raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
-    epoch = epoch_for_key(session, key)
+    epoch = epochs.epoch_for_key(session, key)
     # The quota first: a refused batch costs the server no group operations. An invalid
     # element below rolls the whole transaction back, quota use included.
     quotas.consume(session, actor=actor, count=len(blinded), limits=limits)
@@ -270,7 +193,7 @@ def register(
             f"The expiry lies in the next {limits.registration_months} months.",
             errors=[{"field": "expires_at", "message": "out of range"}],
         )
-    current = current_epoch(session)
+    current = epochs.current_epoch(session)
     if current is None or current.epoch != key_epoch:
         raise Conflict(
             "These tokens were made under another key epoch: evaluate and register again."
@@ -311,7 +234,7 @@ def register(
         # Core executemany: the ORM's bulk path costs several times more per row.
         session.execute(insert(_REGISTRATIONS), rows)
     new_hits = [token for token in held_elsewhere if token not in existing]
-    notified = _raise_hits(session, actor=actor, tokens=new_hits, key_epoch=key_epoch, now=now)
+    notified = hits.raise_hits(session, actor=actor, tokens=new_hits, key_epoch=key_epoch, now=now)
     audit.record(
         session,
         actor=actor,
@@ -366,271 +289,6 @@ def _already_registered(
     return found
 
 
-def _raise_hits(
-    session: Session, *, actor: Actor, tokens: Sequence[str], key_epoch: int, now: datetime
-) -> dict[str, int]:
-    """Create or extend the hits of these freshly registered tokens; notify. Returns, per
-    organisation, how many hits it was newly told about."""
-    if not tokens:
-        return {}
-    holders = session.execute(
-        select(Registration, Case.reference)
-        .join(Case, Case.id == Registration.case_id)
-        .where(
-            Registration.token.in_(list(tokens)),
-            Registration.key_epoch == key_epoch,
-            Registration.expires_at > now,
-        )
-    ).all()
-    by_token: dict[str, list[tuple[Registration, str]]] = defaultdict(list)
-    for registration, reference in holders:
-        by_token[registration.token].append((registration, reference))
-    by_token = {
-        token: regs
-        for token, regs in by_token.items()
-        if len({r.organisation_id for r, _ in regs}) >= 2
-    }
-    if not by_token:
-        return {}
-    hits = {
-        hit.token: hit
-        for hit in session.execute(
-            select(Hit)
-            .options(selectinload(Hit.parties))
-            .where(Hit.token.in_(list(by_token)), Hit.key_epoch == key_epoch)
-        ).scalars()
-    }
-    told: dict[str, int] = defaultdict(int)
-    for token, regs in by_token.items():
-        hit = hits.get(token)
-        if hit is None:
-            hit = Hit(
-                token=token,
-                key_epoch=key_epoch,
-                selector_type=regs[0][0].selector_type,
-                created_at=now,
-                parties=[],
-            )
-            session.add(hit)
-            session.flush()
-            audit.record(
-                session,
-                actor=actor,
-                action="deconfliction.hit",
-                resource_type="deconfliction_hit",
-                resource_id=hit.id,
-                organisation_id=None,
-                summary={"organisations": len({r.organisation_id for r, _ in regs})},
-            )
-        known = {p.registration_id for p in hit.parties}
-        for registration, reference in regs:
-            if registration.id in known:
-                continue
-            hit.parties.append(
-                HitParty(
-                    registration_id=registration.id,
-                    organisation_id=registration.organisation_id,
-                    case_reference=reference,
-                    handling_code=registration.handling_code,
-                    registered_at=registration.created_at,
-                    sealed_contact=registration.sealed_contact,
-                    revealed=not registration.masked,
-                    joined_at=now,
-                    counterparts_notified=0,
-                )
-            )
-        session.flush()
-        for org in _advance_notices(hit):
-            told[org] += 1
-    _send_notices(session, actor=actor, told=told)
-    return told
-
-
-def _known_counterparts(hit: Hit, party: HitParty) -> int:
-    """How many other agencies this party may know of: a masked party (told first) knows of
-    every counterpart; a revealed one only of those that have revealed themselves."""
-    others = [p for p in hit.parties if p.organisation_id != party.organisation_id]
-    if not party.revealed:
-        return len({p.organisation_id for p in others})
-    return len({p.organisation_id for p in others if p.revealed})
-
-
-def _advance_notices(hit: Hit) -> set[str]:
-    """Mark the parties that now know of more counterparts than they were told; return their
-    organisations (each is told once per hit per change)."""
-    now = utcnow()
-    orgs = set()
-    for party in hit.parties:
-        known = _known_counterparts(hit, party)
-        if known > party.counterparts_notified:
-            party.counterparts_notified = known
-            party.notified_at = now
-            orgs.add(party.organisation_id)
-    return orgs
-
-
-def _send_notices(session: Session, *, actor: Actor, told: dict[str, int]) -> None:
-    for organisation_id, count in told.items():
-        notifications.notify(
-            session,
-            actor=actor,
-            organisation_id=organisation_id,
-            kind="deconfliction.hit",
-            title=f"{count} deconfliction hit{'s' if count != 1 else ''} to review",
-            body="Another agency holds a selector of one of your cases. Open the hits inbox "
-            "for the counterpart and its sealed contact card.",
-            link="/deconfliction/hits",
-        )
-
-
-# --- reading hits -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counterpart:
-    organisation_name: str
-    country: str | None
-    handling_code: str
-    registered_at: datetime
-    sealed_contact: str | None
-
-
-@dataclass(frozen=True)
-class HitView:
-    hit_id: str
-    token: str  # the reader holds it already; its client finds its contact key by it
-    selector_type: str
-    created_at: datetime
-    party: HitParty  # the reader's own side (its case reference, outcome, mask)
-    counterparts: list[Counterpart]
-    masked_counterparts: int  # only a masked reader learns of masked counterparts
-
-
-def _visible(session: Session, hit: Hit, party: HitParty) -> HitView:
-    others = [p for p in hit.parties if p.organisation_id != party.organisation_id]
-    orgs = {
-        o.id: o
-        for o in session.execute(
-            select(Organisation).where(Organisation.id.in_({p.organisation_id for p in others}))
-        ).scalars()
-    }
-    shown = [p for p in others if p.revealed]
-    hidden = {p.organisation_id for p in others if not p.revealed}
-    return HitView(
-        hit_id=hit.id,
-        token=hit.token,
-        selector_type=hit.selector_type,
-        created_at=hit.created_at,
-        party=party,
-        counterparts=[
-            Counterpart(
-                organisation_name=orgs[p.organisation_id].name,
-                country=orgs[p.organisation_id].country,
-                handling_code=p.handling_code,
-                registered_at=p.registered_at,
-                sealed_contact=p.sealed_contact,
-            )
-            for p in shown
-        ],
-        masked_counterparts=len(hidden) if not party.revealed else 0,
-    )
-
-
-def list_hits(session: Session, *, actor: Actor) -> list[HitView]:
-    """The hits the actor's organisation has been told about, newest first."""
-    require(actor, Action.LIST, Hit)
-    parties = (
-        session.execute(
-            select(HitParty)
-            .options(selectinload(HitParty.hit).selectinload(Hit.parties))
-            .where(
-                HitParty.organisation_id == actor.organisation_id,
-                HitParty.counterparts_notified > 0,
-            )
-            .order_by(HitParty.notified_at.desc())
-        )
-        .scalars()
-        .all()
-    )
-    views = [_visible(session, p.hit, p) for p in parties]
-    audit.record(
-        session,
-        actor=actor,
-        action="deconfliction.hits.list",
-        resource_type="deconfliction_hit",
-        summary={"count": len(views)},
-    )
-    return views
-
-
-def _own_parties(session: Session, *, actor: Actor, hit_id: str) -> tuple[Hit, list[HitParty]]:
-    hit = session.execute(
-        select(Hit).options(selectinload(Hit.parties)).where(Hit.id == hit_id)
-    ).scalar_one_or_none()
-    own = [p for p in hit.parties if p.organisation_id == actor.organisation_id] if hit else []
-    # Another organisation's hit is "not found", so that its existence is not disclosed.
-    if hit is None or not own or all(p.counterparts_notified == 0 for p in own):
-        raise NotFound("No such hit.")
-    for party in own:
-        require(actor, Action.READ, party)
-    return hit, own
-
-
-def get_hit(session: Session, *, actor: Actor, hit_id: str) -> HitView:
-    hit, own = _own_parties(session, actor=actor, hit_id=hit_id)
-    audit.record(
-        session,
-        actor=actor,
-        action="deconfliction.hit.read",
-        resource_type="deconfliction_hit",
-        resource_id=hit.id,
-    )
-    return _visible(session, hit, own[0])
-
-
-def reveal(session: Session, *, actor: Actor, hit_id: str) -> HitView:
-    """A masked agency shows itself to its counterparts, who are told now."""
-    hit, own = _own_parties(session, actor=actor, hit_id=hit_id)
-    for party in own:
-        require(actor, Action.UPDATE, party)
-        party.revealed = True
-    session.flush()
-    told = dict.fromkeys(_advance_notices(hit), 1)
-    _send_notices(session, actor=actor, told=told)
-    audit.record(
-        session,
-        actor=actor,
-        action="deconfliction.hit.reveal",
-        resource_type="deconfliction_hit",
-        resource_id=hit.id,
-        summary={"organisations_told": len(told)},
-    )
-    return _visible(session, hit, own[0])
-
-
-def record_outcome(session: Session, *, actor: Actor, hit_id: str, outcome: str) -> HitView:
-    if outcome not in {o.value for o in Outcome}:
-        raise InvalidInput(
-            "The outcome is relevant, deconflicted or false_positive.",
-            errors=[{"field": "outcome", "message": "relevant, deconflicted or false_positive"}],
-        )
-    hit, own = _own_parties(session, actor=actor, hit_id=hit_id)
-    now = utcnow()
-    for party in own:
-        require(actor, Action.RESPOND, party)
-        party.outcome, party.outcome_at, party.outcome_by_id = outcome, now, actor.user_id
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="deconfliction.hit.outcome",
-        resource_type="deconfliction_hit",
-        resource_id=hit.id,
-        summary={"outcome": outcome},
-    )
-    return _visible(session, hit, own[0])
-
-
 # --- cases, expiry ---------------------------------------------------------------------------
 
 
@@ -655,7 +313,7 @@ def list_cases(session: Session, *, actor: Actor) -> list[CaseSummary]:
         .scalars()
         .all()
     )
-    current = current_epoch(session)
+    current = epochs.current_epoch(session)
     epoch = current.epoch if current else 0
     counts = {
         (case_id, e): (n, expiry)

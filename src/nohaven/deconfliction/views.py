@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import service, stats
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.deconfliction.settings import get_deconfliction_settings
@@ -79,7 +80,7 @@ def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: s
 def hits_page(request: Request, session: DbSession, actor: WebActor) -> Response:
     if not can(actor, Action.LIST, Hit):
         raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
-    views = service.list_hits(session, actor=actor)
+    views = hit_service.list_hits(session, actor=actor)
     return render(
         request, "deconfliction/hits.html", {"title": "Deconfliction hits", "hits": views}
     )
@@ -94,7 +95,7 @@ def _hit_page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    view = service.get_hit(session, actor=actor, hit_id=hit_id)
+    view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
     return render(
         request,
         "deconfliction/hit.html",
@@ -117,7 +118,7 @@ def record_outcome(
     outcome: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
-        service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=outcome)
+        hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=outcome)
     except NohavenError as exc:
         if exc.status_code == 404:
             raise
@@ -129,7 +130,7 @@ def record_outcome(
 
 @router.post("/deconfliction/hits/{hit_id}/reveal")
 def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -> Response:
-    service.reveal(session, actor=actor, hit_id=hit_id)
+    hit_service.reveal(session, actor=actor, hit_id=hit_id)
     return _hit_page(
         request, session, actor, hit_id, notice="Your agency is now shown to its counterparts."
     )
