@@ -2,6 +2,219 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import base64
+import binascii
+import logging
+import threading
 
-router = APIRouter(tags=["deconfliction"])
+from fastapi import APIRouter, FastAPI, Request
+
+from nohaven.auth.actor import Actor
+from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.auth.policy import Action, require
+from nohaven.config import Settings
+from nohaven.deconfliction import hits as hit_service
+from nohaven.deconfliction import quotas, service
+from nohaven.deconfliction.keys import server_key
+from nohaven.deconfliction.models import Registration
+from nohaven.deconfliction.schemas import (
+    CaseOut,
+    CounterpartOut,
+    CountOut,
+    EvaluateRequest,
+    EvaluateResponse,
+    HitOut,
+    OutcomeIn,
+    OwnSide,
+    RegistrationRequest,
+    RegistrationResponse,
+)
+from nohaven.deconfliction.settings import get_deconfliction_settings
+from nohaven.errors import InvalidInput, TooManyRequests
+
+router = APIRouter(prefix="/deconfliction", tags=["deconfliction"])
+log = logging.getLogger(__name__)
+
+
+def _decode_elements(encoded: list[str]) -> list[bytes]:
+    out = []
+    for i, text in enumerate(encoded):
+        try:
+            element = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            element = b""
+        if len(element) != 32:
+            raise InvalidInput(
+                "Each element is the base64 of 32 bytes.",
+                errors=[{"field": f"elements[{i}]", "message": "not a 32-byte element"}],
+            )
+        out.append(element)
+    return out
+
+
+@router.post("/evaluate", response_model=EvaluateResponse)
+def evaluate(
+    body: EvaluateRequest, request: Request, session: DbSession, actor: ApiActor
+) -> EvaluateResponse:
+    """Evaluate blinded OPRF elements with the server key (RFC 9497, ristretto255-SHA512).
+    Counts against the user's and the organisation's evaluation quotas (429 when spent)."""
+    require(actor, Action.MATCH, Registration)  # before the key: 403 is the answer to give
+    limits = get_deconfliction_settings()
+    if len(body.elements) > limits.batch_max:
+        raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
+    settings: Settings = request.app.state.settings
+    blinded = _decode_elements(body.elements)
+    try:
+        epoch, evaluated = service.evaluate(
+            session, actor=actor, key=server_key(settings), blinded=blinded, limits=limits
+        )
+    except TooManyRequests:
+        with request.app.state.sessionmaker() as refusal:
+            quotas.record_refusal(refusal, actor=actor, count=len(blinded))
+            refusal.commit()
+        raise
+    return EvaluateResponse(
+        key_epoch=epoch, elements=[base64.b64encode(e).decode() for e in evaluated]
+    )
+
+
+@router.post("/registrations", response_model=RegistrationResponse, status_code=201)
+def register(
+    body: RegistrationRequest, session: DbSession, actor: ApiActor
+) -> RegistrationResponse:
+    """Register match tokens (never selectors) under an opaque case reference."""
+    result = service.register(
+        session,
+        actor=actor,
+        case_reference=body.case_reference,
+        key_epoch=body.key_epoch,
+        handling_code=body.handling_code,
+        masked=body.masked,
+        expires_at=body.expires_at,
+        items=[service.TokenItem(i.token, i.selector_type, i.sealed_contact) for i in body.items],
+    )
+    return RegistrationResponse(
+        case_id=result.case_id,
+        registered=result.registered,
+        duplicates=result.duplicates,
+        hits=result.hits,
+    )
+
+
+def hit_out(view: hit_service.HitView, token: str) -> HitOut:
+    party = view.party
+    return HitOut(
+        hit_id=view.hit_id,
+        selector_type=view.selector_type,
+        created_at=view.created_at,
+        own=OwnSide(
+            case_reference=party.case_reference,
+            token=token,
+            handling_code=party.handling_code,
+            registered_at=party.registered_at,
+            masked=not party.revealed,
+            revealed=party.revealed,
+            outcome=party.outcome,
+            outcome_at=party.outcome_at,
+        ),
+        counterparts=[
+            CounterpartOut(
+                organisation=c.organisation_name,
+                country=c.country,
+                handling_code=c.handling_code,
+                registered_at=c.registered_at,
+                sealed_contact=c.sealed_contact,
+            )
+            for c in view.counterparts
+        ],
+        masked_counterparts=view.masked_counterparts,
+    )
+
+
+@router.get("/hits", response_model=list[HitOut])
+def hits(session: DbSession, actor: ApiActor) -> list[HitOut]:
+    """Hits your organisation has been told about, with counterparts and sealed cards."""
+    return [hit_out(v, v.token) for v in hit_service.list_hits(session, actor=actor)]
+
+
+@router.get("/hits/{hit_id}", response_model=HitOut)
+def hit(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
+    view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
+    return hit_out(view, view.token)
+
+
+@router.post("/hits/{hit_id}/reveal", response_model=HitOut)
+def reveal(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
+    """Masked mode: show your agency to the counterparts of this hit (they are told now)."""
+    view = hit_service.reveal(session, actor=actor, hit_id=hit_id)
+    return hit_out(view, view.token)
+
+
+@router.post("/hits/{hit_id}/outcome", response_model=HitOut)
+def outcome(hit_id: str, body: OutcomeIn, session: DbSession, actor: ApiActor) -> HitOut:
+    view = hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=body.outcome)
+    return hit_out(view, view.token)
+
+
+@router.get("/cases", response_model=list[CaseOut])
+def cases(session: DbSession, actor: ApiActor) -> list[CaseOut]:
+    return [
+        CaseOut(
+            id=s.case.id,
+            reference=s.case.reference,
+            registrations=s.registrations,
+            stale_registrations=s.stale,
+            hits=s.hits,
+            expires_at=s.expires_at,
+            closed_at=s.case.closed_at,
+        )
+        for s in service.list_cases(session, actor=actor)
+    ]
+
+
+@router.post("/cases/{case_id}/close", response_model=CountOut)
+def close_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
+    """Close a case: its registrations are deleted and stop matching."""
+    return CountOut(count=service.close_case(session, actor=actor, case_id=case_id))
+
+
+@router.post("/cases/{case_id}/renew", response_model=CountOut)
+def renew_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
+    """Extend the case's live registrations by the full term (12 months by default)."""
+    return CountOut(count=service.renew_case(session, actor=actor, case_id=case_id))
+
+
+# --- expiry: at start-up and then daily ---------------------------------------------------------
+
+
+def purge_once(app: FastAPI) -> int:
+    with app.state.sessionmaker() as session:
+        try:
+            deleted = service.purge_expired(session, actor=Actor.system("deconfliction expiry"))
+            session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("purging expired deconfliction registrations failed")
+            return 0
+    return deleted
+
+
+def install(app: FastAPI) -> None:
+    stop = threading.Event()
+
+    def loop() -> None:
+        interval = get_deconfliction_settings().purge_interval_hours * 3600
+        while not stop.wait(interval):
+            purge_once(app)
+
+    def start(app: FastAPI) -> None:
+        purge_once(app)
+        thread = threading.Thread(target=loop, name="deconfliction-purge", daemon=True)
+        thread.start()
+        app.state.deconfliction_purge = thread
+
+    def shutdown(_app: FastAPI) -> None:
+        stop.set()
+
+    app.state.startup_hooks.append(start)
+    app.state.shutdown_hooks.append(shutdown)

@@ -1,12 +1,152 @@
-"""Pages of the deconfliction domain."""
+"""Pages of the deconfliction domain.
+
+Registration is not offered as a web form: the server must never see a selector, so the
+blinding happens in the agency's client (``nohaven deconflict register``), which the pages
+explain. The pages list the organisation's cases, its hits inbox (reveal, outcomes), and, for
+the secretariat, quotas, flags and statistics.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nohaven.auth.actor import Actor
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.deconfliction import hits as hit_service
+from nohaven.deconfliction import service, stats
+from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
+from nohaven.deconfliction.settings import get_deconfliction_settings
+from nohaven.errors import Forbidden, NohavenError
 from nohaven.web.csrf import check_csrf
+from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ()
+NAV: tuple[tuple[str, str], ...] = (("Deconfliction", "/deconfliction"),)
+
+OUTCOMES = [(o.value, o.value.replace("_", " ")) for o in Outcome]
+
+
+def _cases_page(
+    request: Request, session: DbSession, actor: Actor, *, status_code: int = 200, **extra: Any
+) -> Response:
+    if not can(actor, Action.LIST, Case):
+        if can(actor, Action.LIST, QuotaBucket):
+            return RedirectResponse("/deconfliction/secretariat", status_code=303)
+        raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
+    summaries = service.list_cases(session, actor=actor)
+    return render(
+        request,
+        "deconfliction/cases.html",
+        {"title": "Deconfliction", "cases": summaries, **extra},
+        status_code=status_code,
+    )
+
+
+@router.get("/deconfliction")
+def cases_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _cases_page(request, session, actor)
+
+
+@router.post("/deconfliction/cases/{case_id}/close")
+def close_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
+    try:
+        deleted = service.close_case(session, actor=actor, case_id=case_id)
+    except NohavenError as exc:
+        return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _cases_page(
+        request, session, actor, notice=f"Case closed; {deleted} registrations deleted."
+    )
+
+
+@router.post("/deconfliction/cases/{case_id}/renew")
+def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
+    try:
+        renewed = service.renew_case(session, actor=actor, case_id=case_id)
+    except NohavenError as exc:
+        return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    months = get_deconfliction_settings().registration_months
+    return _cases_page(
+        request, session, actor, notice=f"{renewed} registrations renewed for {months} months."
+    )
+
+
+@router.get("/deconfliction/hits")
+def hits_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    if not can(actor, Action.LIST, Hit):
+        raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
+    views = hit_service.list_hits(session, actor=actor)
+    return render(
+        request, "deconfliction/hits.html", {"title": "Deconfliction hits", "hits": views}
+    )
+
+
+def _hit_page(
+    request: Request,
+    session: DbSession,
+    actor: Actor,
+    hit_id: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
+    return render(
+        request,
+        "deconfliction/hit.html",
+        {"title": "Deconfliction hit", "hit": view, "outcomes": OUTCOMES, **extra},
+        status_code=status_code,
+    )
+
+
+@router.get("/deconfliction/hits/{hit_id}")
+def hit_page(request: Request, session: DbSession, actor: WebActor, hit_id: str) -> Response:
+    return _hit_page(request, session, actor, hit_id)
+
+
+@router.post("/deconfliction/hits/{hit_id}/outcome")
+def record_outcome(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    hit_id: str,
+    outcome: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    try:
+        hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=outcome)
+    except NohavenError as exc:
+        if exc.status_code == 404:
+            raise
+        return _hit_page(
+            request, session, actor, hit_id, error=exc.detail, status_code=exc.status_code
+        )
+    return _hit_page(request, session, actor, hit_id, notice="Outcome recorded.")
+
+
+@router.post("/deconfliction/hits/{hit_id}/reveal")
+def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -> Response:
+    hit_service.reveal(session, actor=actor, hit_id=hit_id)
+    return _hit_page(
+        request, session, actor, hit_id, notice="Your agency is now shown to its counterparts."
+    )
+
+
+@router.get("/deconfliction/secretariat")
+def secretariat_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    limits = get_deconfliction_settings()
+    return render(
+        request,
+        "deconfliction/secretariat.html",
+        {
+            "title": "Deconfliction quotas and statistics",
+            "bodies": stats.body_statistics(session, actor=actor),
+            "quotas": stats.quota_overview(session, actor=actor),
+            "limits": limits,
+            "outcomes": ["open", *[o.value for o in Outcome]],
+        },
+    )
