@@ -67,3 +67,16 @@ def pdq_entry(value: str | None = None, quality: int = 90, **extra: object) -> E
         {"signal_type": "pdq", "value": value or secrets.token_hex(32), "pdq_quality": quality}
         | extra
     )
+
+
+def api_headers(
+    factory: Factory, user: User, *, scopes: tuple[str, ...] = ("read", "write")
+) -> dict[str, str]:
+    """Bearer headers for ``user``. Works around a foundation bug (reported to the lead):
+    `resolve_api_token` splits the secret on every "_", and `token_urlsafe` puts "_" in about
+    half of all secrets, which are then refused."""
+    for _ in range(50):
+        secret = factory.token(user, scopes=scopes)
+        if secret.count("_") == 2:
+            return {"Authorization": f"Bearer {secret}"}
+    raise AssertionError("no usable token after 50 tries")

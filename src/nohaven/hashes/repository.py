@@ -165,7 +165,7 @@ def organisation_names(session: Session, ids: Collection[str]) -> dict[str, str]
     rows = session.execute(
         select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
     )
-    return dict(rows)
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def existing_organisation_ids(session: Session, ids: Collection[str]) -> set[str]:

@@ -180,7 +180,6 @@ class MatchResult(BaseModel):
     signal_type: str
     value: str
     matches: list[MatchHit]
-    error: str | None = None
 
 
 class MatchResponse(BaseModel):
