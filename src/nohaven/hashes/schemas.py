@@ -44,6 +44,8 @@ class HashListRead(BaseModel):
 
 
 class EntryCreate(BaseModel):
+    # Exchange formats carry numeric categories (VICS "Category": 1).
+    model_config = ConfigDict(coerce_numbers_to_str=True)
     signal_type: SignalType
     value: str = Field(min_length=1, max_length=300)
     pdq_quality: int | None = None
