@@ -32,7 +32,7 @@ class World:
 
 def party(factory: Factory, name: str) -> Party:
     org = factory.organisation(f"{name} {secrets.token_hex(3)}", kind="law_enforcement")
-    user = factory.user(org, roles=("analyst",))
+    user = factory.user(org, roles=("analyst",), totp=True)
     return Party(org, user, factory.actor(user))
 
 
