@@ -73,9 +73,17 @@ def _check_audience(session: Session, org_ids: list[str], body_ids: list[str]) -
         raise InvalidInput("The distribution names unknown recipients.", errors=errors)
 
 
-def create_list(session: Session, *, actor: Actor, data: HashListCreate) -> HashList:
+def create_list(
+    session: Session,
+    *,
+    actor: Actor,
+    data: HashListCreate,
+    owner_organisation_id: str | None = None,
+) -> HashList:
+    """A new list owned by the actor's organisation (the system, loading demo data or
+    migrating, names the owner instead)."""
     require(actor, Action.CREATE, HashList)
-    owner = _org(actor)
+    owner = owner_organisation_id if actor.is_system and owner_organisation_id else _org(actor)
     orgs = sorted(set(data.audience_organisation_ids) - {owner})
     bodies = sorted(set(data.audience_body_ids))
     _check_audience(session, orgs, bodies)
