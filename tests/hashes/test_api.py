@@ -237,3 +237,59 @@ def test_pdq_results_equal_brute_force(client: TestClient, factory: Factory, wor
     reference.add([1, 2], [listed[0], listed[1]])
     reference.remove([1])
     assert reference.search([listed[0], listed[1]], 0) == [[], [(2, 0)]]
+
+
+def test_votes_feedback_and_entry_detail_over_http(
+    client: TestClient, factory: Factory, world: World
+) -> None:
+    h = _headers(factory, world)
+    hl = _create_list(
+        client,
+        h["owner"],
+        tlp="TLP:AMBER",
+        audience_organisation_ids=[world.partner.org.id],
+        trust_threshold=1,
+    )
+    entry = client.post(
+        f"/api/v1/lists/{hl['id']}/entries",
+        json={
+            "signal_type": "sha1",
+            "value": secrets.token_hex(20),
+            "classification_scheme": "interpol",
+            "classification": "baseline",
+        },
+        headers=h["owner"],
+    ).json()
+    url = f"/api/v1/hash-entries/{entry['id']}"
+    assert (
+        client.post(f"{url}/votes", json={"verdict": "confirm"}, headers=h["owner"]).status_code
+        == 403
+    )
+    assert (
+        client.post(f"{url}/votes", json={"verdict": "confirm"}, headers=h["third"]).status_code
+        == 404
+    )
+    voted = client.post(f"{url}/votes", json={"verdict": "confirm"}, headers=h["partner"])
+    assert voted.status_code == 200
+    assert (
+        client.post(f"{url}/votes", json={"verdict": "maybe"}, headers=h["partner"]).status_code
+        == 422
+    )
+    sent = client.post(f"{url}/feedback", json={"verdict": "false_positive"}, headers=h["partner"])
+    assert sent.status_code == 200
+    owner_view = client.get(url, headers=h["owner"]).json()
+    assert owner_view["entry"]["trusted"] is True
+    assert [f["verdict"] for f in owner_view["feedback"]] == ["false_positive"]
+    assert owner_view["sightings"] == []
+    partner_view = client.get(url, headers=h["partner"]).json()
+    assert partner_view["sightings"] is None
+    changed = client.patch(url, json={"series": "Renamed"}, headers=h["owner"])
+    assert changed.json()["series"] == "Renamed"
+    assert client.patch(url, json={"series": "X"}, headers=h["partner"]).status_code == 403
+    shared = client.patch(
+        f"/api/v1/lists/{hl['id']}",
+        json={"audience_organisation_ids": [world.partner.org.id, world.third.org.id]},
+        headers=h["owner"],
+    )
+    assert shared.status_code == 200
+    assert client.get(url, headers=h["third"]).status_code == 200

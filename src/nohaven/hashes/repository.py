@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -199,3 +199,14 @@ def pdq_changes_since(
 
 def list_seqs(session: Session) -> dict[str, int]:
     return {i: int(s) for i, s in session.execute(select(HashList.id, HashList.change_seq))}
+
+
+def stream_live_entries(session: Session, list_id: str) -> Iterator[HashEntry]:
+    """Every live entry of a list, read in batches (for exports of any size)."""
+    query = (
+        select(HashEntry)
+        .where(HashEntry.list_id == list_id, HashEntry.tombstoned_at.is_(None))
+        .order_by(HashEntry.seq)
+        .execution_options(yield_per=1000)
+    )
+    yield from session.execute(query).scalars()

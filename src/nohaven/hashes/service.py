@@ -438,3 +438,10 @@ def changes(
         checkpoint = max(since, 0)
     _audit(session, actor, "feed_read", hash_list, since=since, count=len(page))
     return ChangePage(hash_list, since, checkpoint, more, page)
+
+
+def export_entries(session: Session, *, actor: Actor, list_id: str) -> tuple[HashList, Any]:
+    """The list and an iterator over its live entries, for an exporter to write as it reads."""
+    hash_list = get_list(session, actor=actor, list_id=list_id, action=Action.EXPORT)
+    _audit(session, actor, "export", hash_list, checkpoint=hash_list.change_seq)
+    return hash_list, repo.stream_live_entries(session, list_id)
