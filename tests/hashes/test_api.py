@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nohaven.hashes.matching import BruteForcePdqIndex
 from nohaven.hashes.models import Sighting
 from tests.factories import Factory
 from tests.hashes.conftest import World, api_headers
@@ -233,10 +232,6 @@ def test_pdq_results_equal_brute_force(client: TestClient, factory: Factory, wor
         distances = np.unpackbits(bits ^ np.frombuffer(bytes.fromhex(q), np.uint8), axis=1).sum(1)
         expected = sorted((int(d), listed[i]) for i, d in enumerate(distances) if d <= 31)
         assert sorted((m["distance"], m["entry"]["value"]) for m in result["matches"]) == expected
-    reference = BruteForcePdqIndex()
-    reference.add([1, 2], [listed[0], listed[1]])
-    reference.remove([1])
-    assert reference.search([listed[0], listed[1]], 0) == [[], [(2, 0)]]
 
 
 def test_votes_feedback_and_entry_detail_over_http(

@@ -14,9 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -26,72 +24,29 @@ from nohaven.config import Settings, get_settings
 from nohaven.errors import InvalidInput
 from nohaven.hashes import repository as repo
 from nohaven.hashes import signals
+from nohaven.hashes.index import PdqIndex, PdqSearch
 from nohaven.hashes.models import HashEntry, HashList, Sighting, SignalType
 from nohaven.kit.clock import utcnow
 
 _IN_CHUNK = 500
 
 
-class PdqSearcher(Protocol):
-    """An exact Hamming-distance index of 256-bit PDQ hashes (hex), keyed by integer ids."""
-
-    def add(self, ids: Sequence[int], hashes: Sequence[str]) -> None: ...
-
-    def remove(self, ids: Sequence[int]) -> None: ...
-
-    def search(self, hashes: Sequence[str], threshold: int) -> list[list[tuple[int, int]]]: ...
-
-    def __len__(self) -> int: ...
-
-
-class BruteForcePdqIndex:
-    """Compares every query with every hash (numpy popcount). Exact and small; the reference
-    the fast index is tested against, and the fallback for tiny deployments and tests."""
-
-    def __init__(self) -> None:
-        self._ids = np.zeros(0, dtype=np.int64)
-        self._bits = np.zeros((0, 32), dtype=np.uint8)
-
-    def add(self, ids: Sequence[int], hashes: Sequence[str]) -> None:
-        if not ids:
-            return
-        rows = np.frombuffer(b"".join(bytes.fromhex(h) for h in hashes), dtype=np.uint8)
-        self._ids = np.concatenate([self._ids, np.asarray(ids, dtype=np.int64)])
-        self._bits = np.vstack([self._bits, rows.reshape(-1, 32)])
-
-    def remove(self, ids: Sequence[int]) -> None:
-        keep = ~np.isin(self._ids, np.asarray(ids, dtype=np.int64))
-        self._ids, self._bits = self._ids[keep], self._bits[keep]
-
-    def search(self, hashes: Sequence[str], threshold: int) -> list[list[tuple[int, int]]]:
-        results: list[list[tuple[int, int]]] = []
-        for h in hashes:
-            query = np.frombuffer(bytes.fromhex(h), dtype=np.uint8)
-            distances = np.unpackbits(self._bits ^ query, axis=1).sum(axis=1)
-            hit = np.nonzero(distances <= threshold)[0]
-            results.append([(int(self._ids[i]), int(distances[i])) for i in hit])
-        return results
-
-    def __len__(self) -> int:
-        return int(self._ids.shape[0])
-
-
-def default_pdq_index() -> PdqSearcher:
-    return BruteForcePdqIndex()
+def default_pdq_index() -> PdqSearch:
+    return PdqIndex()
 
 
 class HashIndex:
     """The process's PDQ index with a watermark per list (the list's change number it has
     applied). Thread-safe: requests run in a thread pool."""
 
-    def __init__(self, make_pdq: Callable[[], PdqSearcher] = default_pdq_index) -> None:
+    def __init__(self, make_pdq: Callable[[], PdqSearch] = default_pdq_index) -> None:
         self._pdq = make_pdq()
         self._lock = threading.Lock()
         self._watermarks: dict[str, int] = {}
-        self._number_of: dict[str, int] = {}  # entry id -> integer id in the PDQ index
-        self._entry_of: dict[int, str] = {}
-        self._next = 1
         self.applied_changes = 0  # entries read from the database so far (for tests/metrics)
+
+    def memory_bytes(self) -> int:
+        return self._pdq.memory_bytes()
 
     def __len__(self) -> int:
         return len(self._pdq)
@@ -107,22 +62,17 @@ class HashIndex:
             seen = self._watermarks.get(list_id, 0)
             if seq <= seen:
                 continue
-            add_ids: list[int] = []
+            add_ids: list[str] = []
             add_hashes: list[str] = []
-            drop: list[int] = []
+            drop: list[str] = []
             for entry_id, value, live in repo.pdq_changes_since(session, list_id, seen, seq):
-                number = self._number_of.get(entry_id)
-                if live and number is None:
-                    number = self._next
-                    self._next += 1
-                    self._number_of[entry_id] = number
-                    self._entry_of[number] = entry_id
-                    add_ids.append(number)
+                # Adding is an upsert and removing an unknown id does nothing, so replaying
+                # a change is harmless.
+                if live:
+                    add_ids.append(entry_id)
                     add_hashes.append(value)
-                elif not live and number is not None:
-                    drop.append(number)
-                    del self._number_of[entry_id]
-                    del self._entry_of[number]
+                else:
+                    drop.append(entry_id)
                 applied += 1
             if drop:
                 self._pdq.remove(drop)
@@ -137,8 +87,7 @@ class HashIndex:
     ) -> list[list[tuple[str, int]]]:
         with self._lock:
             self._refresh(session)
-            found = self._pdq.search(hashes, threshold) if hashes else []
-            return [[(self._entry_of[n], d) for n, d in hits] for hits in found]
+            return self._pdq.search(hashes, threshold) if hashes else []
 
 
 @dataclass
