@@ -188,7 +188,8 @@ def _store_batch(
         )
         report.updated += 1
     if new_rows:
-        session.execute(insert(HashEntry), new_rows)
+        # Core, not the ORM: nothing of the batch is kept in the session.
+        session.connection().execute(insert(HashEntry.__table__), new_rows)
         report.added += len(new_rows)
 
 
