@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -29,6 +30,7 @@ from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_id
 
 BATCH = 1000
+_ENTRIES = cast(Table, HashEntry.__table__)
 # A report lists at most this many rejects in full; the count is always exact.
 REJECTS_SHOWN = 1000
 
@@ -189,7 +191,7 @@ def _store_batch(
         report.updated += 1
     if new_rows:
         # Core, not the ORM: nothing of the batch is kept in the session.
-        session.connection().execute(insert(HashEntry.__table__), new_rows)
+        session.connection().execute(insert(_ENTRIES), new_rows)
         report.added += len(new_rows)
 
 
