@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 from pathlib import Path
@@ -20,7 +19,8 @@ from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError, NotFound
-from nohaven.hashes import matching, scanning, service
+from nohaven.hashes import hash_cli, matching, scanning, service
+from nohaven.hashes.hashing import hash_files
 from nohaven.members import repository as members_repo
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
@@ -70,7 +70,7 @@ def lists(as_user: AsUser) -> None:
 def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
     if as_json:
         for f in results:
-            console.print_json(
+            typer.echo(
                 json.dumps(
                     {"path": f.path, "error": f.error, "matches": [m.__dict__ for m in f.matches]}
                 )
@@ -116,8 +116,6 @@ def scan(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON line per file")] = False,
 ) -> None:
     """Hash files here and match the hashes (never the files) against the lists you may see."""
-    # The hashing engine arrives on its own branch; resolved at call time until merged.
-    hash_files = importlib.import_module("nohaven.hashes.hashing").hash_files
 
     try:
         files = scanning.expand(paths)
@@ -161,3 +159,4 @@ def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `nohaven` app."""
     app.add_typer(hashes_app, name="hashes")
     app.command("scan")(scan)
+    hash_cli.register(app)

@@ -46,13 +46,20 @@ class ScannedFile:
 class HashedFile(Protocol):
     """What `nohaven.hashes.hashing.hash_files` yields per file."""
 
-    path: Any
-    md5: str | None
-    sha1: str | None
-    sha256: str | None
-    pdq: str | None
-    pdq_quality: int | None
-    error: str | None
+    @property
+    def path(self) -> str: ...
+    @property
+    def md5(self) -> str | None: ...
+    @property
+    def sha1(self) -> str | None: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def pdq(self) -> str | None: ...
+    @property
+    def pdq_quality(self) -> int | None: ...
+    @property
+    def error(self) -> str | None: ...
 
 
 def queries_of(hashed: HashedFile) -> list[tuple[str, str]]:
