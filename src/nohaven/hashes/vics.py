@@ -125,6 +125,19 @@ class _TextStream:
             self._pos = end
             return value
 
+    def value_if_buffered(self) -> tuple[bool, Any]:
+        """(True, value) if a whole value is already in the buffer, else (False, None) with
+        nothing consumed: the fast path for the many small objects of a hash set."""
+        self.peek()
+        try:
+            value, end = self._decoder.raw_decode(self._buf, self._pos)
+        except json.JSONDecodeError:
+            return False, None
+        if end == len(self._buf):
+            return False, None  # might be a number cut short; let the slow path decide
+        self._pos = end
+        return True, value
+
     def key(self) -> str:
         if self.peek() != '"':
             raise VicsFormatError("expected an object key")
@@ -205,6 +218,18 @@ def _read_value_list(stream: _TextStream, counter: list[int]) -> Iterator[MediaR
 
 def _read_element(stream: _TextStream, counter: list[int]) -> Iterator[MediaRecord | Rejected]:
     """A Case (streams its Media list) or a Media object."""
+    whole, value = stream.value_if_buffered()
+    if whole:
+        media = value.get("Media", value.get("media"))
+        if isinstance(media, list):
+            case_id = _text(value.get("CaseID") or value.get("CaseNumber"))
+            for item in media:
+                counter[0] += 1
+                yield _validated(item, counter[0], case_id)
+        else:
+            counter[0] += 1
+            yield _validated(value, counter[0], None)
+        return
     stream.expect("{")
     fields: dict[str, Any] = {}
     was_case = False
