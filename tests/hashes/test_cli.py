@@ -102,3 +102,40 @@ def test_scan_against_the_local_database(demo_db: str, tmp_path: Path) -> None:
     no_token = runner.invoke(app, ["scan", str(folder), "--server", "http://127.0.0.1:9"])
     assert no_token.exit_code == 1
     assert "token" in no_token.output
+
+
+def test_export_and_import_files(demo_db: str, tmp_path: Path) -> None:
+    nca = "analyst@nca.demo.nohaven.test"
+    with session_scope(get_settings()) as session:
+        user = members_repo.user_by_email(session, nca)
+        assert user is not None
+        actor = auth_service.actor_for(session, user)
+        list_id = next(
+            h.id
+            for h in service.visible_lists(session, actor=actor)
+            if h.name == hashes_demo.NCA_LIST
+        )
+    runner = CliRunner()
+    target = tmp_path / "nca.json"
+    exported = runner.invoke(
+        app, ["hashes", "export", "--list", list_id, "--as", nca, "--output", str(target)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "30 entries exported" in exported.output
+    assert json.loads(target.read_text())["value"][0]["MediaID"]
+    again = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", nca])
+    assert again.exit_code == 0, again.output
+    assert "30 records imported: 0 new, 30 updated" in again.output
+    refused = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", AFP])
+    assert refused.exit_code == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("signal_type,signal_str\nmd5,abc\npdq," + "a" * 64 + "\n")
+    rejected = runner.invoke(app, ["hashes", "import", str(bad), "--list", list_id, "--as", nca])
+    assert rejected.exit_code == 1
+    assert "record 1: malformed md5" in rejected.output
+    assert "nothing was imported" in rejected.output
+    hma = runner.invoke(
+        app, ["hashes", "export", "--list", list_id, "--as", AFP, "--format", "hma"]
+    )
+    assert hma.exit_code == 0
+    assert hma.stdout.startswith("signal_type,signal_str")

@@ -129,3 +129,24 @@ def test_share_scan_find_exactly_the_expected_matches(
     assert [f["verdict"] for f in detail.json()["feedback"]] == ["false_positive"]
     assert len(detail.json()["sightings"]) == 1
     assert client.get(f"/api/v1/lists/{list_id}/sightings", headers=partner_h).status_code == 403
+
+    # A VICS file round-trips: exported by the owner, imported into a new list, same entries.
+    exported = client.get(f"/api/v1/lists/{list_id}/export?format=vics2", headers=owner_h)
+    assert exported.status_code == 200
+    assert exported.text.count('"MD5": "') == len(md5_entry_of)
+    copy_list = client.post(
+        "/api/v1/lists", json={"name": "Round trip", "tlp": "TLP:RED"}, headers=owner_h
+    ).json()
+    imported = client.post(
+        f"/api/v1/lists/{copy_list['id']}/import?format=vics",
+        files={"file": ("export.json", exported.content, "application/json")},
+        headers=owner_h,
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["added"] == len(entry_of) + len(md5_entry_of)
+
+    def entries(lid: str) -> set[tuple[str, str, str | None, str | None]]:
+        rows = client.get(f"/api/v1/lists/{lid}/entries", headers=owner_h).json()
+        return {(e["signal_type"], e["value"], e["classification"], e["series"]) for e in rows}
+
+    assert entries(copy_list["id"]) == entries(list_id)

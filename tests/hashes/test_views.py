@@ -142,3 +142,46 @@ def test_parse_lookup() -> None:
     assert parse_lookup("a" * 32) == [("md5", "a" * 32)]
     assert parse_lookup("sha1: " + "b" * 40) == [("sha1", "b" * 40)]
     assert parse_lookup("c" * 64) == [("pdq", "c" * 64), ("sha256", "c" * 64)]
+
+
+def test_import_page_reports_success_and_rejects(
+    client: TestClient, db: Session, world: World
+) -> None:
+    hash_list = shared_list(db, world)
+    web_login(client, world.owner.user)
+    page = client.get(f"/hash-lists/{hash_list.id}")
+    assert "Import" in page.text
+    token = csrf_from(page.text)
+    good = (
+        "signal_type,signal_str,collab,category,tags\n"
+        f"pdq,{secrets.token_hex(32)},x,uk:B,\n"
+        f"video_md5,{secrets.token_hex(16)},x,,\n"
+    )
+    done = client.post(
+        f"/hash-lists/{hash_list.id}/import",
+        data={"format": "hma", "csrf_token": token},
+        files={"file": ("set.csv", good.encode(), "text/csv")},
+    )
+    assert done.status_code == 200
+    assert "2 records imported" in done.text
+    bad = good + "sha1,zzz,x,,\n"
+    refused = client.post(
+        f"/hash-lists/{hash_list.id}/import",
+        data={"format": "hma", "csrf_token": token},
+        files={"file": ("set.csv", bad.encode(), "text/csv")},
+    )
+    assert refused.status_code == 422
+    assert "Nothing was imported" in refused.text
+    assert "malformed sha1" in refused.text
+    htmx = client.post(
+        f"/hash-lists/{hash_list.id}/import",
+        data={"format": "hma", "csrf_token": token},
+        files={"file": ("set.csv", bad.encode(), "text/csv")},
+        headers={"HX-Request": "true"},
+    )
+    assert htmx.status_code == 200  # htmx swaps only successes; the report says it failed
+    assert 'id="import-report"' in htmx.text
+    assert "<html" not in htmx.text
+    exported = client.get(f"/hash-lists/{hash_list.id}/export?format=hma")
+    assert exported.status_code == 200
+    assert exported.text.count("\n") == 3  # header and the two entries

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import tempfile
+from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Query, Request, status
+from fastapi import APIRouter, FastAPI, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
-from nohaven.hashes import classification, matching, service
+from nohaven.hashes import classification, exchange, importing, matching, service
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import HashEntry, HashList
 from nohaven.hashes.schemas import (
@@ -24,11 +29,13 @@ from nohaven.hashes.schemas import (
     HashListCreate,
     HashListRead,
     HashListUpdate,
+    ImportReport,
     ListSummary,
     MatchHit,
     MatchRequest,
     MatchResponse,
     MatchResult,
+    RejectRead,
     SightingRead,
     TombstoneRequest,
     VoteCreate,
@@ -232,3 +239,84 @@ def match(
             for i, r in enumerate(results)
         ],
     )
+
+
+@router.post("/lists/{list_id}/import", response_model=ImportReport)
+def import_file(
+    list_id: str,
+    session: DbSession,
+    actor: ApiActor,
+    file: UploadFile,
+    format: Annotated[str, Query(description="vics (1.x or 2.0) or hma")] = "vics",
+) -> Response:
+    """All or nothing: with any rejected record nothing is imported, and the answer (422) lists
+    each rejected record and why."""
+    report = exchange.import_file(
+        session, actor=actor, list_id=list_id, fmt=format, source=file.file
+    )
+    body = report_read(report)
+    if report.committed:
+        return JSONResponse(body.model_dump(mode="json"))
+    detail = (
+        f"{report.rejected_count} records rejected; nothing was imported."
+        if report.rejected_count
+        else "The file holds no records; nothing was imported."
+    )
+    return JSONResponse(
+        {
+            "type": "https://nohaven.invalid/problems/import-rejected",
+            "title": "Import rejected",
+            "status": 422,
+            "detail": detail,
+            "errors": [{"field": f"record {r.record}", "message": r.reason} for r in body.rejected],
+            **body.model_dump(mode="json"),
+        },
+        status_code=422,
+        media_type="application/problem+json",
+    )
+
+
+def report_read(report: importing.Report) -> ImportReport:
+    return ImportReport(
+        list_id=report.list_id,
+        format=report.format,
+        accepted=report.accepted,
+        added=report.added,
+        updated=report.updated,
+        duplicates=report.duplicates,
+        rejected_count=report.rejected_count,
+        rejected=[RejectRead(record=n, reason=r) for n, r in report.rejected],
+        committed=report.committed,
+    )
+
+
+def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> Response:
+    """The export is written to a spooled file while the transaction is open, then streamed."""
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    exchange.export_file(session, actor=actor, list_id=list_id, fmt=fmt, out=text)
+    text.flush()
+    text.detach()
+    spool.seek(0)
+    _, media_type, extension = exchange.EXPORT_FORMATS[fmt]
+
+    def chunks() -> Iterator[bytes]:
+        with spool:
+            while block := spool.read(1 << 16):
+                yield block
+
+    return StreamingResponse(
+        chunks(),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="hash-list-{list_id}.{extension}"'},
+    )
+
+
+@router.get("/lists/{list_id}/export")
+def export_file(
+    list_id: str,
+    session: DbSession,
+    actor: ApiActor,
+    format: Annotated[str, Query(description="vics2, vics2-case, vics1 or hma")] = "vics2",
+) -> Response:
+    return export_response(session, actor, list_id, format)

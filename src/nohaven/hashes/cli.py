@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError, NotFound
-from nohaven.hashes import hash_cli, matching, scanning, service
+from nohaven.hashes import exchange, hash_cli, matching, scanning, service
 from nohaven.hashes.hashing import hash_files
 from nohaven.members import repository as members_repo
 
@@ -65,6 +66,76 @@ def lists(as_user: AsUser) -> None:
             console.print(table)
     except NohavenError as exc:
         raise _fail(exc.detail) from None
+
+
+@hashes_app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file")],
+    list_id: Annotated[str, typer.Option("--list", help="the list to import into")],
+    as_user: AsUser,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="vics or hma (default: by file extension)")
+    ] = None,
+) -> None:
+    """Import a file into a list: all or nothing, with a report of every rejected record."""
+    if not file.is_file():
+        raise _fail(f"{file} is not a file.")
+    fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
+    try:
+        with (
+            session_scope(get_settings()) as session,
+            file.open("rb") as source,
+            _progress() as progress,
+        ):
+            actor = _actor(session, as_user)
+            task = progress.add_task(f"importing {file.name}", total=None)
+            report = exchange.import_file(
+                session,
+                actor=actor,
+                list_id=list_id,
+                fmt=fmt,
+                source=source,
+                progress=lambda n: progress.advance(task, n),
+            )
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+    if not report.committed:
+        for number, reason in report.rejected:
+            err.print(f"record {number}: {reason}")
+        raise _fail(
+            f"{report.rejected_count} records rejected; nothing was imported."
+            if report.rejected_count
+            else "the file holds no records; nothing was imported."
+        )
+    console.print(
+        f"{report.accepted} records imported: {report.added} new, {report.updated} updated,"
+        f" {report.duplicates} repeated."
+    )
+
+
+@hashes_app.command("export")
+def export_file(
+    list_id: Annotated[str, typer.Option("--list", help="the list to export")],
+    as_user: AsUser,
+    fmt: Annotated[str, typer.Option("--format", help="vics2, vics2-case, vics1 or hma")] = "vics2",
+    output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+) -> None:
+    """Export a list's live entries."""
+    try:
+        with session_scope(get_settings()) as session:
+            actor = _actor(session, as_user)
+            if output is None:
+                count = exchange.export_file(
+                    session, actor=actor, list_id=list_id, fmt=fmt, out=sys.stdout
+                )
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = exchange.export_file(
+                        session, actor=actor, list_id=list_id, fmt=fmt, out=out
+                    )
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+    err.print(f"{count} entries exported.")
 
 
 def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:

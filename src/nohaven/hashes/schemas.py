@@ -214,5 +214,7 @@ class ImportReport(BaseModel):
     accepted: int
     added: int
     updated: int
-    rejected: list[RejectRead]
+    duplicates: int
+    rejected_count: int
+    rejected: list[RejectRead] = Field(description="the first 1,000 rejected records")
     committed: bool

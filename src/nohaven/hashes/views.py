@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -15,9 +15,9 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
 from nohaven.errors import InvalidInput, NohavenError
-from nohaven.hashes import classification, matching, service
+from nohaven.hashes import classification, exchange, matching, service
 from nohaven.hashes import repository as repo
-from nohaven.hashes.api import hash_index
+from nohaven.hashes.api import export_response, hash_index
 from nohaven.hashes.models import FeedbackVerdict, HashList, SignalType, VoteVerdict
 from nohaven.hashes.schemas import (
     EntryCreate,
@@ -403,3 +403,43 @@ def lookup(
         "matched": sum(1 for r in results if r.hits),
     }
     return render(request, "hashes/lookup.html", context)
+
+
+# --- import and export ----------------------------------------------------------------------
+
+
+@router.post("/hash-lists/{list_id}/import")
+def import_file(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    list_id: str,
+    file: UploadFile,
+    format: Annotated[str, Form(max_length=10)] = "vics",
+) -> Response:
+    hash_list = service.get_list(session, actor=actor, list_id=list_id)
+    context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
+    status_code = 200
+    try:
+        report = exchange.import_file(
+            session, actor=actor, list_id=list_id, fmt=format, source=file.file
+        )
+        context["report"] = report
+        status_code = 200 if report.committed else 422
+    except NohavenError as exc:
+        context["error"] = exc.detail
+        status_code = exc.status_code
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful answers: the report itself says whether it failed.
+        return render(request, "hashes/_import_report.html", context)
+    return render(request, "hashes/import_report.html", context, status_code=status_code)
+
+
+@router.get("/hash-lists/{list_id}/export")
+def export_file(
+    session: DbSession,
+    actor: WebActor,
+    list_id: str,
+    format: str = "vics2",
+) -> Response:
+    return export_response(session, actor, list_id, format)
