@@ -60,9 +60,10 @@ def lists(as_user: AsUser) -> None:
     try:
         with session_scope(get_settings()) as session:
             actor = _actor(session, as_user)
-            table = Table("id", "name", "label", "changes")
+            table = Table("name", "label", "changes")
+            table.add_column("id", overflow="fold", min_width=32)
             for h in service.visible_lists(session, actor=actor):
-                table.add_row(h.id, h.name, h.tlp, str(h.change_seq))
+                table.add_row(h.name, h.tlp, str(h.change_seq), h.id)
             console.print(table)
     except NohavenError as exc:
         raise _fail(exc.detail) from None
