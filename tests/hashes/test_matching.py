@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from nohaven.hashes import matching, service
@@ -34,3 +36,14 @@ def test_index_applies_only_deltas(db: Session, world: World, backend_class: typ
     assert len(index) == 30
     found = index.search_pdq(db, [values[0], values[1]], 0)
     assert found == [[], [(entries[1].id, 0)]]
+
+
+def test_index_is_built_from_the_database_at_start(app: FastAPI, db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    for _ in range(5):
+        service.add_entry(db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry())
+    db.flush()
+    with TestClient(app):
+        index = app.state.hash_index
+        assert len(index) == 5
+        assert index.applied_changes == 5

@@ -185,3 +185,36 @@ def test_import_page_reports_success_and_rejects(
     exported = client.get(f"/hash-lists/{hash_list.id}/export?format=hma")
     assert exported.status_code == 200
     assert exported.text.count("\n") == 3  # header and the two entries
+
+
+def test_owner_shares_and_reads_sightings(client: TestClient, db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    web_login(client, world.owner.user)
+    page = client.get(f"/hash-lists/{hash_list.id}")
+    token = csrf_from(page.text)
+    shared = client.post(
+        f"/hash-lists/{hash_list.id}/share",
+        data={
+            "tlp": "TLP:RED",
+            "organisations": [world.partner.org.id, world.third.org.id],
+            "trust_threshold": "2",
+            "csrf_token": token,
+        },
+    )
+    assert shared.status_code == 200
+    assert "Label and sharing saved." in shared.text
+    assert world.third.org.name in shared.text
+    wrong = client.post(
+        f"/hash-lists/{hash_list.id}/share",
+        data={"tlp": "TLP:PURPLE", "csrf_token": token},
+    )
+    assert wrong.status_code == 422
+    sightings = client.get(f"/hash-lists/{hash_list.id}/sightings")
+    assert sightings.status_code == 200
+    assert "No sightings yet." in sightings.text
+    client.cookies.clear()
+    web_login(client, world.partner.user)
+    assert client.get(f"/hash-lists/{hash_list.id}/sightings").status_code == 403
+    partner_page = client.get(f"/hash-lists/{hash_list.id}")
+    assert "Label and sharing" not in partner_page.text
+    assert "Add an entry" not in partner_page.text
