@@ -21,6 +21,7 @@ from nohaven.hashes.schemas import (
     HashListUpdate,
     VoteCreate,
 )
+from nohaven.notifications.models import Notice
 from tests.factories import Factory
 from tests.hashes.conftest import World, md5_entry, party, pdq_entry, shared_list
 
@@ -244,6 +245,10 @@ def test_feedback_and_sightings_visible_to_owner_only(db: Session, world: World)
     )
     owner_view = service.entry_view(db, actor=world.owner.actor, entry_id=entry.id)
     assert [f.verdict for f in owner_view.feedback] == ["false_positive"]
+    notices = db.execute(
+        select(Notice).where(Notice.organisation_id == world.owner.org.id)
+    ).scalars()
+    assert [(n.kind, n.link) for n in notices] == [("hashes.feedback", f"/hash-entries/{entry.id}")]
     assert owner_view.sightings is not None
     assert len(owner_view.sightings) == 1
     partner_view = service.entry_view(db, actor=world.partner.actor, entry_id=entry.id)

@@ -32,6 +32,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
 )
 from nohaven.kit.clock import utcnow
+from nohaven.notifications import service as notifications
 
 FEED_PAGE_MAX = 5000
 
@@ -348,6 +349,15 @@ def vote(session: Session, *, actor: Actor, entry_id: str, data: VoteCreate) -> 
     _recompute_trust(session, entry, hash_list)
     session.flush()
     _audit(session, actor, "entry_vote", hash_list, entry=entry.id, verdict=ballot.verdict)
+    if ballot.verdict == VoteVerdict.DISPUTE:
+        notifications.notify(
+            session,
+            actor=actor,
+            organisation_id=hash_list.owner_organisation_id,
+            kind="hashes.dispute",
+            title="A partner disputes the classification of one of your hash list entries",
+            link=f"/hash-entries/{entry.id}",
+        )
     return ballot
 
 
@@ -368,6 +378,14 @@ def give_feedback(
     found.created_at = utcnow()
     session.flush()
     _audit(session, actor, "entry_feedback", hash_list, entry=entry.id, verdict=found.verdict)
+    notifications.notify(
+        session,
+        actor=actor,
+        organisation_id=hash_list.owner_organisation_id,
+        kind="hashes.feedback",
+        title="Match feedback on one of your hash list entries",
+        link=f"/hash-entries/{entry.id}",
+    )
     return found
 
 
