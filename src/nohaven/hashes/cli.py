@@ -1,9 +1,234 @@
-"""Command-line commands of the hashes domain."""
+"""Command-line commands of the hashes domain: `nohaven hashes …` and `nohaven scan`."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import httpx
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from nohaven.auth import service as auth_service
+from nohaven.auth.actor import Actor
+from nohaven.config import get_settings
+from nohaven.db import session_scope
+from nohaven.errors import NohavenError, NotFound
+from nohaven.hashes import exchange, hash_cli, matching, scanning, service
+from nohaven.hashes.hashing import hash_files
+from nohaven.members import repository as members_repo
+
+hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+AsUser = Annotated[str, typer.Option("--as", help="act as this user (e-mail)")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(1)
+
+
+def _actor(session: Session, email: str) -> Actor:
+    user = members_repo.user_by_email(session, email.strip().lower())
+    if user is None or not user.is_active:
+        raise NotFound(f"No active user {email}.")
+    return auth_service.actor_for(session, user)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@hashes_app.command("lists")
+def lists(as_user: AsUser) -> None:
+    """The hash lists a user may see."""
+    try:
+        with session_scope(get_settings()) as session:
+            actor = _actor(session, as_user)
+            table = Table("name", "label", "changes")
+            table.add_column("id", overflow="fold", min_width=32)
+            for h in service.visible_lists(session, actor=actor):
+                table.add_row(h.name, h.tlp, str(h.change_seq), h.id)
+            console.print(table)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+
+
+@hashes_app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file")],
+    list_id: Annotated[str, typer.Option("--list", help="the list to import into")],
+    as_user: AsUser,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="vics or hma (default: by file extension)")
+    ] = None,
+) -> None:
+    """Import a file into a list: all or nothing, with a report of every rejected record."""
+    if not file.is_file():
+        raise _fail(f"{file} is not a file.")
+    fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
+    try:
+        with (
+            session_scope(get_settings()) as session,
+            file.open("rb") as source,
+            _progress() as progress,
+        ):
+            actor = _actor(session, as_user)
+            task = progress.add_task(f"importing {file.name}", total=None)
+            report = exchange.import_file(
+                session,
+                actor=actor,
+                list_id=list_id,
+                fmt=fmt,
+                source=source,
+                progress=lambda n: progress.advance(task, n),
+            )
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+    if not report.committed:
+        for number, reason in report.rejected:
+            err.print(f"record {number}: {reason}")
+        raise _fail(
+            f"{report.rejected_count} records rejected; nothing was imported."
+            if report.rejected_count
+            else "the file holds no records; nothing was imported."
+        )
+    console.print(
+        f"{report.accepted} records imported: {report.added} new, {report.updated} updated,"
+        f" {report.duplicates} repeated."
+    )
+
+
+@hashes_app.command("export")
+def export_file(
+    list_id: Annotated[str, typer.Option("--list", help="the list to export")],
+    as_user: AsUser,
+    fmt: Annotated[str, typer.Option("--format", help="vics2, vics2-case, vics1 or hma")] = "vics2",
+    output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+) -> None:
+    """Export a list's live entries."""
+    try:
+        with session_scope(get_settings()) as session:
+            actor = _actor(session, as_user)
+            if output is None:
+                count = exchange.export_file(
+                    session, actor=actor, list_id=list_id, fmt=fmt, out=sys.stdout
+                )
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = exchange.export_file(
+                        session, actor=actor, list_id=list_id, fmt=fmt, out=out
+                    )
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+    err.print(f"{count} entries exported.")
+
+
+def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
+    if as_json:
+        for f in results:
+            typer.echo(
+                json.dumps(
+                    {"path": f.path, "error": f.error, "matches": [m.__dict__ for m in f.matches]}
+                )
+            )
+        return
+    table = Table("file", "list", "owner", "label", "classification", "series", "type", "distance")
+    for f in results:
+        for m in f.matches:
+            table.add_row(
+                f.path,
+                m.list_name,
+                m.owner,
+                m.tlp,
+                m.classification,
+                m.series or "",
+                m.signal_type,
+                str(m.distance),
+            )
+    matched = sum(1 for f in results if f.matches)
+    errors = [f for f in results if f.error]
+    if matched:
+        console.print(table)
+    console.print(f"{len(results)} files scanned, {matched} matched, {len(errors)} unreadable.")
+    for f in errors:
+        err.print(f"[yellow]skipped[/] {f.path}: {f.error}")
+
+
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders to hash and match")],
+    server: Annotated[
+        str | None, typer.Option(help="nohaven server URL; without it, the local database")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(help="API token (or NOHAVEN_TOKEN)", show_default=False)
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="without --server: act as this user (e-mail)")
+    ] = None,
+    threshold: Annotated[int | None, typer.Option(help="PDQ distance threshold")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="hashing processes (default: all cores)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON line per file")] = False,
+) -> None:
+    """Hash files here and match the hashes (never the files) against the lists you may see."""
+
+    try:
+        files = scanning.expand(paths)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from None
+    token = token or os.environ.get("NOHAVEN_TOKEN")
+    with _progress() as progress:
+        task = progress.add_task("hashing and matching", total=len(files))
+
+        def advance(_: scanning.ScannedFile) -> None:
+            progress.advance(task)
+
+        try:
+            if server:
+                if not token:
+                    raise _fail("--server needs an API token: --token or NOHAVEN_TOKEN.")
+                with httpx.Client(base_url=server.rstrip("/"), timeout=120) as client:
+                    matcher = scanning.remote_matcher(client, token, pdq_threshold=threshold)
+                    results = scanning.scan(
+                        hash_files(files, workers=workers), matcher, on_file=advance
+                    )
+            else:
+                if not as_user:
+                    raise _fail("without --server, say whose lists to match: --as EMAIL.")
+                with session_scope(get_settings()) as session:
+                    actor = _actor(session, as_user)
+                    index = matching.HashIndex()
+                    index.refresh(session)
+                    matcher = scanning.local_matcher(session, actor, index, pdq_threshold=threshold)
+                    results = scanning.scan(
+                        hash_files(files, workers=workers), matcher, on_file=advance
+                    )
+        except NohavenError as exc:
+            raise _fail(exc.detail) from None
+        except httpx.HTTPError as exc:
+            raise _fail(f"cannot reach {server}: {exc}") from None
+    _print_scan(results, as_json)
 
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `nohaven` app."""
+    app.add_typer(hashes_app, name="hashes")
+    app.command("scan")(scan)
+    hash_cli.register(app)

@@ -1,0 +1,451 @@
+"""Exact in-memory PDQ search: multi-index hashing over log-structured segments.
+
+Why this shape:
+
+* Pigeonhole: a 256-bit hash is cut into ``CHUNKS`` (11) disjoint bit-chunks of up to 21 bits.
+  If two hashes differ in at most ``r`` bits, some chunk differs in at most ``r // CHUNKS`` bits
+  (bits outside the chunks only make that bound looser). For r = 31 that is 2 bits, so per chunk
+  we probe every bucket within 2 bits of the query's chunk value, and verify each candidate
+  with a popcount over four uint64 words. Verification keeps the result exact.
+* Each chunk table is a permutation of rows sorted by chunk value plus bucket offsets. Row
+  numbers are packed in 3 bytes when a segment has fewer than 2**24 rows.
+* Incremental: additions become a new segment; segments of similar size are merged (like an
+  LSM tree), so each hash is rebuilt O(log n) times overall and never all at once per change.
+  Removals set a deleted flag; a segment with many deleted rows is compacted on its own.
+* Where probing would cost more than scanning (small segments, very large thresholds), a
+  segment is scanned by brute force, so every threshold stays exact.
+* Nothing is ever deserialised: the index is built from hex strings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+PDQ_HEX = re.compile(r"\A[0-9a-fA-F]{64}\Z")
+_UUID_HEX = re.compile(r"\A[0-9a-f]{32}\Z")
+_HEX_RUN = re.compile(r"\A[0-9a-fA-F]*\Z")
+_LOWER_HEX_RUN = re.compile(r"\A[0-9a-f]*\Z")
+
+CHUNKS = 11  # 11 chunks x 3 bits of slack > 31: every chunk radius is 2 at the default threshold
+MAX_CHUNK_BITS = 21  # three 21-bit chunks fit in each 64-bit word
+MAX_PROBE_RADIUS = 4
+BRUTE_FORCE_BELOW = 4096  # rows; smaller segments are scanned
+_CANDIDATES_PER_ROUND = 1 << 21
+_BRUTE_ROWS_PER_BLOCK = 1 << 18
+
+
+class PdqSearch(Protocol):
+    """A PDQ index backend: exact radius search over 64-hex hashes keyed by string ids."""
+
+    def add(self, ids: Sequence[str], hashes: Sequence[str]) -> None: ...
+
+    def remove(self, ids: Iterable[str]) -> None: ...
+
+    def search(self, hashes: Sequence[str], threshold: int) -> list[list[tuple[str, int]]]: ...
+
+    def __len__(self) -> int: ...
+
+    def memory_bytes(self) -> int: ...
+
+
+def hamming(a_hex: str, b_hex: str) -> int:
+    """Hamming distance between two equal-length hex hashes."""
+    if len(a_hex) != len(b_hex):
+        raise ValueError("hashes differ in length")
+    return (int(a_hex, 16) ^ int(b_hex, 16)).bit_count()
+
+
+def parse_pdq(hashes: Sequence[str]) -> U64:
+    """64-hex strings -> (n, 4) uint64 words; raises ValueError on anything else."""
+    joined = "".join(hashes)
+    if len(joined) != 64 * len(hashes) or not _HEX_RUN.match(joined):
+        for value in hashes:
+            if not PDQ_HEX.match(value):
+                raise ValueError(f"not a PDQ hash (64 hex characters): {value[:80]!r}")
+    raw = bytes.fromhex(joined)
+    return np.frombuffer(raw, dtype=">u8").reshape(-1, 4).astype(np.uint64)
+
+
+def words_to_hex(words: U64) -> list[str]:
+    raw = np.ascontiguousarray(words, dtype=">u8").tobytes()
+    return [raw[i : i + 32].hex() for i in range(0, len(raw), 32)]
+
+
+def _popcount_distance(rows: U64, query: U64) -> npt.NDArray[np.int64]:
+    x = np.bitwise_xor(rows, query)
+    total: npt.NDArray[np.int64] = np.bitwise_count(x).sum(axis=1, dtype=np.int64)
+    return total
+
+
+def _distances(rows: U64, queries: U64) -> npt.NDArray[np.uint16]:
+    """Row-wise Hamming distance; ``rows`` is overwritten (it is a fresh gather)."""
+    np.bitwise_xor(rows, queries, out=rows)
+    counts = np.bitwise_count(rows)
+    total = counts[:, 0].astype(np.uint16)
+    for col in range(1, 4):
+        total += counts[:, col]
+    return total
+
+
+# ids are stored as fixed-width bytes: a UUID hex (the project's ids) as a tag byte plus 16 raw
+# bytes, anything else as a different tag plus UTF-8. numpy strips trailing NULs on read, which
+# the decoder restores.
+_TAG_UUID = b"\x01"
+_TAG_TEXT = b"\x02"
+
+
+def _encode_id(value: str) -> bytes:
+    if _UUID_HEX.match(value):
+        return _TAG_UUID + bytes.fromhex(value)
+    if not value or "\x00" in value:
+        raise ValueError("ids must be non-empty and contain no NUL")
+    return _TAG_TEXT + value.encode()
+
+
+def _encode_ids(values: Sequence[str]) -> list[bytes]:
+    joined = "".join(values)
+    # fast path for the project's ids (lengths sum to 32 n and each is 32: check both)
+    if (
+        len(joined) == 32 * len(values)
+        and _LOWER_HEX_RUN.match(joined)
+        and all(len(v) == 32 for v in values)
+    ):
+        raw = bytes.fromhex(joined)
+        return [_TAG_UUID + raw[i : i + 16] for i in range(0, len(raw), 16)]
+    return [_encode_id(v) for v in values]
+
+
+def _decode_id(raw: bytes) -> str:
+    if raw[:1] == _TAG_UUID:
+        return raw[1:].ljust(16, b"\x00").hex()
+    return raw[1:].decode()
+
+
+@cache
+def _masks(bits: int, radius: int) -> npt.NDArray[np.uint32]:
+    """Every value of ``bits`` bits with at most ``radius`` bits set."""
+    out = [0]
+    for r in range(1, radius + 1):
+        for combo in itertools.combinations(range(bits), r):
+            out.append(sum(1 << b for b in combo))
+    return np.asarray(out, dtype=np.uint32)
+
+
+def _mask_count(bits: int, radius: int) -> int:
+    from math import comb
+
+    return sum(comb(bits, r) for r in range(radius + 1))
+
+
+def _chunk_slots(bits: int) -> list[tuple[int, int]]:
+    """(word, shift) of each chunk: three per word, at most ``bits`` wide."""
+    return [(w, s * MAX_CHUNK_BITS) for w in range(4) for s in range(3)][:CHUNKS]
+
+
+class _RowTable:
+    """Row numbers of one chunk, sorted by chunk value, packed in 3 bytes when they fit."""
+
+    def __init__(self, perm: I64) -> None:
+        n = len(perm)
+        self.n = n
+        if n < (1 << 24):
+            buf = np.zeros(3 * n + 1, dtype=np.uint8)
+            packed = perm.astype("<u4").view(np.uint8).reshape(n, 4)[:, :3]
+            buf[: 3 * n] = packed.reshape(-1)
+            self._buf: npt.NDArray[np.uint8] | npt.NDArray[np.uint32] = buf
+            self._view: npt.NDArray[np.uint32] = np.ndarray(
+                (n,), dtype="<u4", buffer=buf, strides=(3,)
+            )
+            self._packed = True
+        else:
+            self._buf = perm.astype(np.uint32)
+            self._view = self._buf.view(np.uint32)
+            self._packed = False
+
+    def take(self, positions: I64) -> I64:
+        got = self._view[positions]
+        if self._packed:
+            got = got & np.uint32(0xFFFFFF)
+        return got.astype(np.int64)
+
+    def nbytes(self) -> int:
+        return int(self._buf.nbytes)
+
+
+class _Segment:
+    """An immutable set of rows (ids sorted) with optional chunk tables and a deleted flag."""
+
+    def __init__(self, ids: npt.NDArray[np.bytes_], words: U64) -> None:
+        order = np.argsort(ids, kind="stable")
+        self.ids = ids[order]
+        self.words = np.ascontiguousarray(words[order])
+        self.deleted = np.zeros(len(ids), dtype=np.bool_)
+        self.live = len(ids)
+        self.bits = 0
+        self.tables: list[tuple[_RowTable, npt.NDArray[np.uint32]]] = []
+        if len(ids) >= BRUTE_FORCE_BELOW:
+            self._build_tables()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _build_tables(self) -> None:
+        n = len(self.ids)
+        self.bits = max(8, min(MAX_CHUNK_BITS, int(np.ceil(np.log2(n)))))
+        mask = np.uint64((1 << self.bits) - 1)
+        for word, shift in _chunk_slots(self.bits):
+            keys = ((self.words[:, word] >> np.uint64(shift)) & mask).astype(np.uint32)
+            perm = np.argsort(keys).astype(np.int64)
+            counts = np.bincount(keys, minlength=1 << self.bits)
+            offsets = np.zeros((1 << self.bits) + 1, dtype=np.uint32)
+            np.cumsum(counts, out=offsets[1:])
+            self.tables.append((_RowTable(perm), offsets))
+
+    def find(self, encoded: npt.NDArray[np.bytes_]) -> I64:
+        """Row of each encoded id, or -1."""
+        if len(self.ids) == 0:
+            return np.full(len(encoded), -1, dtype=np.int64)
+        pos = np.searchsorted(self.ids, encoded).astype(np.int64)
+        pos_c = np.minimum(pos, len(self.ids) - 1)
+        hit = self.ids[pos_c] == encoded
+        return np.where(hit, pos_c, -1)
+
+    def live_rows(self) -> I64:
+        return np.flatnonzero(~self.deleted).astype(np.int64)
+
+    def nbytes(self) -> int:
+        total = self.ids.nbytes + self.words.nbytes + self.deleted.nbytes
+        for rows, offsets in self.tables:
+            total += rows.nbytes() + offsets.nbytes
+        return int(total)
+
+    def _probe_is_cheaper(self, radius: int) -> bool:
+        if not self.tables or radius > MAX_PROBE_RADIUS:
+            return False
+        probes = _mask_count(self.bits, radius)
+        expected = probes * (1 + len(self) / (1 << self.bits))
+        return CHUNKS * expected < len(self)
+
+    def search(self, queries: U64, threshold: int) -> tuple[I64, I64, I64]:
+        """(query index, row, distance) of every live row within ``threshold``."""
+        radius = threshold // CHUNKS
+        if self._probe_is_cheaper(radius):
+            return self._search_probing(queries, threshold, radius)
+        return self._search_brute(queries, threshold)
+
+    def _search_brute(self, queries: U64, threshold: int) -> tuple[I64, I64, I64]:
+        qs: list[I64] = []
+        rows: list[I64] = []
+        dists: list[I64] = []
+        n = len(self)
+        for start in range(0, n, _BRUTE_ROWS_PER_BLOCK):
+            block = self.words[start : start + _BRUTE_ROWS_PER_BLOCK]
+            for qi in range(len(queries)):
+                d = _popcount_distance(block, queries[qi])
+                hit = np.flatnonzero(d <= threshold)
+                if hit.size:
+                    rows.append(hit + start)
+                    qs.append(np.full(hit.size, qi, dtype=np.int64))
+                    dists.append(d[hit])
+        return self._keep_live(qs, rows, dists)
+
+    def _search_probing(self, queries: U64, threshold: int, radius: int) -> tuple[I64, I64, I64]:
+        masks = _masks(self.bits, radius)
+        chunk_mask = np.uint64((1 << self.bits) - 1)
+        slots = _chunk_slots(self.bits)
+        per_query = CHUNKS * len(masks) * (1 + len(self) / (1 << self.bits))
+        batch = max(1, int(_CANDIDATES_PER_ROUND // per_query))
+        qs: list[I64] = []
+        rows: list[I64] = []
+        dists: list[I64] = []
+        query_of_probe = np.repeat(np.arange(batch, dtype=np.int64), len(masks))
+        for q0 in range(0, len(queries), batch):
+            qwords = queries[q0 : q0 + batch]
+            nq = len(qwords)
+            probe_query = query_of_probe[: nq * len(masks)]
+            cand_q: list[I64] = []
+            cand_r: list[I64] = []
+            for (word, shift), (table, offsets) in zip(slots, self.tables, strict=True):
+                qc = ((qwords[:, word] >> np.uint64(shift)) & chunk_mask).astype(np.uint32)
+                probes = (qc[:, None] ^ masks[None, :]).reshape(-1)
+                starts = offsets[probes].astype(np.int64)
+                lens = offsets[probes + 1].astype(np.int64) - starts
+                total = int(lens.sum())
+                if total == 0:
+                    continue
+                # expand each [start, start + len) range into positions
+                ends = np.cumsum(lens)
+                positions = np.arange(total, dtype=np.int64) + np.repeat(
+                    starts - (ends - lens), lens
+                )
+                cand_r.append(table.take(positions))
+                cand_q.append(np.repeat(probe_query, lens))
+            if not cand_r:
+                continue
+            cq = np.concatenate(cand_q)
+            cr = np.concatenate(cand_r)
+            d = _distances(np.take(self.words, cr, axis=0), np.take(qwords, cq, axis=0))
+            hit = np.flatnonzero(d <= threshold)
+            if not hit.size:
+                continue
+            cq, cr, dh = cq[hit], cr[hit], d[hit].astype(np.int64)
+            # a row near the query in several chunks is found several times
+            _, first = np.unique(cq * len(self) + cr, return_index=True)
+            qs.append(cq[first] + q0)
+            rows.append(cr[first])
+            dists.append(dh[first])
+        return self._keep_live(qs, rows, dists)
+
+    def _keep_live(self, qs: list[I64], rows: list[I64], dists: list[I64]) -> tuple[I64, I64, I64]:
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        q, r, d = np.concatenate(qs), np.concatenate(rows), np.concatenate(dists)
+        live = ~self.deleted[r]
+        return q[live], r[live], d[live]
+
+
+class PdqIndex:
+    """Exact PDQ radius search (the default :class:`PdqSearch` backend)."""
+
+    def __init__(self) -> None:
+        self._segments: list[_Segment] = []
+
+    def __len__(self) -> int:
+        return sum(s.live for s in self._segments)
+
+    def memory_bytes(self) -> int:
+        return sum(s.nbytes() for s in self._segments)
+
+    @property
+    def segment_sizes(self) -> list[int]:
+        return [len(s) for s in self._segments]
+
+    def add(self, ids: Sequence[str], hashes: Sequence[str]) -> None:
+        if len(ids) != len(hashes):
+            raise ValueError("ids and hashes differ in length")
+        if not ids:
+            return
+        words = parse_pdq(hashes)
+        encoded_list = _encode_ids(ids)
+        # within one call the last occurrence of an id wins
+        last: dict[bytes, int] = {}
+        for pos, key in enumerate(encoded_list):
+            last[key] = pos
+        keep = np.fromiter(last.values(), dtype=np.int64, count=len(last))
+        encoded = np.array(encoded_list, dtype=np.bytes_)[keep]
+        self._delete_encoded(encoded)
+        self._segments.append(_Segment(encoded, words[keep]))
+        self._merge()
+
+    def remove(self, ids: Iterable[str]) -> None:
+        encoded_list = []
+        for value in ids:
+            try:
+                encoded_list.append(_encode_id(value))
+            except ValueError:
+                continue
+        if encoded_list:
+            self._delete_encoded(np.array(encoded_list, dtype=np.bytes_))
+            self._compact()
+
+    def search(self, hashes: Sequence[str], threshold: int) -> list[list[tuple[str, int]]]:
+        if threshold < 0:
+            raise ValueError("threshold must be >= 0")
+        queries = parse_pdq(hashes)
+        results: list[list[tuple[str, int]]] = [[] for _ in hashes]
+        if len(queries) == 0:
+            return results
+        for segment in self._segments:
+            q, r, d = segment.search(queries, threshold)
+            for qi, row, dist in zip(q.tolist(), r.tolist(), d.tolist(), strict=True):
+                results[qi].append((_decode_id(bytes(segment.ids[row])), dist))
+        for found in results:
+            found.sort(key=lambda item: (item[1], item[0]))
+        return results
+
+    def _delete_encoded(self, encoded: npt.NDArray[np.bytes_]) -> None:
+        for segment in self._segments:
+            rows = segment.find(encoded)
+            rows = rows[rows >= 0]
+            if rows.size:
+                fresh = rows[~segment.deleted[rows]]
+                segment.deleted[fresh] = True
+                segment.live -= int(fresh.size)
+
+    def _merge(self) -> None:
+        # keep segment sizes geometrically decreasing: merge the newest into its
+        # predecessor while it is at least half as large
+        while len(self._segments) >= 2 and 2 * self._segments[-1].live >= self._segments[-2].live:
+            newest = self._segments.pop()
+            older = self._segments.pop()
+            self._segments.append(_combine(older, newest))
+
+    def _compact(self) -> None:
+        rebuilt: list[_Segment] = []
+        for segment in self._segments:
+            if segment.live == 0:
+                continue
+            if segment.live < len(segment) // 2:
+                rows = segment.live_rows()
+                segment = _Segment(segment.ids[rows], segment.words[rows])
+            rebuilt.append(segment)
+        rebuilt.sort(key=len, reverse=True)
+        self._segments = rebuilt
+        self._merge()
+
+
+def _combine(a: _Segment, b: _Segment) -> _Segment:
+    ra, rb = a.live_rows(), b.live_rows()
+    width = max(a.ids.dtype.itemsize, b.ids.dtype.itemsize)
+    ids = np.concatenate([a.ids[ra].astype(f"S{width}"), b.ids[rb].astype(f"S{width}")])
+    return _Segment(ids, np.concatenate([a.words[ra], b.words[rb]]))
+
+
+class BruteForcePdqIndex:
+    """Reference backend: a plain scan. Small, obviously right; used to check the fast one."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def memory_bytes(self) -> int:
+        return 64 * len(self._hashes)
+
+    def add(self, ids: Sequence[str], hashes: Sequence[str]) -> None:
+        if len(ids) != len(hashes):
+            raise ValueError("ids and hashes differ in length")
+        parse_pdq(hashes)
+        for key, value in zip(ids, hashes, strict=True):
+            self._hashes[key] = value.lower()
+
+    def remove(self, ids: Iterable[str]) -> None:
+        for key in ids:
+            self._hashes.pop(key, None)
+
+    def search(self, hashes: Sequence[str], threshold: int) -> list[list[tuple[str, int]]]:
+        if threshold < 0:
+            raise ValueError("threshold must be >= 0")
+        parse_pdq(hashes)
+        if not self._hashes:
+            return [[] for _ in hashes]
+        keys = list(self._hashes)
+        words = parse_pdq([self._hashes[k] for k in keys])
+        out = []
+        for query in parse_pdq(hashes):
+            d = _popcount_distance(words, query)
+            hits = [(keys[i], int(d[i])) for i in np.flatnonzero(d <= threshold)]
+            out.append(sorted(hits, key=lambda item: (item[1], item[0])))
+        return out

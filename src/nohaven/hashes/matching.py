@@ -1,0 +1,219 @@
+"""Matching queries against the lists an actor may see.
+
+PDQ hashes are searched in an in-memory exact index (one per process), built from the database
+at start and brought up to date before each search from the lists' change numbers: only the
+entries changed since the index last looked are read, never the whole table. MD5, SHA-1,
+SHA-256 and PhotoDNA are exact values, looked up in the database through its index. The
+database stays the source of truth: every hit is re-read from it, so a tombstone or a change of
+distribution takes effect at once, and the index holds no metadata and is never serialised.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from nohaven.audit import service as audit
+from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, can, require
+from nohaven.config import Settings, get_settings
+from nohaven.errors import InvalidInput
+from nohaven.hashes import repository as repo
+from nohaven.hashes import signals
+from nohaven.hashes.index import PdqIndex, PdqSearch
+from nohaven.hashes.models import HashEntry, HashList, Sighting, SignalType
+from nohaven.kit.clock import utcnow
+
+_IN_CHUNK = 500
+
+
+def default_pdq_index() -> PdqSearch:
+    return PdqIndex()
+
+
+class HashIndex:
+    """The process's PDQ index with a watermark per list (the list's change number it has
+    applied). Thread-safe: requests run in a thread pool."""
+
+    def __init__(self, make_pdq: Callable[[], PdqSearch] = default_pdq_index) -> None:
+        self._pdq = make_pdq()
+        self._lock = threading.Lock()
+        self._watermarks: dict[str, int] = {}
+        self.applied_changes = 0  # entries read from the database so far (for tests/metrics)
+
+    def memory_bytes(self) -> int:
+        return self._pdq.memory_bytes()
+
+    def __len__(self) -> int:
+        return len(self._pdq)
+
+    def refresh(self, session: Session) -> int:
+        """Apply every PDQ change committed since the last refresh; returns how many."""
+        with self._lock:
+            return self._refresh(session)
+
+    def _refresh(self, session: Session) -> int:
+        applied = 0
+        for list_id, seq in repo.list_seqs(session).items():
+            seen = self._watermarks.get(list_id, 0)
+            if seq <= seen:
+                continue
+            add_ids: list[str] = []
+            add_hashes: list[str] = []
+            drop: list[str] = []
+            for entry_id, value, live in repo.pdq_changes_since(session, list_id, seen, seq):
+                # Adding is an upsert and removing an unknown id does nothing, so replaying
+                # a change is harmless.
+                if live:
+                    add_ids.append(entry_id)
+                    add_hashes.append(value)
+                else:
+                    drop.append(entry_id)
+                applied += 1
+            if drop:
+                self._pdq.remove(drop)
+            if add_ids:
+                self._pdq.add(add_ids, add_hashes)
+            self._watermarks[list_id] = seq
+        self.applied_changes += applied
+        return applied
+
+    def search_pdq(
+        self, session: Session, hashes: Sequence[str], threshold: int
+    ) -> list[list[tuple[str, int]]]:
+        with self._lock:
+            self._refresh(session)
+            return self._pdq.search(hashes, threshold) if hashes else []
+
+
+@dataclass
+class Hit:
+    entry: HashEntry
+    hash_list: HashList
+    distance: int
+
+
+@dataclass
+class QueryResult:
+    signal_type: str
+    value: str
+    hits: list[Hit]
+
+
+def threshold_of(requested: int | None, settings: Settings | None = None) -> int:
+    settings = settings or get_settings()
+    threshold = settings.pdq_default_threshold if requested is None else requested
+    if not 0 <= threshold <= settings.pdq_max_threshold:
+        raise InvalidInput(
+            f"The PDQ threshold is between 0 and {settings.pdq_max_threshold}.",
+            errors=[{"field": "pdq_threshold", "message": "out of range"}],
+        )
+    return threshold
+
+
+def _validated(
+    queries: Sequence[tuple[str, str]], settings: Settings
+) -> list[tuple[SignalType, str]]:
+    if len(queries) > settings.match_batch_max:
+        raise InvalidInput(
+            f"At most {settings.match_batch_max} hashes per request.",
+            errors=[{"field": "queries", "message": "too many"}],
+        )
+    clean: list[tuple[SignalType, str]] = []
+    errors = []
+    for i, (kind, value) in enumerate(queries):
+        try:
+            signal = signals.signal_type(kind)
+            clean.append((signal, signals.canonical_value(signal, value)))
+        except InvalidInput as exc:
+            errors.append({"field": f"queries[{i}]", "message": exc.detail})
+    if errors:
+        raise InvalidInput("Some hashes are not valid.", errors=errors)
+    return clean
+
+
+def match(
+    session: Session,
+    *,
+    actor: Actor,
+    index: HashIndex,
+    queries: Sequence[tuple[str, str]],
+    pdq_threshold: int | None = None,
+    settings: Settings | None = None,
+) -> list[QueryResult]:
+    """Every live entry within reach of each query, from the lists the actor may match
+    against; each hit is recorded as a sighting for the list owner."""
+    require(actor, Action.MATCH, HashList)
+    settings = settings or get_settings()
+    threshold = threshold_of(pdq_threshold, settings)
+    clean = _validated(queries, settings)
+    candidates: list[list[tuple[str, int]]] = [[] for _ in clean]
+
+    pdq_positions = [i for i, (k, _) in enumerate(clean) if k == SignalType.PDQ]
+    pdq_hits = index.search_pdq(session, [clean[i][1] for i in pdq_positions], threshold)
+    for position, hits in zip(pdq_positions, pdq_hits, strict=True):
+        candidates[position] = hits
+
+    exact: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, (kind, value) in enumerate(clean):
+        if kind != SignalType.PDQ:
+            exact[kind.value][value].append(i)
+    for type_name, positions_of in exact.items():
+        values = list(positions_of)
+        for start in range(0, len(values), _IN_CHUNK):
+            for listed in repo.live_entries_with_values(
+                session, type_name, values[start : start + _IN_CHUNK]
+            ):
+                for i in positions_of[listed.value]:
+                    candidates[i].append((listed.id, 0))
+
+    wanted = {entry_id for hits in candidates for entry_id, _ in hits}
+    entries: dict[str, HashEntry] = {}
+    wanted_list = list(wanted)
+    for start in range(0, len(wanted_list), _IN_CHUNK):
+        entries |= repo.live_entries_by_id(session, wanted_list[start : start + _IN_CHUNK])
+    lists = repo.lists_by_id(session, {e.list_id for e in entries.values()})
+    allowed = {i for i, h in lists.items() if can(actor, Action.MATCH, h)}
+
+    now = utcnow()
+    results: list[QueryResult] = []
+    sightings = 0
+    for (kind, value), hits in zip(clean, candidates, strict=True):
+        found = []
+        for entry_id, distance in sorted(hits, key=lambda h: (h[1], h[0])):
+            entry = entries.get(entry_id)
+            if entry is None or entry.list_id not in allowed:
+                continue
+            hash_list = lists[entry.list_id]
+            found.append(Hit(entry, hash_list, distance))
+            session.add(
+                Sighting(
+                    entry_id=entry.id,
+                    list_id=hash_list.id,
+                    list_owner_organisation_id=hash_list.owner_organisation_id,
+                    organisation_id=actor.organisation_id,
+                    user_id=actor.user_id,
+                    actor_label=actor.label[:254],
+                    distance=distance,
+                    at=now,
+                )
+            )
+            sightings += 1
+        results.append(QueryResult(kind.value, value, found))
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="hashes.match",
+        resource_type="hash_match",
+        summary={
+            "queries": len(clean),
+            "matches": sightings,
+            "lists": sorted({h.hash_list.id for r in results for h in r.hits}),
+        },
+    )
+    return results

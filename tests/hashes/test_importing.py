@@ -1,0 +1,106 @@
+"""Importing is streamed, all-or-nothing, and reports every rejected record with its reason."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from nohaven.errors import Forbidden
+from nohaven.hashes import importing, service
+from nohaven.hashes.models import HashEntry
+from tests.hashes.conftest import World, md5_entry, shared_list
+
+
+def _records(n: int, *, bad_at: tuple[int, ...] = ()) -> Iterator[importing.Record]:
+    for i in range(1, n + 1):
+        if i in bad_at:
+            yield importing.entry_from_fields(i, {"signal_type": "md5", "value": "nope"})
+        else:
+            yield importing.entry_from_fields(
+                i,
+                {
+                    "signal_type": "md5",
+                    "value": f"{i:032x}",
+                    "classification_scheme": "vics_us",
+                    "classification": 1,
+                },
+            )
+
+
+def _count(db: Session, list_id: str) -> int:
+    return db.execute(
+        select(func.count()).select_from(HashEntry).where(HashEntry.list_id == list_id)
+    ).scalar_one()
+
+
+def test_import_adds_updates_and_revives(db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    owner = world.owner.actor
+    kept = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{5:032x}"))
+    gone = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{7:032x}"))
+    service.tombstone_entry(db, actor=owner, entry_id=gone.id, reason="x")
+    before = service.changes(db, actor=owner, list_id=hash_list.id, since=0).checkpoint
+    extra = importing.entry_from_fields(9999, {"signal_type": "md5", "value": f"{3:032x}"})
+    report = importing.import_records(
+        db,
+        actor=owner,
+        list_id=hash_list.id,
+        records=[*_records(2500), extra],
+        format_name="test",
+    )
+    assert report.committed
+    assert (report.added, report.updated, report.duplicates) == (2498, 2, 1)
+    assert _count(db, hash_list.id) == 2500
+    db.refresh(kept)
+    db.refresh(gone)
+    assert gone.is_live
+    assert kept.classification == "1"
+    page = service.changes(db, actor=owner, list_id=hash_list.id, since=before, limit=5000)
+    assert len(page.entries) == 2500
+    assert page.checkpoint == before + 2500
+
+
+def test_one_bad_record_rejects_the_whole_file(db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    report = importing.import_records(
+        db,
+        actor=world.owner.actor,
+        list_id=hash_list.id,
+        records=_records(2100, bad_at=(17, 2050)),
+        format_name="test",
+    )
+    assert not report.committed
+    assert [n for n, _ in report.rejected] == [17, 2050]
+    assert "32 hexadecimal" in report.rejected[0][1]
+    assert _count(db, hash_list.id) == 0
+    db.refresh(hash_list)
+    assert hash_list.change_seq == 0
+
+
+def test_reject_reasons_from_the_parser_are_kept(db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    records = [
+        importing.Record(1, reject="MD5 missing"),
+        importing.entry_from_fields(
+            2, {"signal_type": "pdq", "value": secrets.token_hex(32), "pdq_quality": 10}
+        ),
+        importing.entry_from_fields(3, {"signal_type": "sha512", "value": "00"}),
+    ]
+    report = importing.import_records(
+        db, actor=world.owner.actor, list_id=hash_list.id, records=records, format_name="t"
+    )
+    assert [n for n, _ in report.rejected] == [1, 2, 3]
+    assert report.rejected[0][1] == "MD5 missing"
+    assert "quality" in report.rejected[1][1]
+
+
+def test_only_the_owner_imports(db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    with pytest.raises(Forbidden):
+        importing.import_records(
+            db, actor=world.partner.actor, list_id=hash_list.id, records=[], format_name="t"
+        )

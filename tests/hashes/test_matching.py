@@ -1,0 +1,49 @@
+"""The matching index follows the database by deltas, with the fast and the reference backend
+giving the same answers."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from nohaven.hashes import matching, service
+from nohaven.hashes.index import BruteForcePdqIndex, PdqIndex
+from tests.hashes.conftest import World, pdq_entry, shared_list
+
+
+@pytest.mark.parametrize("backend_class", [PdqIndex, BruteForcePdqIndex])
+def test_index_applies_only_deltas(db: Session, world: World, backend_class: type) -> None:
+    rng = random.Random(11)
+    hash_list = shared_list(db, world)
+    values = [f"{rng.getrandbits(256):064x}" for _ in range(30)]
+    entries = [
+        service.add_entry(db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry(v))
+        for v in values
+    ]
+    index = matching.HashIndex(backend_class)
+    assert index.refresh(db) == 30
+    assert len(index) == 30
+    assert index.refresh(db) == 0  # nothing changed, nothing read
+    service.tombstone_entry(db, actor=world.owner.actor, entry_id=entries[0].id, reason="x")
+    service.add_entry(
+        db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry(values[0][::-1])
+    )
+    assert index.refresh(db) == 2
+    assert len(index) == 30
+    found = index.search_pdq(db, [values[0], values[1]], 0)
+    assert found == [[], [(entries[1].id, 0)]]
+
+
+def test_index_is_built_from_the_database_at_start(app: FastAPI, db: Session, world: World) -> None:
+    hash_list = shared_list(db, world)
+    for _ in range(5):
+        service.add_entry(db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry())
+    db.flush()
+    with TestClient(app):
+        index = app.state.hash_index
+        assert len(index) == 5
+        assert index.applied_changes == 5
