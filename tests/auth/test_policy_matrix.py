@@ -164,23 +164,29 @@ def test_audit_is_append_only_even_for_the_secretariat() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tlp", "named", "in_body", "expected"),
+    ("tlp", "named", "seat", "expected"),
     [
-        ("TLP:RED", False, True, False),
-        ("TLP:RED", True, False, True),
-        ("TLP:AMBER+STRICT", False, True, False),
-        ("TLP:AMBER", True, False, True),
-        ("TLP:GREEN", False, True, True),
-        ("TLP:GREEN", False, False, False),
-        ("TLP:CLEAR", False, False, True),
+        ("TLP:RED", False, "member", False),
+        ("TLP:RED", True, None, True),
+        ("TLP:AMBER+STRICT", False, "member", True),
+        ("TLP:AMBER+STRICT", False, "observer", False),
+        ("TLP:AMBER", False, "chair", True),
+        ("TLP:AMBER", False, "affiliate", False),
+        ("TLP:AMBER", True, None, True),
+        ("TLP:AMBER", False, None, False),
+        ("TLP:GREEN", False, "affiliate", True),
+        ("TLP:GREEN", False, None, False),
+        ("TLP:CLEAR", False, None, True),
     ],
 )
-def test_tlp_distribution(tlp: str, named: bool, in_body: bool, expected: bool) -> None:
+def test_tlp_distribution(tlp: str, named: bool, seat: str | None, expected: bool) -> None:
+    """RED reaches named organisations only; AMBER also a body's voting members; GREEN everyone
+    with a seat in the body; CLEAR everyone."""
     actor = Actor(
         user_id="u",
         label="x",
         organisation_id=B,
-        body_roles={"body-1": "member"} if in_body else {},
+        body_roles={"body-1": seat} if seat else {},
     )
     assert (
         tlp_allows(

@@ -72,11 +72,5 @@ def pdq_entry(value: str | None = None, quality: int = 90, **extra: object) -> E
 def api_headers(
     factory: Factory, user: User, *, scopes: tuple[str, ...] = ("read", "write")
 ) -> dict[str, str]:
-    """Bearer headers for ``user``. Works around a foundation bug (reported to the lead):
-    `resolve_api_token` splits the secret on every "_", and `token_urlsafe` puts "_" in about
-    half of all secrets, which are then refused."""
-    for _ in range(50):
-        secret = factory.token(user, scopes=scopes)
-        if secret.count("_") == 2:
-            return {"Authorization": f"Bearer {secret}"}
-    raise AssertionError("no usable token after 50 tries")
+    """Bearer headers for ``user`` with the scopes hash-list calls need."""
+    return factory.headers(user, scopes=scopes)

@@ -55,8 +55,13 @@ LISTS = {
 SEE = ("read", "match", "export", "list")
 VIEWERS = {
     "red_named_partner": {"owner_analyst", "owner_delegate", "partner_analyst"},
-    # A body-wide distribution does not widen AMBER: named recipients only.
-    "amber_named_partner_and_body": {"owner_analyst", "owner_delegate", "partner_analyst"},
+    # AMBER reaches named organisations and the voting members of a named body.
+    "amber_named_partner_and_body": {
+        "owner_analyst",
+        "owner_delegate",
+        "partner_analyst",
+        "body_member_analyst",  # a voting member of the body the list is distributed to
+    },
     "amber_strict_own": {"owner_analyst", "owner_delegate"},
     "green_body": {"owner_analyst", "owner_delegate", "body_member_analyst"},
     "clear": {a for a in ACTORS if a not in {"anonymous"}},

@@ -112,6 +112,9 @@ def _attr(resource: Any, name: str) -> Any:
     return getattr(resource, name) if _is_instance(resource) else None
 
 
+_VOTING_SEATS = frozenset({"chair", "vice_chair", "member"})
+
+
 def tlp_allows(
     actor: Actor,
     *,
@@ -128,11 +131,17 @@ def tlp_allows(
     if org == owner_organisation_id:
         return True
     named = org in set(audience_organisation_ids)
-    in_body = any(actor.in_body(b) for b in audience_body_ids)
+    bodies = list(audience_body_ids)
+    in_body = any(actor.in_body(b) for b in bodies)
+    # A body's voting members are a named, closed set of organisations: AMBER may be
+    # distributed to them. Affiliates and observers hold a seat but are not recipients of it.
+    voting_member = any(actor.body_roles.get(b) in _VOTING_SEATS for b in bodies)
     match Tlp(tlp):
-        case Tlp.RED | Tlp.AMBER_STRICT | Tlp.AMBER:
-            # Named recipients only; a body-wide distribution does not widen RED or AMBER.
+        case Tlp.RED:
+            # The named recipients only, never a whole body.
             return named
+        case Tlp.AMBER_STRICT | Tlp.AMBER:
+            return named or voting_member
         case Tlp.GREEN:
             # The community is defined explicitly: the named organisations and bodies.
             return named or in_body

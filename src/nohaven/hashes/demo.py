@@ -14,9 +14,8 @@ from nohaven.auth.policy import Tlp
 from nohaven.hashes import service
 from nohaven.hashes.models import HashList
 from nohaven.hashes.schemas import EntryCreate, HashListCreate
-from nohaven.kit.clock import utcnow
 from nohaven.members import repository as members_repo
-from nohaven.members.models import VOTING_ROLES, Organisation
+from nohaven.members.models import Organisation
 
 NCA_LIST = "NCA known material (synthetic demo)"
 AFP_LIST = "AFP operation series (synthetic demo)"
@@ -71,16 +70,13 @@ def _list(
 
 
 def load(session: Session) -> None:
-    """NCA's list goes to the current VGT member agencies at TLP:AMBER (named recipients: TLP:AMBER
-    does not reach a whole body); AFP's list goes to NCA and US HSI only, at TLP:RED."""
+    """NCA's list goes to the VGT at TLP:AMBER (its voting member agencies, not its NGO and
+    industry affiliates); AFP's list goes to NCA and US HSI only, at TLP:RED."""
     actor = Actor.system("demo loader")
     nca, afp, hsi = _org(session, "NCA"), _org(session, "AFP"), _org(session, "US HSI")
     vgt = members_repo.body_by_slug(session, "vgt")
     if nca is None or afp is None or hsi is None or vgt is None:
         return
-    seats = members_repo.memberships_of_body(session, vgt.id, on=utcnow().date())
-    # The VGT's member agencies; not its affiliates (NGO and industry partners).
-    members = sorted({m.organisation_id for m in seats if m.role in VOTING_ROLES} - {nca.id})
     _list(
         session,
         actor,
@@ -90,7 +86,7 @@ def load(session: Session) -> None:
             name=NCA_LIST,
             description="Synthetic hashes for demonstration; none is the hash of any file.",
             tlp=Tlp.AMBER,
-            audience_organisation_ids=members,
+            audience_body_ids=[vgt.id],
         ),
         _entries(random.Random(20261123), 30, "NCA series"),  # noqa: S311 - reproducible demo data
     )
