@@ -11,6 +11,8 @@ ones. Prints one JSON line.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -24,6 +26,11 @@ from nohaven.hashes.index import PdqIndex, words_to_hex
 
 
 def rss_bytes() -> int:
+    """Resident size after returning freed heap pages to the system (glibc keeps them
+    otherwise, which would count build-time temporaries as index memory)."""
+    gc.collect()
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
