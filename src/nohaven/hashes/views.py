@@ -4,6 +4,7 @@ import."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -272,6 +273,27 @@ def entry_page(request: Request, session: DbSession, actor: WebActor, entry_id: 
     return _entry_page(request, session, actor, entry_id)
 
 
+def _entry_action(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    entry_id: str,
+    act: Callable[[], object],
+    notice: str,
+) -> Response:
+    """Run one form action on an entry and show its page again, with the outcome or the
+    reason it was refused (a 4xx, nothing written)."""
+    try:
+        act()
+    except ValidationError as exc:
+        return _entry_page(request, session, actor, entry_id, error=_message(exc), status_code=422)
+    except NohavenError as exc:
+        return _entry_page(
+            request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code
+        )
+    return _entry_page(request, session, actor, entry_id, notice=notice)
+
+
 @router.post("/hash-entries/{entry_id}/vote")
 def vote(
     request: Request,
@@ -281,16 +303,19 @@ def vote(
     verdict: Annotated[str, Form(max_length=16)],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        data = VoteCreate.model_validate({"verdict": verdict, "comment": comment})
-        service.vote(session, actor=actor, entry_id=entry_id, data=data)
-    except ValidationError as exc:
-        return _entry_page(request, session, actor, entry_id, error=_message(exc), status_code=422)
-    except NohavenError as exc:
-        return _entry_page(
-            request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _entry_page(request, session, actor, entry_id, notice="Vote recorded.")
+    return _entry_action(
+        request,
+        session,
+        actor,
+        entry_id,
+        lambda: service.vote(
+            session,
+            actor=actor,
+            entry_id=entry_id,
+            data=VoteCreate.model_validate({"verdict": verdict, "comment": comment}),
+        ),
+        "Vote recorded.",
+    )
 
 
 @router.post("/hash-entries/{entry_id}/feedback")
@@ -302,16 +327,19 @@ def feedback(
     verdict: Annotated[str, Form(max_length=16)],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        data = FeedbackCreate.model_validate({"verdict": verdict, "comment": comment})
-        service.give_feedback(session, actor=actor, entry_id=entry_id, data=data)
-    except ValidationError as exc:
-        return _entry_page(request, session, actor, entry_id, error=_message(exc), status_code=422)
-    except NohavenError as exc:
-        return _entry_page(
-            request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _entry_page(request, session, actor, entry_id, notice="Feedback recorded.")
+    return _entry_action(
+        request,
+        session,
+        actor,
+        entry_id,
+        lambda: service.give_feedback(
+            session,
+            actor=actor,
+            entry_id=entry_id,
+            data=FeedbackCreate.model_validate({"verdict": verdict, "comment": comment}),
+        ),
+        "Feedback recorded.",
+    )
 
 
 @router.post("/hash-entries/{entry_id}/tombstone")
@@ -322,13 +350,14 @@ def tombstone(
     entry_id: str,
     reason: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    try:
-        service.tombstone_entry(session, actor=actor, entry_id=entry_id, reason=reason)
-    except NohavenError as exc:
-        return _entry_page(
-            request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _entry_page(request, session, actor, entry_id, notice="Entry removed (tombstoned).")
+    return _entry_action(
+        request,
+        session,
+        actor,
+        entry_id,
+        lambda: service.tombstone_entry(session, actor=actor, entry_id=entry_id, reason=reason),
+        "Entry removed (tombstoned).",
+    )
 
 
 # --- lookup ---------------------------------------------------------------------------------
