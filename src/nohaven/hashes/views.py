@@ -29,6 +29,7 @@ from nohaven.hashes.schemas import (
 )
 from nohaven.members import repository as members_repo
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -37,10 +38,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 NAV: tuple[tuple[str, str], ...] = (("Hash lists", "/hash-lists"),)
 
 PAGE = 200
-
-
-def _message(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
 
 
 def _directory(session: Session) -> dict[str, Any]:
@@ -97,7 +94,7 @@ def create_list(
         )
         created = service.create_list(session, actor=actor, data=data)
     except ValidationError as exc:
-        return _lists_page(request, session, actor, error=_message(exc), status_code=422)
+        return _lists_page(request, session, actor, error=validation_message(exc), status_code=422)
     except NohavenError as exc:
         return _lists_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
     return RedirectResponse(f"/hash-lists/{created.id}", status_code=303)
@@ -169,7 +166,9 @@ def share_list(
         )
         service.update_list(session, actor=actor, list_id=list_id, data=data)
     except ValidationError as exc:
-        return _list_page(request, session, actor, list_id, error=_message(exc), status_code=422)
+        return _list_page(
+            request, session, actor, list_id, error=validation_message(exc), status_code=422
+        )
     except NohavenError as exc:
         return _list_page(
             request, session, actor, list_id, error=exc.detail, status_code=exc.status_code
@@ -209,7 +208,9 @@ def add_entry(
         )
         service.add_entry(session, actor=actor, list_id=list_id, data=data)
     except ValidationError as exc:
-        return _list_page(request, session, actor, list_id, error=_message(exc), status_code=422)
+        return _list_page(
+            request, session, actor, list_id, error=validation_message(exc), status_code=422
+        )
     except NohavenError as exc:
         return _list_page(
             request, session, actor, list_id, error=exc.detail, status_code=exc.status_code
@@ -286,7 +287,9 @@ def _entry_action(
     try:
         act()
     except ValidationError as exc:
-        return _entry_page(request, session, actor, entry_id, error=_message(exc), status_code=422)
+        return _entry_page(
+            request, session, actor, entry_id, error=validation_message(exc), status_code=422
+        )
     except NohavenError as exc:
         return _entry_page(
             request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code

@@ -19,6 +19,7 @@ from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
 from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
 from nohaven.notifications import service as notifications
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import form_problem
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -142,14 +143,6 @@ def organisation_page(
 # --- the secretariat keeps the directory ---------------------------------------------------
 
 
-def _problem(exc: ValidationError | NohavenError) -> tuple[str, int]:
-    if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
-        ), 422
-    return exc.detail, exc.status_code
-
-
 @router.post("/organisations")
 def create_organisation(
     request: Request,
@@ -171,7 +164,7 @@ def create_organisation(
         )
         org = service.create_organisation(session, actor=actor, data=data)
     except (ValidationError, NohavenError) as exc:
-        error, status = _problem(exc)
+        error, status = form_problem(exc)
         return _organisations_page(request, session, actor, error=error, status_code=status)
     return RedirectResponse(f"/organisations/{org.id}", status_code=303)
 
@@ -200,7 +193,7 @@ def add_seat(
         )
         service.add_membership(session, actor=actor, body_id=slug, data=data)
     except (ValidationError, NohavenError) as exc:
-        error, status = _problem(exc)
+        error, status = form_problem(exc)
         return _body_page(request, session, actor, slug, error=error, status_code=status)
     return _body_page(request, session, actor, slug, notice="Seat added.")
 
@@ -287,11 +280,9 @@ def invite(
             {"email": email, "organisation_id": organisation_id, "roles": roles or []}
         )
         issued = service.invite_user(session, actor=actor, data=data)
-    except ValidationError as exc:
-        msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        return _users_page(request, session, actor, error=msg, status_code=422)
-    except NohavenError as exc:
-        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    except (ValidationError, NohavenError) as exc:
+        error, status = form_problem(exc)
+        return _users_page(request, session, actor, error=error, status_code=status)
     link = str(request.base_url) + f"invitations/{issued.token}"
     return _users_page(
         request,

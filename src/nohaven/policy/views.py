@@ -31,6 +31,7 @@ from nohaven.policy.regions import countries, region_names
 from nohaven.policy.rules import may_review
 from nohaven.policy.schemas import AssessmentCreate, MaturityRatingIn
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -203,8 +204,9 @@ def create_assessment(
             service.submit_assessment(session, actor=actor, assessment_id=created.id)
     except ValidationError as exc:
         session.rollback()
-        message = "; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors())
-        return _country_page(request, session, actor, code, error=message, status_code=422)
+        return _country_page(
+            request, session, actor, code, error=validation_message(exc), status_code=422
+        )
     except NohavenError as exc:
         session.rollback()
         detail = exc.detail + "".join(f" {e['message']}" for e in exc.errors)

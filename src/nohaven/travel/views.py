@@ -34,6 +34,7 @@ from nohaven.travel.schemas import (
     Withdrawal,
 )
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -53,15 +54,6 @@ def _countries() -> list[tuple[str, str]]:
         ),
         key=lambda pair: pair[1],
     )
-
-
-def _errors(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "form"
-        message = str(err["msg"]).removeprefix("Value error, ")
-        parts.append(f"{where}: {message}")
-    return "; ".join(parts[:6])
 
 
 class LegRows(BaseModel):
@@ -262,7 +254,9 @@ def send(
         )
         notification, warnings = service.create_notification(session, actor=actor, data=data)
     except ValidationError as exc:
-        return _send_page(request, session, actor, form=values, error=_errors(exc), status_code=422)
+        return _send_page(
+            request, session, actor, form=values, error=validation_message(exc), status_code=422
+        )
     except NohavenError as exc:
         return _send_page(
             request, session, actor, form=values, error=exc.detail, status_code=exc.status_code
@@ -435,7 +429,7 @@ def _act(
         action()
     except ValidationError as exc:
         return _detail(
-            request, session, actor, notification_id, error=_errors(exc), status_code=422
+            request, session, actor, notification_id, error=validation_message(exc), status_code=422
         )
     except NohavenError as exc:
         if exc.status_code == 404 and "travel notification" in exc.detail:
@@ -552,7 +546,7 @@ def amend(
             actor,
             notification_id,
             form=values,
-            error=_errors(exc),
+            error=validation_message(exc),
             status_code=422,
         )
     except NohavenError as exc:
