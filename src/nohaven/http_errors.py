@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -179,6 +179,14 @@ def install(app: FastAPI) -> None:
         if (trouble := database_trouble(exc)) is not None:
             log.warning("database unavailable in %s %s: %s", request.method, request.url.path, exc)
             return _unavailable(request, trouble)
+        if isinstance(exc, DataError):
+            # A value the database cannot hold got past validation: the client's input is
+            # refused (422) and the gap in validation is logged with its traceback.
+            log.error("invalid value reached the database in %s", request.url.path, exc_info=exc)
+            detail = "A value in the request cannot be stored (out of range or not text)."
+            if _wants_json(request):
+                return problem(422, "Invalid input", detail, type_slug="invalid-input")
+            return _html(request, 422, "Invalid input", detail)
         return _internal(request, exc)
 
     @app.exception_handler(Exception)

@@ -23,7 +23,7 @@ from nohaven.hashes import service as hashes_service
 from nohaven.hashes.schemas import EntryCreate, HashListCreate
 from nohaven.kit.clock import utcnow
 from nohaven.main import create_app
-from nohaven.members.models import MembershipRole, OrganisationKind
+from nohaven.members.models import MembershipRole
 from tests.conftest import postgres_database
 from tests.factories import Factory
 
@@ -89,7 +89,7 @@ def build_world(url: str, *, voters: int = 4, partners: int = 4, entries: int = 
             )
             entry_ids.append(entry.id)
         body = f.body("Load Taskforce " + secrets.token_hex(3))
-        chair_org = f.organisation("Chair " + secrets.token_hex(3), kind=OrganisationKind.GOVERNMENT)
+        chair_org = f.organisation("Chair " + secrets.token_hex(3), kind="government")
         f.seat(body, chair_org, MembershipRole.CHAIR)
         chair = f.user(chair_org, roles=("delegate",))
         voter_users = []
