@@ -11,6 +11,8 @@ DOMAINS: tuple[str, ...] = (
     "members",
     "auth",
     "audit",
+    "keys",
+    "backup",
     "notifications",
     "hashes",
     "deconfliction",
