@@ -120,3 +120,39 @@ def test_only_the_owner_imports(
             records=[],
             format_name="t",
         )
+
+
+def test_an_entry_added_while_the_import_is_prepared_is_updated_not_doubled(
+    db: Session, session_factory: sessionmaker[Session], world: World
+) -> None:
+    hash_list = shared_list(db, world)
+    owner = world.owner.actor
+    kept = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{9:032x}"))
+    added_meanwhile: list[str] = []
+
+    def meanwhile(phase: str, _read: int) -> None:
+        # Between looking up existing entries and publishing, someone adds one of the hashes.
+        if phase == "publishing":
+            entry = service.add_entry(
+                db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{11:032x}")
+            )
+            added_meanwhile.append(entry.id)
+
+    report = importing.import_records(
+        session_factory,
+        actor=owner,
+        list_id=hash_list.id,
+        records=_records(20),
+        format_name="test",
+        progress=meanwhile,
+    )
+    assert report.committed
+    assert (report.added, report.updated) == (18, 2)
+    assert _count(db, hash_list.id) == 20
+    db.expire_all()
+    for entry_id in (kept.id, added_meanwhile[0]):
+        entry = db.get(HashEntry, entry_id)
+        assert entry is not None
+        assert entry.classification == "1"  # the file's classification
+    page = service.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=100)
+    assert [e.seq for e in page.entries] == list(range(1, 23))[2:]
