@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from nohaven.audit import service as audit
+from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
@@ -118,7 +118,7 @@ def test_cli_purge_and_escalate(cli_env: OwnDb) -> None:
             select(AuditEntry).where(AuditEntry.action == "travel.notification.purge")
         ).scalar_one()
         assert entry.resource_id == ended
-        assert audit.verify(session).ok
+        assert sealing.verify(session).ok
 
     bad = runner.invoke(cli_app, ["travel", "purge", "--days", "-1"])
     assert bad.exit_code == 2
