@@ -168,7 +168,8 @@ class JobWorker:
         now = utcnow()
         with self._maker() as session:
             # A plain read first: an idle pass costs one query, not a lock per job.
-            due_at = dict(session.execute(select(JobState.name, JobState.next_due_at)))
+            rows = session.execute(select(JobState.name, JobState.next_due_at)).all()
+            due_at = dict(rows)
             session.rollback()
         reports = []
         for job in self.jobs.values():
