@@ -12,6 +12,7 @@ DOMAINS: tuple[str, ...] = (
     "auth",
     "audit",
     "jobs",
+    "keys",
     "notifications",
     "hashes",
     "deconfliction",
