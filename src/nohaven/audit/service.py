@@ -15,6 +15,12 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
+
+# Sealing and verifying the chain live in nohaven.audit.sealing; these names stay reachable
+# from here for callers written before it existed.
+from nohaven.audit.sealing import GENESIS as GENESIS
+from nohaven.audit.sealing import head_hash as head_hash
+from nohaven.audit.sealing import verify as verify
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.kit.clock import utcnow
