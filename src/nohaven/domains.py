@@ -13,6 +13,7 @@ DOMAINS: tuple[str, ...] = (
     "audit",
     "jobs",
     "keys",
+    "backup",
     "notifications",
     "hashes",
     "deconfliction",
