@@ -10,6 +10,9 @@ import os
 # Cheap password hashing for tests; set before nohaven reads its settings.
 os.environ.setdefault("NOHAVEN_ARGON2_TIME_COST", "1")
 os.environ.setdefault("NOHAVEN_ARGON2_MEMORY_KIB", "8")
+# In-process apps share the test's connection: no job worker thread beside them. Tests of the
+# job runner start one explicitly, or real server processes with it on.
+os.environ.setdefault("NOHAVEN_JOB_WORKER", "false")
 
 from collections.abc import Iterator
 from pathlib import Path

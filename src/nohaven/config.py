@@ -48,6 +48,15 @@ class Settings(BaseSettings):
     oprf_key: SecretStr | None = None
     # Travel notifications
     travel_retention_days: int = 90
+    # The one job runner (nohaven.jobs): whether each server process takes part in running
+    # the jobs (turn off where `nohaven jobs work` runs apart), and how often it looks.
+    job_worker: bool = True
+    job_tick_seconds: float = 1.0
+    # How often the sealer chains new audit entries, and how often due motions are closed.
+    audit_seal_seconds: float = 2.0
+    motion_close_seconds: float = 30.0
+    # Server processes `nohaven serve` starts (each with its own matching index).
+    workers: int = 1
     # The request path (docs/request-path.md). Worker threads per process: also the number of
     # requests it serves at once, and so its database connections (plus two spare).
     request_threads: int = Field(default=16, ge=1, le=256)

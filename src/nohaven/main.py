@@ -93,4 +93,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     from nohaven.routes import include_routers
 
     include_routers(app)
+    if settings.job_worker:
+        from nohaven.jobs.runner import install_worker
+
+        install_worker(app)
     return app

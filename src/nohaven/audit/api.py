@@ -15,7 +15,8 @@ router = APIRouter(tags=["audit"])
 
 
 class AuditEntryRead(BaseModel):
-    seq: int
+    # None until the sealer has numbered and chained the entry (seconds, see docs/audit.md).
+    seq: int | None
     at: str
     actor_user_id: str | None
     actor_label: str
@@ -25,8 +26,8 @@ class AuditEntryRead(BaseModel):
     resource_id: str | None
     request_id: str
     summary: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
+    prev_hash: str | None
+    entry_hash: str | None
 
 
 @router.get("/audit", response_model=list[AuditEntryRead])

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import threading
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 
-from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
@@ -187,39 +185,3 @@ def close_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
 def renew_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
     """Extend the case's live registrations by the full term (12 months by default)."""
     return CountOut(count=service.renew_case(session, actor=actor, case_id=case_id))
-
-
-# --- expiry: at start-up and then daily ---------------------------------------------------------
-
-
-def purge_once(app: FastAPI) -> int:
-    with app.state.sessionmaker() as session:
-        try:
-            deleted = service.purge_expired(session, actor=Actor.system("deconfliction expiry"))
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("purging expired deconfliction registrations failed")
-            return 0
-    return deleted
-
-
-def install(app: FastAPI) -> None:
-    stop = threading.Event()
-
-    def loop() -> None:
-        interval = get_deconfliction_settings().purge_interval_hours * 3600
-        while not stop.wait(interval):
-            purge_once(app)
-
-    def start(app: FastAPI) -> None:
-        purge_once(app)
-        thread = threading.Thread(target=loop, name="deconfliction-purge", daemon=True)
-        thread.start()
-        app.state.deconfliction_purge = thread
-
-    def shutdown(_app: FastAPI) -> None:
-        stop.set()
-
-    app.state.startup_hooks.append(start)
-    app.state.shutdown_hooks.append(shutdown)

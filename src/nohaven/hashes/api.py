@@ -245,9 +245,21 @@ def match(
     )
 
 
+def run_import(
+    request: Request, session: Session, actor: Actor, list_id: str, fmt: str, file: UploadFile
+) -> importing.Report:
+    """The request's own transaction ends first (it has only authenticated the caller): the
+    import runs in short transactions of its own and must not wait for this one."""
+    session.commit()
+    return exchange.import_file(
+        request.app.state.sessionmaker, actor=actor, list_id=list_id, fmt=fmt, source=file.file
+    )
+
+
 @router.post("/lists/{list_id}/import", response_model=ImportReport)
 def import_file(
     list_id: str,
+    request: Request,
     session: DbSession,
     actor: ApiActor,
     file: UploadFile,
@@ -255,9 +267,7 @@ def import_file(
 ) -> Response:
     """All or nothing: with any rejected record nothing is imported, and the answer (422) lists
     each rejected record and why."""
-    report = exchange.import_file(
-        session, actor=actor, list_id=list_id, fmt=format, source=file.file
-    )
+    report = run_import(request, session, actor, list_id, format, file)
     body = report_read(report)
     if report.committed:
         return JSONResponse(body.model_dump(mode="json"))

@@ -16,9 +16,9 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
 from nohaven.errors import InvalidInput, NohavenError
-from nohaven.hashes import classification, exchange, matching, service
+from nohaven.hashes import classification, matching, service
 from nohaven.hashes import repository as repo
-from nohaven.hashes.api import export_response, hash_index
+from nohaven.hashes.api import export_response, hash_index, run_import
 from nohaven.hashes.models import FeedbackVerdict, HashList, SignalType, VoteVerdict
 from nohaven.hashes.schemas import (
     EntryCreate,
@@ -456,9 +456,7 @@ def import_file(
     context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
     status_code = 200
     try:
-        report = exchange.import_file(
-            session, actor=actor, list_id=list_id, fmt=format, source=file.file
-        )
+        report = run_import(request, session, actor, list_id, format, file)
         context["report"] = report
         status_code = 200 if report.committed else 422
     except NohavenError as exc:
