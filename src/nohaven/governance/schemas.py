@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.governance.models import Majority, ProgressStatus
+from nohaven.kit.schemas import INT64_MAX, Day, Instant, Moment
 
 
 class SettingsRead(BaseModel):
@@ -31,8 +32,8 @@ class MotionCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(default="", max_length=20000)
     options: list[str] | None = Field(default=None, max_length=12)
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime
+    opens_at: Moment | None = None
+    closes_at: Moment
     secret: bool = False
     statement_id: str | None = None
 
@@ -77,7 +78,7 @@ class VoteRead(BaseModel):
 class MeetingCreate(BaseModel):
     body: str
     title: str = Field(min_length=1, max_length=200)
-    starts_at: datetime = Field(description="local time in `timezone` (or aware)")
+    starts_at: Instant = Field(description="local time in `timezone` (or aware)")
     duration_minutes: int = Field(default=120, ge=15, le=60 * 24 * 5)
     timezone: str = Field(default="UTC", max_length=60)
     location: str = Field(default="", max_length=300)
@@ -90,7 +91,7 @@ class MeetingRead(BaseModel):
     id: str
     body_id: str
     title: str
-    starts_at: datetime
+    starts_at: Instant
     ends_at: datetime
     timezone: str
     location: str
@@ -131,7 +132,7 @@ class MinutesUpdate(BaseModel):
 class ActionItemCreate(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
     owner_id: str
-    due_date: date
+    due_date: Day
 
 
 class ActionItemRead(BaseModel):
@@ -142,7 +143,7 @@ class ActionItemRead(BaseModel):
     meeting_id: str
     text: str
     owner_id: str
-    due_date: date
+    due_date: Day
     status: str
 
 
@@ -165,7 +166,7 @@ class StatementRead(BaseModel):
 
 
 class ProgressReportCreate(BaseModel):
-    commitment_number: int = Field(ge=1)
+    commitment_number: int = Field(ge=1, le=INT64_MAX)
     period: str = Field(pattern=r"^\d{4}-H[12]$")
     status: ProgressStatus
     narrative: str = Field(default="", max_length=20000)
