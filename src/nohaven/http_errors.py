@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nohaven.errors import NohavenError, NotAuthenticated
@@ -91,6 +92,28 @@ def install(app: FastAPI) -> None:
                 instance=request.url.path,
             )
         return _html(request, exc.status_code, exc.title, exc.detail)
+
+    # The database refusing a value (a NUL character PostgreSQL text cannot hold, a number out
+    # of a column's range, text too long for its column) is bad input that slipped past the
+    # schemas: the transaction is rolled back and the client told, never a 500.
+    @app.exception_handler(DataError)
+    def _refused_value(request: Request, exc: DataError) -> Response:
+        # The driver's message may quote the value itself: log only its kind, never the data.
+        log.warning(
+            "database refused a value in %s %s (%s)",
+            request.method,
+            request.url.path,
+            type(exc.orig).__name__,
+        )
+        detail = (
+            "A value in the request cannot be stored or compared"
+            " (such as a NUL character or a number out of range)."
+        )
+        if _wants_json(request):
+            return problem(
+                422, "Invalid input", detail, type_slug="invalid-input", instance=request.url.path
+            )
+        return _html(request, 422, "Invalid input", detail)
 
     @app.exception_handler(RequestValidationError)
     def _validation(request: Request, exc: RequestValidationError) -> Response:
