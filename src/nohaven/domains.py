@@ -12,6 +12,7 @@ DOMAINS: tuple[str, ...] = (
     "auth",
     "audit",
     "keys",
+    "backup",
     "notifications",
     "hashes",
     "deconfliction",
