@@ -288,17 +288,18 @@ def one_database(args: argparse.Namespace, backend: str, workdir: Path) -> dict[
                 template_url, f"{tag}_w{workers}", template=template_name
             )
             try:
-                out["runs"].append(
-                    one_run(
-                        args,
-                        {**env, "NOHAVEN_DATABASE_URL": url},
-                        world,
-                        workers=workers,
-                        clients=clients,
-                        import_file=import_file,
-                        workdir=workdir,
-                    )
+                run = one_run(
+                    args,
+                    {**env, "NOHAVEN_DATABASE_URL": url},
+                    world,
+                    workers=workers,
+                    clients=clients,
+                    import_file=import_file,
+                    workdir=workdir,
                 )
+                out["runs"].append(run)
+                # progress on stderr: a later failure does not lose the runs already measured
+                print(json.dumps({backend: run}), file=sys.stderr, flush=True)
             finally:
                 load_setup.drop_database(url)
     finally:

@@ -213,21 +213,56 @@ def tokens_create(
 def audit_verify(
     expected_head: Annotated[
         str | None,
-        typer.Option(help="a head hash recorded elsewhere earlier, to detect truncation"),
+        typer.Option(help="a head hash recorded elsewhere earlier: it must still be in the chain"),
     ] = None,
+    max_unsealed_age: Annotated[
+        float,
+        typer.Option(help="seconds an entry may wait for the sealer before verify fails (exit 2)"),
+    ] = 300.0,
 ) -> None:
-    """Walk the chain; exit 1 naming the first bad entry if anything was altered."""
-    from nohaven.audit import service as audit
+    """Walk the sealed chain; exit 1 naming the first bad entry if anything was altered, and
+    report the entries not sealed yet."""
+    from nohaven.audit import sealing
 
     with session_scope(get_settings()) as session:
-        result = audit.verify(session, expected_head=expected_head)
-        head = audit.head_hash(session)
+        result = sealing.verify(session, expected_head=expected_head)
+        head = sealing.sealed_head(session)
     if not result.ok:
         raise fail(
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
             f"({result.checked} entries verified before it)"
         )
-    console.print(f"Audit chain intact: {result.checked} entries; head {head}.")
+    console.print(
+        f"Audit chain intact: {result.checked} sealed entries; head {head.seq} {head.entry_hash}."
+    )
+    age = result.unsealed_age_seconds()
+    console.print(
+        f"Not sealed yet: {result.unsealed} entries"
+        + (f", the oldest written {age:.1f} s ago." if result.unsealed else ".")
+    )
+    if age > max_unsealed_age:
+        raise fail(
+            f"entries have waited {age:.0f} s for the sealer (limit {max_unsealed_age:.0f} s): "
+            "is the job runner running? (`nohaven jobs work`, or `nohaven audit seal`)",
+            code=2,
+        )
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Seal every committed entry now (the `audit.seal` job does this every few seconds)."""
+    from nohaven.audit import sealing
+
+    settings = get_settings()
+    total = 0
+    while True:  # one short transaction per batch, like the job
+        with session_scope(settings) as session:
+            sealed = sealing.seal(session)
+            head = sealing.sealed_head(session)
+        total += sealed
+        if sealed < sealing.SEAL_BATCH:
+            break
+    console.print(f"Sealed {total} entries; head {head.seq} {head.entry_hash}.")
 
 
 @audit_app.command("export")
@@ -236,7 +271,8 @@ def audit_export(
         Path | None, typer.Option("--output", "-o", help="file to write; stdout if omitted")
     ] = None,
 ) -> None:
-    """Write the whole chain as JSON Lines (one entry per line, in order)."""
+    """Write the whole chain as JSON Lines (one entry per line, in order; entries not sealed
+    yet come last, with a null seq)."""
     from nohaven.audit import service as audit
     from nohaven.auth.actor import Actor
 

@@ -11,6 +11,7 @@ DOMAINS: tuple[str, ...] = (
     "members",
     "auth",
     "audit",
+    "jobs",
     "keys",
     "backup",
     "notifications",

@@ -10,12 +10,14 @@ from pydantic import BaseModel
 from nohaven.audit import service
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["audit"])
 
 
 class AuditEntryRead(BaseModel):
-    seq: int
+    # None until the sealer has numbered and chained the entry (seconds, see docs/audit.md).
+    seq: int | None
     at: str
     actor_user_id: str | None
     actor_label: str
@@ -25,11 +27,12 @@ class AuditEntryRead(BaseModel):
     resource_id: str | None
     request_id: str
     summary: dict[str, Any]
-    prev_hash: str
-    entry_hash: str
+    prev_hash: str | None
+    entry_hash: str | None
 
 
 @router.get("/audit", response_model=list[AuditEntryRead])
+@writes  # records an audited read
 def list_audit(
     session: DbSession,
     actor: ApiActor,

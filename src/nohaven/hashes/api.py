@@ -42,6 +42,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["hashes"])
 
@@ -121,12 +122,14 @@ def add_entry(list_id: str, data: EntryCreate, session: DbSession, actor: ApiAct
 
 
 @router.get("/lists/{list_id}/sightings", response_model=list[SightingRead])
+@writes  # records an audited read
 def list_sightings(list_id: str, session: DbSession, actor: ApiActor) -> list[SightingRead]:
     found = service.list_sightings(session, actor=actor, list_id=list_id)
     return [SightingRead.model_validate(s) for s in found]
 
 
 @router.get("/lists/{list_id}/changes", response_model=ChangesResponse)
+@writes  # records an audited read
 def list_changes(
     list_id: str,
     session: DbSession,
@@ -150,6 +153,7 @@ def list_changes(
 
 
 @router.get("/hash-entries/{entry_id}", response_model=EntryDetail)
+@writes  # records an audited read
 def get_entry(entry_id: str, session: DbSession, actor: ApiActor) -> EntryDetail:
     view = service.entry_view(session, actor=actor, entry_id=entry_id)
     return EntryDetail(
@@ -244,9 +248,21 @@ def match(
     )
 
 
+def run_import(
+    request: Request, session: Session, actor: Actor, list_id: str, fmt: str, file: UploadFile
+) -> importing.Report:
+    """The request's own transaction ends first (it has only authenticated the caller): the
+    import runs in short transactions of its own and must not wait for this one."""
+    session.commit()
+    return exchange.import_file(
+        request.app.state.sessionmaker, actor=actor, list_id=list_id, fmt=fmt, source=file.file
+    )
+
+
 @router.post("/lists/{list_id}/import", response_model=ImportReport)
 def import_file(
     list_id: str,
+    request: Request,
     session: DbSession,
     actor: ApiActor,
     file: UploadFile,
@@ -254,9 +270,7 @@ def import_file(
 ) -> Response:
     """All or nothing: with any rejected record nothing is imported, and the answer (422) lists
     each rejected record and why."""
-    report = exchange.import_file(
-        session, actor=actor, list_id=list_id, fmt=format, source=file.file
-    )
+    report = run_import(request, session, actor, list_id, format, file)
     body = report_read(report)
     if report.committed:
         return JSONResponse(body.model_dump(mode="json"))
@@ -316,6 +330,7 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
 
 
 @router.get("/lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     list_id: str,
     session: DbSession,

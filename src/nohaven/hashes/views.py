@@ -16,9 +16,9 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
 from nohaven.errors import InvalidInput, NohavenError
-from nohaven.hashes import classification, exchange, matching, service
+from nohaven.hashes import classification, matching, service
 from nohaven.hashes import repository as repo
-from nohaven.hashes.api import export_response, hash_index
+from nohaven.hashes.api import export_response, hash_index, run_import
 from nohaven.hashes.models import FeedbackVerdict, HashList, SignalType, VoteVerdict
 from nohaven.hashes.schemas import (
     EntryCreate,
@@ -28,6 +28,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
 )
 from nohaven.members import repository as members_repo
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -219,6 +220,7 @@ def add_entry(
 
 
 @router.get("/hash-lists/{list_id}/sightings")
+@writes  # records an audited read
 def sightings_page(request: Request, session: DbSession, actor: WebActor, list_id: str) -> Response:
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
     found = service.list_sightings(session, actor=actor, list_id=list_id)
@@ -270,6 +272,7 @@ def _entry_page(
 
 
 @router.get("/hash-entries/{entry_id}")
+@writes  # records an audited read
 def entry_page(request: Request, session: DbSession, actor: WebActor, entry_id: str) -> Response:
     return _entry_page(request, session, actor, entry_id)
 
@@ -453,9 +456,7 @@ def import_file(
     context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
     status_code = 200
     try:
-        report = exchange.import_file(
-            session, actor=actor, list_id=list_id, fmt=format, source=file.file
-        )
+        report = run_import(request, session, actor, list_id, format, file)
         context["report"] = report
         status_code = 200 if report.committed else 422
     except NohavenError as exc:
@@ -468,6 +469,7 @@ def import_file(
 
 
 @router.get("/hash-lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     session: DbSession,
     actor: WebActor,
