@@ -42,6 +42,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.limits import body_limit
 from nohaven.transactions import writes
 
 router = APIRouter(tags=["hashes"])
@@ -211,6 +212,7 @@ def _summary(session: Session, lists: list[HashList]) -> dict[str, ListSummary]:
 
 
 @router.post("/match", response_model=MatchResponse)
+@body_limit("match")
 def match(
     data: MatchRequest, request: Request, session: DbSession, actor: ApiActor
 ) -> MatchResponse:
@@ -260,6 +262,7 @@ def run_import(
 
 
 @router.post("/lists/{list_id}/import", response_model=ImportReport)
+@body_limit("upload")
 def import_file(
     list_id: str,
     request: Request,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
 from nohaven.errors import InvalidInput, NotFound
+from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.policy import criteria, exchange, gaps, maturity, service
 from nohaven.policy.gaps import CountryResult
@@ -64,6 +65,7 @@ def get_criteria(
 
 
 @router.post("/policy/criteria", response_model=FrameworkRead)
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def load_criteria(
     request: Request, response: Response, session: DbSession, actor: ApiActor
 ) -> FrameworkRead:
@@ -236,6 +238,7 @@ def export(
 
 
 @router.post("/policy/import", response_model=ImportReport, status_code=status.HTTP_201_CREATED)
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def import_assessments(
     request: Request,
     session: DbSession,
