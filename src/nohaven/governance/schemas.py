@@ -6,8 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nohaven.db import SQL_INT_MAX
 from nohaven.governance.models import Majority, ProgressStatus
-from nohaven.kit.schemas import INT64_MAX, Day, Instant, Moment
+from nohaven.kit.schemas import Day, Instant, Moment
 
 
 class SettingsRead(BaseModel):
@@ -166,7 +167,7 @@ class StatementRead(BaseModel):
 
 
 class ProgressReportCreate(BaseModel):
-    commitment_number: int = Field(ge=1, le=INT64_MAX)
+    commitment_number: int = Field(ge=1, le=SQL_INT_MAX)
     period: str = Field(pattern=r"^\d{4}-H[12]$")
     status: ProgressStatus
     narrative: str = Field(default="", max_length=20000)

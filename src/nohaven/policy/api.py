@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.db import SQL_INT_MAX
 from nohaven.errors import InvalidInput, NotFound
 from nohaven.kit.schemas import Day
 from nohaven.limits import body_limit
@@ -53,7 +54,11 @@ def _country(r: CountryResult) -> CountryStatusRead:
 
 
 @router.get("/policy/criteria", response_model=FrameworkRead)
-def get_criteria(session: DbSession, actor: ApiActor, version: int | None = None) -> FrameworkRead:
+def get_criteria(
+    session: DbSession,
+    actor: ApiActor,
+    version: Annotated[int | None, Query(ge=1, le=SQL_INT_MAX)] = None,
+) -> FrameworkRead:
     return FrameworkRead.model_validate(
         criteria.get_framework(session, actor=actor, version=version)
     )
