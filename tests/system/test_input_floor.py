@@ -158,9 +158,8 @@ def test_fuzz_findings_answer_4xx_and_the_app_keeps_working(
             {"body": "x", "title": "T", "starts_at": "9999-12-31T23:00:00+00:00"},
         ),
     ):
-        raw = json.dumps(body).replace("\\\\u0000", "\\u0000")
         response = client.post(
-            path, content=raw, headers=headers | {"Content-Type": "application/json"}
+            path, content=json.dumps(body), headers=headers | {"Content-Type": "application/json"}
         )
         assert 400 <= response.status_code < 500, (path, response.status_code, response.text)
         assert response.headers["content-type"] == PROBLEM, path

@@ -22,6 +22,7 @@ from nohaven.governance.models import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    Motion,
 )
 from nohaven.governance.rules import represents
 from nohaven.kit.clock import utcnow
@@ -153,6 +154,15 @@ def add_decision(
         raise InvalidInput(
             "A decision needs its text.", errors=[{"field": "text", "message": "required"}]
         )
+    if motion_id:
+        # The motion a decision records must be one of this body's: checked here, so an
+        # unknown id is the client's 422 and never the database's foreign-key error.
+        motion = session.get(Motion, motion_id)
+        if motion is None or motion.body_id != meeting.body_id:
+            raise InvalidInput(
+                "No such motion in this meeting's body.",
+                errors=[{"field": "motion_id", "message": "unknown motion"}],
+            )
     decision = Decision(meeting_id=meeting.id, text=text.strip(), motion_id=motion_id or None)
     session.add(decision)
     session.flush()
