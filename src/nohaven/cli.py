@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -242,14 +242,32 @@ def audit_verify(
         float,
         typer.Option(help="seconds an entry may wait for the sealer before verify fails (exit 2)"),
     ] = 300.0,
+    checkpoints_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints", help="signed checkpoints exported earlier (audit checkpoints export)"
+        ),
+    ] = None,
+    public_key: Annotated[
+        list[str] | None,
+        typer.Option(help="trust only checkpoints signed by this public key (hex); repeatable"),
+    ] = None,
 ) -> None:
     """Walk the sealed chain; exit 1 naming the first bad entry if anything was altered, and
-    report the entries not sealed yet."""
-    from nohaven.audit import sealing
+    report the entries not sealed yet. With --checkpoints, also exit 1 if the chain no longer
+    holds each signed head: history rewritten even with every hash recomputed."""
+    from nohaven.audit import checkpoints, sealing
 
+    kept = _read_checkpoints(checkpoints_file) if checkpoints_file else None
     with session_scope(get_settings()) as session:
         result = sealing.verify(session, expected_head=expected_head)
         head = sealing.sealed_head(session)
+        if result.ok and kept is not None:
+            trusted = _trusted_keys(kept, public_key or [])
+            found = checkpoints.verify_against(session, kept, trusted_keys=trusted)
+            if not found.ok:
+                raise fail(f"audit history does not match the signed checkpoints: {found.reason}")
+            console.print(f"All {found.checked} signed checkpoints match the chain.")
     if not result.ok:
         raise fail(
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
@@ -269,6 +287,38 @@ def audit_verify(
             "is the job runner running? (`nohaven jobs work`, or `nohaven audit seal`)",
             code=2,
         )
+
+
+def _read_checkpoints(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot read the checkpoints file {path}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise fail(f"{path} is not an export of audit checkpoints")
+    return loaded
+
+
+def _trusted_keys(kept: dict[str, Any], pinned: list[str]) -> set[str]:
+    """Keys pinned on the command line, else the configured signing key's, else (trust on
+    first use, said out loud) the keys named in the member's own kept file."""
+    from nohaven.audit import checkpoints
+
+    if pinned:
+        return {k.strip().lower() for k in pinned}
+    settings = get_settings()
+    if settings.audit_signing_key_file is not None:
+        try:
+            key = checkpoints.load_key_file(settings.audit_signing_key_file)
+            return {checkpoints.public_hex(key.public_key())}
+        except checkpoints.CheckpointError:
+            pass
+    named = {str(c.get("public_key")) for c in kept.get("checkpoints", []) if isinstance(c, dict)}
+    err.print(
+        f"Trusting the key(s) named in the file ({', '.join(sorted(named))}); pin the "
+        "published key with --public-key."
+    )
+    return named
 
 
 @audit_app.command("seal")

@@ -11,9 +11,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from nohaven import http_errors
+from nohaven import http_errors, transactions
+from nohaven.auth import token_usage
 from nohaven.config import Settings, get_settings
-from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 
@@ -41,7 +42,7 @@ def _security_headers(response: Response) -> None:
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = engine or create_db_engine(settings.database_url)
+    engine = engine or engine_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,9 +63,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.read_engine = read_intent(engine)
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
+    transactions.install(
+        app, threads=settings.request_threads, wait_seconds=settings.db_wait_seconds
+    )
+    token_usage.install(app)
 
     @app.middleware("http")
     async def request_context(

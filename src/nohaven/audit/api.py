@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from nohaven.audit import service
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["audit"])
 
@@ -30,6 +31,7 @@ class AuditEntryRead(BaseModel):
 
 
 @router.get("/audit", response_model=list[AuditEntryRead])
+@writes  # records an audited read
 def list_audit(
     session: DbSession,
     actor: ApiActor,

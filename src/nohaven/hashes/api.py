@@ -41,6 +41,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["hashes"])
 
@@ -120,12 +121,14 @@ def add_entry(list_id: str, data: EntryCreate, session: DbSession, actor: ApiAct
 
 
 @router.get("/lists/{list_id}/sightings", response_model=list[SightingRead])
+@writes  # records an audited read
 def list_sightings(list_id: str, session: DbSession, actor: ApiActor) -> list[SightingRead]:
     found = service.list_sightings(session, actor=actor, list_id=list_id)
     return [SightingRead.model_validate(s) for s in found]
 
 
 @router.get("/lists/{list_id}/changes", response_model=ChangesResponse)
+@writes  # records an audited read
 def list_changes(
     list_id: str,
     session: DbSession,
@@ -147,6 +150,7 @@ def list_changes(
 
 
 @router.get("/hash-entries/{entry_id}", response_model=EntryDetail)
+@writes  # records an audited read
 def get_entry(entry_id: str, session: DbSession, actor: ApiActor) -> EntryDetail:
     view = service.entry_view(session, actor=actor, entry_id=entry_id)
     return EntryDetail(
@@ -323,6 +327,7 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
 
 
 @router.get("/lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     list_id: str,
     session: DbSession,

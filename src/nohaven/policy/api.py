@@ -30,6 +30,7 @@ from nohaven.policy.schemas import (
     SafeHavenChange,
     SafeHavensRead,
 )
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["policy"])
 
@@ -297,6 +298,7 @@ def unshare_maturity(body: str, session: DbSession, actor: ApiActor) -> Maturity
 
 
 @router.get("/policy/maturity/bodies/{body}", response_model=list[MaturityRead])
+@writes  # records an audited read
 def shared_maturity(body: str, session: DbSession, actor: ApiActor) -> list[MaturityRead]:
     """Shared with a body: alphabetical by organisation, never ranked."""
     return [
@@ -306,6 +308,7 @@ def shared_maturity(body: str, session: DbSession, actor: ApiActor) -> list[Matu
 
 
 @router.get("/policy/maturity/{organisation_id}", response_model=MaturityRead)
+@writes  # records an audited read
 def get_maturity(organisation_id: str, session: DbSession, actor: ApiActor) -> MaturityRead:
     found = maturity.get(session, actor=actor, organisation_id=organisation_id)
     return _maturity(found, _org_name(session, actor, found.organisation_id))

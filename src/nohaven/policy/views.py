@@ -30,6 +30,7 @@ from nohaven.policy.models import Assessment, Framework, Status
 from nohaven.policy.regions import countries, region_names
 from nohaven.policy.rules import may_review
 from nohaven.policy.schemas import AssessmentCreate, MaturityRatingIn
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -641,6 +642,7 @@ def maturity_share(
 
 
 @router.get("/policy/maturity/bodies/{slug}")
+@writes  # records an audited read
 def maturity_shared(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
     found = members_service.get_body(session, actor=actor, body_id_or_slug=slug)
     results = maturity.shared_with_body(session, actor=actor, body=slug)
