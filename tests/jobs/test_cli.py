@@ -15,6 +15,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.cli import app
 from nohaven.config import get_settings
+from nohaven.jobs import cli as jobs_cli
 
 runner = CliRunner(env={"COLUMNS": "250"})
 
@@ -23,6 +24,7 @@ runner = CliRunner(env={"COLUMNS": "250"})
 def cli_env(own_url: str, own_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", own_url)
     monkeypatch.setattr(cli.console, "width", 250)
+    monkeypatch.setattr(jobs_cli.console, "width", 250)
     get_settings.cache_clear()
     yield own_engine
     get_settings.cache_clear()
