@@ -60,6 +60,7 @@ def db_upgrade() -> None:
 def _run_server(settings: Settings) -> None:
     import uvicorn
 
+    from nohaven.limits import server_options
     from nohaven.main import create_app
 
     if settings.workers > 1:
@@ -82,6 +83,7 @@ def _run_server(settings: Settings) -> None:
         port=settings.port,
         log_level="info",
         proxy_headers=False,
+        **server_options(settings),
     )
 
 
