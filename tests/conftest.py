@@ -24,13 +24,15 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nohaven import migrate
+from nohaven import migrate, transactions
 from nohaven.config import Settings, get_settings
 from nohaven.db import create_db_engine
 from nohaven.main import create_app
 from tests.factories import Factory
 
 PG_ENV = "NOHAVEN_TEST_DATABASE_URL"
+# A request declared as reading that writes fails the test (see nohaven.transactions).
+transactions.strict_intent = True
 
 
 def _backends() -> list[str]:

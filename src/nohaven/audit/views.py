@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from nohaven.audit import sealing, service
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -18,6 +19,7 @@ PAGE = 100
 
 
 @router.get("/audit")
+@writes  # records an audited read
 def audit_page(
     request: Request,
     session: DbSession,

@@ -416,10 +416,8 @@ def resolve_api_token(session: Session, secret: str) -> tuple[ApiToken, User] | 
         return None
     if not token.user.is_active:
         return None
-    now = utcnow()
-    # Touch at most once a minute: a busy script should not turn every call into a write.
-    if token.last_used_at is None or now - as_utc(token.last_used_at) > timedelta(minutes=1):
-        token.last_used_at = now
+    # last_used_at is not touched here: a read stays a read. The HTTP layer notes the use in
+    # memory and writes it in batches (nohaven.auth.token_usage).
     return token, token.user
 
 

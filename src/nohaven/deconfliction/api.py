@@ -29,6 +29,7 @@ from nohaven.deconfliction.schemas import (
 )
 from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import InvalidInput, TooManyRequests
+from nohaven.transactions import writes
 
 router = APIRouter(prefix="/deconfliction", tags=["deconfliction"])
 log = logging.getLogger(__name__)
@@ -67,9 +68,11 @@ def evaluate(
             session, actor=actor, key=server_key(settings), blinded=blinded, limits=limits
         )
     except TooManyRequests:
-        with request.app.state.sessionmaker() as refusal:
-            quotas.record_refusal(refusal, actor=actor, count=len(blinded))
-            refusal.commit()
+        # The refusal is recorded in the request's own transaction (one connection per
+        # request): undo the evaluation's work, record, commit, then answer 429.
+        session.rollback()
+        quotas.record_refusal(session, actor=actor, count=len(blinded))
+        session.commit()
         raise
     return EvaluateResponse(
         key_epoch=epoch, elements=[base64.b64encode(e).decode() for e in evaluated]
@@ -130,12 +133,14 @@ def hit_out(view: hit_service.HitView, token: str) -> HitOut:
 
 
 @router.get("/hits", response_model=list[HitOut])
+@writes  # records an audited read
 def hits(session: DbSession, actor: ApiActor) -> list[HitOut]:
     """Hits your organisation has been told about, with counterparts and sealed cards."""
     return [hit_out(v, v.token) for v in hit_service.list_hits(session, actor=actor)]
 
 
 @router.get("/hits/{hit_id}", response_model=HitOut)
+@writes  # records an audited read
 def hit(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
     view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
     return hit_out(view, view.token)

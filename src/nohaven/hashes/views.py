@@ -27,7 +27,9 @@ from nohaven.hashes.schemas import (
     HashListUpdate,
     VoteCreate,
 )
+from nohaven.limits import body_limit
 from nohaven.members import repository as members_repo
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -219,6 +221,7 @@ def add_entry(
 
 
 @router.get("/hash-lists/{list_id}/sightings")
+@writes  # records an audited read
 def sightings_page(request: Request, session: DbSession, actor: WebActor, list_id: str) -> Response:
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
     found = service.list_sightings(session, actor=actor, list_id=list_id)
@@ -270,6 +273,7 @@ def _entry_page(
 
 
 @router.get("/hash-entries/{entry_id}")
+@writes  # records an audited read
 def entry_page(request: Request, session: DbSession, actor: WebActor, entry_id: str) -> Response:
     return _entry_page(request, session, actor, entry_id)
 
@@ -441,6 +445,7 @@ def lookup(
 
 
 @router.post("/hash-lists/{list_id}/import")
+@body_limit("upload")
 def import_file(
     request: Request,
     session: DbSession,
@@ -466,6 +471,7 @@ def import_file(
 
 
 @router.get("/hash-lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     session: DbSession,
     actor: WebActor,

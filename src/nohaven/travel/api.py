@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.errors import Forbidden
+from nohaven.transactions import writes
 from nohaven.travel import present, service
 from nohaven.travel.schemas import (
     ComplaintIn,
@@ -90,12 +91,14 @@ def create_notification(
 
 
 @router.get("/notifications/{notification_id}", response_model=NotificationRead)
+@writes  # records an audited read
 def get_notification(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
     return present.detail(session, actor=actor, notification=found)
 
 
 @router.get("/notifications/{notification_id}/read-receipts", response_model=list[ReadReceiptRead])
+@writes  # records an audited read
 def read_receipts(
     notification_id: str, session: DbSession, actor: ApiActor
 ) -> list[ReadReceiptRead]:
