@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -60,21 +60,46 @@ def db_upgrade() -> None:
 def _run_server(settings: Settings) -> None:
     import uvicorn
 
+    from nohaven.limits import server_options
     from nohaven.main import create_app
 
+    if settings.workers > 1:
+        # Each worker process builds its own app (and matching index) from the environment;
+        # uvicorn's supervisor restarts a worker that dies. They share nothing but the
+        # database: see docs/jobs.md, "Several processes and hosts".
+        uvicorn.run(
+            "nohaven.main:create_app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=False,
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level="info",
         proxy_headers=False,
+        **server_options(settings),
     )
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="server processes (default NOHAVEN_WORKERS, or 1)"),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
+) -> None:
     """Run the web server (migrations are applied at start)."""
     settings = get_settings()
+    overrides = {"workers": workers, "host": host, "port": port}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     if not settings.demo and (defaults := settings.default_secrets_in_use()):
         raise fail(
             "refusing to serve with the default secrets of the repository; set "
@@ -219,14 +244,32 @@ def audit_verify(
         float,
         typer.Option(help="seconds an entry may wait for the sealer before verify fails (exit 2)"),
     ] = 300.0,
+    checkpoints_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints", help="signed checkpoints exported earlier (audit checkpoints export)"
+        ),
+    ] = None,
+    public_key: Annotated[
+        list[str] | None,
+        typer.Option(help="trust only checkpoints signed by this public key (hex); repeatable"),
+    ] = None,
 ) -> None:
     """Walk the sealed chain; exit 1 naming the first bad entry if anything was altered, and
-    report the entries not sealed yet."""
-    from nohaven.audit import sealing
+    report the entries not sealed yet. With --checkpoints, also exit 1 if the chain no longer
+    holds each signed head: history rewritten even with every hash recomputed."""
+    from nohaven.audit import checkpoints, sealing
 
+    kept = _read_checkpoints(checkpoints_file) if checkpoints_file else None
     with session_scope(get_settings()) as session:
         result = sealing.verify(session, expected_head=expected_head)
         head = sealing.sealed_head(session)
+        if result.ok and kept is not None:
+            trusted = _trusted_keys(kept, public_key or [])
+            found = checkpoints.verify_against(session, kept, trusted_keys=trusted)
+            if not found.ok:
+                raise fail(f"audit history does not match the signed checkpoints: {found.reason}")
+            console.print(f"All {found.checked} signed checkpoints match the chain.")
     if not result.ok:
         raise fail(
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
@@ -246,6 +289,38 @@ def audit_verify(
             "is the job runner running? (`nohaven jobs work`, or `nohaven audit seal`)",
             code=2,
         )
+
+
+def _read_checkpoints(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot read the checkpoints file {path}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise fail(f"{path} is not an export of audit checkpoints")
+    return loaded
+
+
+def _trusted_keys(kept: dict[str, Any], pinned: list[str]) -> set[str]:
+    """Keys pinned on the command line, else the configured signing key's, else (trust on
+    first use, said out loud) the keys named in the member's own kept file."""
+    from nohaven.audit import checkpoints
+
+    if pinned:
+        return {k.strip().lower() for k in pinned}
+    settings = get_settings()
+    if settings.audit_signing_key_file is not None:
+        try:
+            key = checkpoints.load_key_file(settings.audit_signing_key_file)
+            return {checkpoints.public_hex(key.public_key())}
+        except checkpoints.CheckpointError:
+            pass
+    named = {str(c.get("public_key")) for c in kept.get("checkpoints", []) if isinstance(c, dict)}
+    err.print(
+        f"Trusting the key(s) named in the file ({', '.join(sorted(named))}); pin the "
+        "published key with --public-key."
+    )
+    return named
 
 
 @audit_app.command("seal")

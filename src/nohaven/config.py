@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     job_tick_seconds: float = 1.0
     # How often the sealer chains new audit entries, and how often due motions are closed.
     audit_seal_seconds: float = 2.0
+    # Signed audit checkpoints: the Ed25519 key file (`nohaven audit keygen`; never in the
+    # database) and how often the `audit.checkpoint` job signs the head.
+    audit_signing_key_file: Path | None = None
+    audit_checkpoint_seconds: float = 3600.0
     motion_close_seconds: float = 30.0
     # Server processes `nohaven serve` starts (each with its own matching index).
     workers: int = 1

@@ -64,3 +64,19 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(_BIGINT)
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The sealed head at a moment, signed with the audit signing key (which is never stored
+    here). The database keeps these for export; members keep exported copies, which is what
+    makes them useful against someone who can rewrite this table (nohaven.audit.checkpoints)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(_BIGINT, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(_BIGINT, index=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    # ISO 8601 text, exactly as signed.
+    signed_at: Mapped[str] = mapped_column(String(40))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
