@@ -27,7 +27,14 @@ problem details (`application/problem+json`).
 """
 
 
-def _security_headers(response: Response) -> None:
+# A year: browsers remember to use HTTPS only, so a network attacker cannot strip TLS from a
+# later visit.
+HSTS = "max-age=31536000"
+
+
+def _security_headers(response: Response, settings: Settings) -> None:
+    if settings.secure_transport:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -78,7 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             request_id_var.reset(token)
         response.headers["X-Request-ID"] = rid
-        _security_headers(response)
+        _security_headers(response, settings)
         return response
 
     http_errors.install(app)

@@ -160,7 +160,7 @@ def test_changing_the_password_ends_other_sessions(
     client: TestClient, factory: Factory, app: object
 ) -> None:
     user = factory.user(roles=("delegate",))
-    other = TestClient(client.app)
+    other = TestClient(client.app, base_url="https://testserver")
     web_login(other, user)
     web_login(client, user)
     page = client.get("/account")

@@ -45,7 +45,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
         signer(request, "session").dumps(token),
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.secure_transport,
         max_age=settings.session_hours * 3600,
         path="/",
     )
@@ -213,7 +213,10 @@ def logout(request: Request, session: DbSession) -> Response:
     if web is not None:
         service.close_session(session, web=web)
     response = _redirect("/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    settings: Settings = request.app.state.settings
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=settings.secure_transport, httponly=True, samesite="lax"
+    )
     return response
 
 
