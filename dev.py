@@ -4,8 +4,11 @@
     python3 dev.py demo     # the platform with demo data on SQLite at http://127.0.0.1:8000
     python3 dev.py test     # ruff, mypy --strict and the whole pytest suite
 
-The first run creates `.venv/` and installs exactly what `requirements.lock` pins (with hashes);
-later runs reuse it until the lock file or pyproject.toml changes.
+The first run creates `.venv/` and installs exactly what the lock files pin (with hashes):
+`demo` only the runtime lock `requirements.lock`; `test` and `env` the dev lock
+`requirements-dev.lock` (the runtime pins plus the test and lint tools). Later runs reuse the
+venv until a lock file or pyproject.toml changes. Regenerate the locks with the commands in their
+headers, runtime lock first: the dev lock is constrained to its pins.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-LOCK = ROOT / "requirements.lock"
+RUNTIME_LOCK = ROOT / "requirements.lock"
+DEV_LOCK = ROOT / "requirements-dev.lock"
 STAMP = VENV / ".nohaven-lock-sha256"
 
 
@@ -28,30 +32,39 @@ def _venv_python() -> Path:
 
 
 def _lock_digest() -> str:
+    """One digest over both locks and pyproject.toml: a change to any of them refreshes."""
     digest = hashlib.sha256()
-    for path in (LOCK, ROOT / "pyproject.toml"):
+    for path in (RUNTIME_LOCK, DEV_LOCK, ROOT / "pyproject.toml"):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def bootstrap() -> Path:
-    """Create or refresh the virtual environment so it matches the lock file exactly."""
+def bootstrap(*, dev: bool) -> Path:
+    """Create or refresh the virtual environment so it matches the lock files exactly.
+
+    The stamp names what was installed ("runtime" or "dev") beside the digest. A dev venv
+    serves the demo too, because the dev lock holds the runtime pins unchanged."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 is
         sys.exit("nohaven needs Python 3.11 or newer")
     python = _venv_python()
-    wanted = _lock_digest()
-    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
-        return python
+    digest = _lock_digest()
+    if python.exists() and STAMP.exists():
+        kind, _, stamped = STAMP.read_text().strip().partition(" ")
+        if stamped == digest and (kind == "dev" or not dev):
+            return python
     if not python.exists():
         print("» creating .venv", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("» installing the locked dependencies (first run takes a minute)", flush=True)
+    lock = DEV_LOCK if dev else RUNTIME_LOCK
+    print(f"» installing {lock.name} (first run takes a minute)", flush=True)
     pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "--require-hashes", "-r", str(LOCK)], check=True)
-    subprocess.run(
-        [*pip, "install", "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True
-    )
-    STAMP.write_text(wanted)
+    subprocess.run([*pip, "install", "--require-hashes", "-r", str(lock)], check=True)
+    # The dev lock pins the build backend (hatchling, editables), so the project installs
+    # from it without isolation; the runtime lock holds no build tools, so pip builds the
+    # editable install in an isolated environment of its own.
+    isolation = ["--no-build-isolation"] if dev else []
+    subprocess.run([*pip, "install", "--no-deps", *isolation, "-e", str(ROOT)], check=True)
+    STAMP.write_text(f"{'dev' if dev else 'runtime'} {digest}")
     return python
 
 
@@ -60,7 +73,7 @@ def _run(python: Path, *args: str, env: dict[str, str] | None = None) -> int:
 
 
 def test(extra: list[str]) -> int:
-    python = bootstrap()
+    python = bootstrap(dev=True)
     for step in (
         ["-m", "ruff", "check", "."],
         ["-m", "ruff", "format", "--check", "."],
@@ -82,7 +95,7 @@ def main() -> int:
     command, extra = sys.argv[1], sys.argv[2:]
     if command == "test":
         return test(extra)
-    python = bootstrap()
+    python = bootstrap(dev=command == "env")
     if command == "env":
         return 0
     if command == "demo":

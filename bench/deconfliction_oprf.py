@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pysodium
+import rbcl
 
 from nohaven.deconfliction import client, oprf
 from nohaven.deconfliction.selectors import Selector
@@ -61,7 +61,7 @@ def evaluation_rates(count: int) -> dict[str, float]:
             lambda: oprf.blind_evaluate_batch(key.secret, elements), count
         ),
         "anchor_bare_scalarmult_per_s": _median_rate(
-            lambda: [pysodium.crypto_scalarmult_ristretto255(key.secret, e) for e in elements],
+            lambda: [rbcl.crypto_scalarmult_ristretto255(key.secret, e) for e in elements],
             count,
         ),
         "anchor_hmac_sha256_per_s": _median_rate(

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     # Key-encryption key for personal data at rest (base64 of 32 bytes).
     data_key: SecretStr = SecretStr(DEFAULT_DATA_KEY)
+    # Earlier key-encryption keys, comma-separated, still read during a key rotation
+    # (`nohaven keys rotate`); emptied once the rotation has finished.
+    data_keys_previous: SecretStr = SecretStr("")
     demo: bool = False
     host: str = "127.0.0.1"
     port: int = 8000

@@ -60,7 +60,7 @@ def _arrange(engine: Engine) -> tuple[str, str]:
             .where(TravelNotification.id == ended)
             .values(
                 sent_at=long_ago,
-                departs_at=long_ago + timedelta(days=3),
+                departs_on=(long_ago + timedelta(days=3)).date(),
                 travel_ends_on=(long_ago + timedelta(days=10)).date(),
             )
         )

@@ -146,7 +146,7 @@ def test_send_acknowledge_respond_amend_withdraw(
 def _leg_date(db: Session, nid: str) -> str:
     found = db.get(TravelNotification, nid)
     assert found is not None
-    return found.departs_at.date().isoformat()
+    return found.departs_on.isoformat()
 
 
 def test_form_errors_re_render_with_4xx(world: World, client: TestClient) -> None:

@@ -18,6 +18,7 @@ from nohaven.auth.models import ApiToken, RecoveryCode, WebSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import get_settings
 from nohaven.errors import InvalidInput, Locked, NotAuthenticated, NotFound
+from nohaven.keys.ring import data_keyring
 from nohaven.kit import crypto
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_token, sha256_hex
@@ -110,8 +111,8 @@ def check_password(session: Session, *, email: str, password: str) -> User:
 # --- TOTP -----------------------------------------------------------------------------------
 
 
-def _kek() -> bytes:
-    return crypto.load_key(get_settings().data_key.get_secret_value())
+def _kek() -> crypto.Keyring:
+    return data_keyring()
 
 
 def _totp_context(user: User) -> str:

@@ -1,6 +1,6 @@
 """Keccak-256 (the pre-standard padding Ethereum uses), for EIP-55 address checksums only.
 
-Neither hashlib (whose sha3_256 pads differently), cryptography, pysodium nor embit offers
+Neither hashlib (whose sha3_256 pads differently), cryptography, libsodium nor embit offers
 it. Written from the Keccak reference (FIPS 202 permutation, padding 0x01 .. 0x80); slow in
 pure Python, which is fine for validating a wallet address on the client. Not for secrets.
 """

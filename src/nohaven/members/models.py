@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nohaven.db import Base, UTCDateTime
 from nohaven.kit.clock import utcnow
+from nohaven.kit.crypto import SealedColumn
 from nohaven.kit.ids import new_id
 
 
@@ -162,3 +163,8 @@ def summary_of(obj: Any, *fields: str) -> dict[str, Any]:
         value = getattr(obj, name)
         out[name] = value.isoformat() if isinstance(value, date | datetime) else value
     return out
+
+
+def sealed_columns() -> list[SealedColumn]:
+    """Columns of this domain sealed under the data keys (see `nohaven.keys`)."""
+    return [SealedColumn("users", "totp_secret_sealed", field="totp_secret")]

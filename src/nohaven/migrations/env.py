@@ -26,6 +26,13 @@ def run_migrations() -> None:
         return
     engine = create_db_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration on SQLite copies a table and drops the original; with foreign
+            # keys on, dropping a parent table deletes its children (ON DELETE CASCADE). The
+            # pragma only takes effect outside a transaction, so it is set before the
+            # migrations' transaction begins, and the keys are checked before it commits.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         context.configure(
             connection=conn,
             target_metadata=target_metadata,
@@ -34,6 +41,10 @@ def run_migrations() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise RuntimeError("a migration left rows pointing at missing rows")
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     engine.dispose()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Response, status
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.config import Settings
@@ -58,8 +61,25 @@ def remove_point_of_contact(country: str, session: DbSession, actor: ApiActor) -
 
 
 @router.get("/notifications", response_model=list[NotificationSummary])
-def list_notifications(session: DbSession, actor: ApiActor) -> list[NotificationSummary]:
-    found = service.list_notifications(session, actor=actor)
+def list_notifications(
+    session: DbSession,
+    actor: ApiActor,
+    destination: Annotated[
+        str | None, Query(max_length=100, description="only with a leg to this country")
+    ] = None,
+    departs_from: Annotated[
+        date | None, Query(description="only with a leg departing on or after this date")
+    ] = None,
+    departs_until: Annotated[
+        date | None, Query(description="only with a leg departing on or before this date")
+    ] = None,
+) -> list[NotificationSummary]:
+    where = service.leg_filter(
+        destination=destination,
+        departs_from=departs_from.isoformat() if departs_from else None,
+        departs_until=departs_until.isoformat() if departs_until else None,
+    )
+    found = service.list_notifications(session, actor=actor, where=where)
     return present.summaries(session, actor=actor, found=found)
 
 

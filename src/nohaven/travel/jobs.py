@@ -4,8 +4,8 @@ personal data after retention. Run by `nohaven travel escalate|purge` and, in th
 
 Purge keeps a skeleton: dates, countries, status "purged", the receivers' acknowledgement
 and response kinds and the read receipts remain; every sealed value (subject, conviction
-summary, notes, reasons, amendment values, complaint texts) and the carrier and flight number
-are set to NULL. An audit entry records each purge.
+summary, itinerary details, notes, reasons, amendment values, complaint texts) is set to
+NULL; destination countries and departure dates remain. An audit entry records each purge.
 """
 
 from __future__ import annotations
@@ -104,8 +104,7 @@ def purge_one(
     ):
         setattr(notification, field, None)
     for leg in notification.legs:
-        leg.carrier = None
-        leg.flight_number = None
+        leg.itinerary = None
     session.query(Recipient).filter(Recipient.notification_id == notification.id).update(
         {Recipient.response_note: None}, synchronize_session="fetch"
     )

@@ -1,9 +1,11 @@
 """ORM classes of the travel domain.
 
-Personal data (the subject, the conviction summary, free-text notes and the old/new values of
-an amendment) is stored only sealed (envelope encryption, `nohaven.kit.crypto`), each value
-bound to its table, field and row. Purging sets those columns to NULL and keeps a skeleton:
-dates, countries, status, who read it and when.
+Personal data (the subject, the conviction summary, the itinerary, free-text notes and the
+old/new values of an amendment) is stored only sealed (envelope encryption,
+`nohaven.kit.crypto`), each value bound to its table, field and row. In clear stays only what
+routing and retention need: destination countries, departure dates (not times) and the date
+the travel ends. Purging sets the sealed columns to NULL and keeps a skeleton: dates,
+countries, status, who read it and when.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nohaven.db import Base, UTCDateTime
 from nohaven.kit.clock import utcnow
+from nohaven.kit.crypto import SealedColumn
 from nohaven.kit.ids import new_id
 
 
@@ -99,7 +102,9 @@ class TravelNotification(Base):
     subject_nationality: Mapped[str | None] = mapped_column(Text)
     subject_passport_number: Mapped[str | None] = mapped_column(Text)
     conviction_summary: Mapped[str | None] = mapped_column(Text)
-    departs_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The first departure's date (UTC); the time is in the sealed itinerary.
+    departs_on: Mapped[date] = mapped_column(Date, index=True)
+    # Kept in clear for the retention purge (see jobs.py), which must find expired rows.
     travel_ends_on: Mapped[date] = mapped_column(Date, index=True)
     is_late: Mapped[bool] = mapped_column(Boolean, default=False)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -127,12 +132,11 @@ class ItineraryLeg(Base):
         ForeignKey("travel_notifications.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    destination_country: Mapped[str] = mapped_column(String(2))
-    departs_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    leaves_on: Mapped[date | None] = mapped_column(Date)
-    # Set to NULL on purge, with the subject: together with a date they point at a person.
-    carrier: Mapped[str | None] = mapped_column(String(100))
-    flight_number: Mapped[str | None] = mapped_column(String(20))
+    # What routing needs, in clear: where to, and on which day.
+    destination_country: Mapped[str] = mapped_column(String(2), index=True)
+    departs_on: Mapped[date] = mapped_column(Date, index=True)
+    # Sealed JSON: departure time, leaving date, carrier, flight number. NULL once purged.
+    itinerary: Mapped[str | None] = mapped_column(Text)
 
 
 class Recipient(Base):
@@ -208,9 +212,19 @@ class Complaint(Base):
     resolved_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
 
 
+def sealed_columns() -> list[SealedColumn]:
+    """Columns of this domain sealed under the data keys (see `nohaven.keys`)."""
+    return [
+        SealedColumn(table, column)
+        for table, columns in sealed_fields().items()
+        for column in columns
+    ]
+
+
 def sealed_fields() -> dict[str, tuple[str, ...]]:
     """Which columns of which table hold sealed values (for purge and tests)."""
     return {
+        "travel_itinerary_legs": ("itinerary",),
         "travel_notifications": (
             "subject_name",
             "subject_date_of_birth",

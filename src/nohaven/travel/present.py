@@ -11,7 +11,8 @@ from nohaven.auth.actor import Actor
 from nohaven.kit.clock import utcnow
 from nohaven.travel import repository as repo
 from nohaven.travel import service
-from nohaven.travel.models import TravelNotification
+from nohaven.travel.itinerary import open_leg
+from nohaven.travel.models import ItineraryLeg, TravelNotification
 from nohaven.travel.schemas import (
     AmendmentRead,
     ComplaintRead,
@@ -45,7 +46,7 @@ def _summary(actor: Actor, n: TravelNotification, sender_name: str) -> Notificat
         risk_tier=n.risk_tier,
         channel=n.channel,
         destinations=list(dict.fromkeys(leg.destination_country for leg in n.legs)),
-        departs_at=n.departs_at,
+        departs_on=n.departs_on,
         travel_ends_on=n.travel_ends_on,
         is_late=n.is_late,
         sent_at=n.sent_at,
@@ -106,17 +107,7 @@ def detail(
         withdrawn_at=n.withdrawn_at,
         withdrawal_reason=service.withdrawal_reason_of(n),
         purged_at=n.purged_at,
-        legs=[
-            LegRead(
-                position=leg.position,
-                destination_country=leg.destination_country,
-                departs_at=leg.departs_at,
-                leaves_on=leg.leaves_on,
-                carrier=leg.carrier,
-                flight_number=leg.flight_number,
-            )
-            for leg in n.legs
-        ],
+        legs=[_leg(leg) for leg in n.legs],
         recipients=recipients,
         amendments=[
             AmendmentRead(
@@ -156,4 +147,17 @@ def detail(
         if is_sender
         else None,
         warnings=warnings or [],
+    )
+
+
+def _leg(leg: ItineraryLeg) -> LegRead:
+    details = open_leg(leg)
+    return LegRead(
+        position=leg.position,
+        destination_country=leg.destination_country,
+        departs_on=leg.departs_on,
+        departs_at=details.departs_at if details else None,
+        leaves_on=details.leaves_on if details else None,
+        carrier=details.carrier if details else None,
+        flight_number=details.flight_number if details else None,
     )

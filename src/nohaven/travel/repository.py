@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from nohaven.members.models import Organisation, User
 from nohaven.travel.models import (
     Amendment,
     Complaint,
+    ItineraryLeg,
     NotificationStatus,
     PointOfContact,
     ReadReceipt,
@@ -43,23 +45,49 @@ def notification(session: Session, notification_id: str) -> TravelNotification |
     ).scalar_one_or_none()
 
 
-def notifications_of(session: Session, organisation_id: str) -> Sequence[TravelNotification]:
+@dataclass(frozen=True)
+class LegFilter:
+    """Notifications with at least one leg to ``destination`` departing within the dates
+    (each part optional): on the columns kept in clear, so the database does the work."""
+
+    destination: str | None = None
+    departs_from: date | None = None
+    departs_until: date | None = None
+
+    def condition(self) -> ColumnElement[bool] | None:
+        parts: list[ColumnElement[bool]] = []
+        if self.destination:
+            parts.append(ItineraryLeg.destination_country == self.destination)
+        if self.departs_from:
+            parts.append(ItineraryLeg.departs_on >= self.departs_from)
+        if self.departs_until:
+            parts.append(ItineraryLeg.departs_on <= self.departs_until)
+        if not parts:
+            return None
+        legs = select(ItineraryLeg.notification_id).where(*parts)
+        return TravelNotification.id.in_(legs)
+
+
+def notifications_of(
+    session: Session, organisation_id: str, *, where: LegFilter | None = None
+) -> Sequence[TravelNotification]:
     """Sent by or addressed to the organisation (the policy still decides each one)."""
     received = select(Recipient.notification_id).where(Recipient.organisation_id == organisation_id)
+    query = select(TravelNotification).where(
+        or_(
+            TravelNotification.sender_organisation_id == organisation_id,
+            TravelNotification.id.in_(received),
+        )
+    )
+    condition = where.condition() if where else None
+    if condition is not None:
+        query = query.where(condition)
     return (
         session.execute(
-            select(TravelNotification)
-            .where(
-                or_(
-                    TravelNotification.sender_organisation_id == organisation_id,
-                    TravelNotification.id.in_(received),
-                )
-            )
-            .options(
+            query.options(
                 selectinload(TravelNotification.legs),
                 selectinload(TravelNotification.recipients),
-            )
-            .order_by(TravelNotification.departs_at.desc())
+            ).order_by(TravelNotification.departs_on.desc(), TravelNotification.sent_at.desc())
         )
         .scalars()
         .all()
@@ -121,7 +149,10 @@ def open_notifications(session: Session) -> Sequence[TravelNotification]:
         session.execute(
             select(TravelNotification)
             .where(TravelNotification.status == NotificationStatus.SENT)
-            .options(selectinload(TravelNotification.recipients))
+            .options(
+                selectinload(TravelNotification.recipients),
+                selectinload(TravelNotification.legs),
+            )
             # Two servers running the daily job at once must not both escalate a receiver.
             .with_for_update(skip_locked=True)
         )

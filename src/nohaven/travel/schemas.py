@@ -194,7 +194,9 @@ class PointOfContactRead(BaseModel):
 class LegRead(BaseModel):
     position: int
     destination_country: str
-    departs_at: datetime
+    departs_on: date
+    # The sealed details: None once purged.
+    departs_at: datetime | None
     leaves_on: date | None
     carrier: str | None
     flight_number: str | None
@@ -259,7 +261,7 @@ class NotificationSummary(BaseModel):
     risk_tier: str
     channel: str
     destinations: list[str]
-    departs_at: datetime
+    departs_on: date = Field(description="the first departure's date, UTC")
     travel_ends_on: date
     is_late: bool
     sent_at: datetime

@@ -22,6 +22,7 @@ from nohaven.members.models import Organisation, OrganisationKind
 from nohaven.members.schemas import normalise_country
 from nohaven.notifications import service as notifications
 from nohaven.travel import repository as repo
+from nohaven.travel.itinerary import LegDetails, first_departure, open_leg, seal_leg
 from nohaven.travel.models import (
     CHANNEL_OF_TIER,
     Amendment,
@@ -204,7 +205,7 @@ def create_notification(
         conviction_summary=seal_value(
             NOTIFICATIONS, "conviction_summary", nid, data.conviction_summary.strip()
         ),
-        departs_at=departs,
+        departs_on=as_utc(departs).date(),
         travel_ends_on=_travel_end(
             [(leg.departs_at, leg.leaves_on) for leg in data.legs],
         ),
@@ -214,17 +215,22 @@ def create_notification(
     session.add(notification)
     session.flush()
     for position, leg in enumerate(data.legs, start=1):
-        session.add(
-            ItineraryLeg(
-                notification_id=nid,
-                position=position,
-                destination_country=leg.destination_country,
+        row = ItineraryLeg(
+            id=new_id(),
+            notification_id=nid,
+            position=position,
+            destination_country=leg.destination_country,
+        )
+        seal_leg(
+            row,
+            LegDetails(
                 departs_at=leg.departs_at,
                 leaves_on=leg.leaves_on,
                 carrier=leg.carrier,
                 flight_number=leg.flight_number,
-            )
+            ),
         )
+        session.add(row)
     by_org: dict[str, list[str]] = {}
     for code, org_id in routed.items():
         by_org.setdefault(org_id, []).append(code)
@@ -316,14 +322,36 @@ def get_notification(session: Session, *, actor: Actor, notification_id: str) ->
     return found
 
 
-def list_notifications(session: Session, *, actor: Actor) -> list[TravelNotification]:
-    """What the actor's organisation sent or received; no personal data is shown in a list."""
+def leg_filter(
+    *, destination: str | None, departs_from: str | None, departs_until: str | None
+) -> repo.LegFilter:
+    """A list filter from what a person typed; a clear 422 for what is not a country or date."""
+    code = _country(destination) if destination and destination.strip() else None
+    dates: list[date | None] = []
+    for field, value in (("departs_from", departs_from), ("departs_until", departs_until)):
+        if not value or not value.strip():
+            dates.append(None)
+            continue
+        try:
+            dates.append(date.fromisoformat(value.strip()))
+        except ValueError as exc:
+            message = f"{value!r} is not a date (YYYY-MM-DD)."
+            raise InvalidInput(message, errors=[{"field": field, "message": message}]) from exc
+    return repo.LegFilter(destination=code, departs_from=dates[0], departs_until=dates[1])
+
+
+def list_notifications(
+    session: Session, *, actor: Actor, where: repo.LegFilter | None = None
+) -> list[TravelNotification]:
+    """What the actor's organisation sent or received, optionally only those with a leg to a
+    destination and/or departing within dates (both kept in clear for this); no personal
+    data is shown in a list."""
     require(actor, Action.LIST, TravelNotification)
     if actor.organisation_id is None:
         return []
     return [
         n
-        for n in repo.notifications_of(session, actor.organisation_id)
+        for n in repo.notifications_of(session, actor.organisation_id, where=where)
         if can(actor, Action.READ, n)
     ]
 
@@ -351,7 +379,10 @@ def is_overdue(notification: TravelNotification, recipient: Recipient, now: date
     if notification.status != NotificationStatus.SENT or recipient.acknowledged_at is not None:
         return False
     hours = get_travel_settings().travel_ack_hours
-    due = min(notification.sent_at + timedelta(hours=hours), notification.departs_at)
+    due = notification.sent_at + timedelta(hours=hours)
+    departs = first_departure(notification)
+    if departs is not None:
+        due = min(due, departs)
     return now >= due
 
 
@@ -542,21 +573,30 @@ def _amend_legs(
             "notification and send a new one."
         )
         raise InvalidInput(message, errors=[{"field": "legs", "message": message}])
+    opened: list[LegDetails] = []
     for leg, change in zip(legs, amended, strict=True):
+        current = open_leg(leg)
+        if current is None:  # purged legs cannot be amended; _require_live stops that earlier
+            raise Conflict("This notification's personal data was purged.")
+        values = dict(vars(current))
         for field in ("departs_at", "leaves_on", "carrier", "flight_number"):
             new = getattr(change, field)
             if new is None:
                 continue
-            old = getattr(leg, field)
+            old = values[field]
             old_text = None if old is None else _text(old)
             if _text(new) != old_text:
                 changes[f"legs.{leg.position}.{field}"] = [old_text, _text(new)]
-                setattr(leg, field, new)
-        if leg.leaves_on is not None and leg.leaves_on < as_utc(leg.departs_at).date():
+                values[field] = new
+        details = LegDetails(**values)
+        if details.leaves_on is not None and details.leaves_on < as_utc(details.departs_at).date():
             message = f"Leg {leg.position}: the subject cannot leave before arriving."
             raise InvalidInput(message, errors=[{"field": f"legs.{leg.position - 1}"}])
-    notification.departs_at = min(leg.departs_at for leg in legs)
-    notification.travel_ends_on = _travel_end([(leg.departs_at, leg.leaves_on) for leg in legs])
+        if details != current:
+            seal_leg(leg, details)
+        opened.append(details)
+    notification.departs_on = as_utc(min(d.departs_at for d in opened)).date()
+    notification.travel_ends_on = _travel_end([(d.departs_at, d.leaves_on) for d in opened])
 
 
 def _text(value: object) -> str:

@@ -135,7 +135,17 @@ def _index(
     request: Request, session: DbSession, actor: WebActor, *, status_code: int = 200, **extra: Any
 ) -> Response:
     may_list = can(actor, Action.LIST, TravelNotification)
-    found = service.list_notifications(session, actor=actor) if may_list else []
+    query = {
+        key: request.query_params.get(key, "")[:100]
+        for key in ("destination", "departs_from", "departs_until")
+    }
+    try:
+        where = service.leg_filter(**query)
+    except NohavenError as exc:
+        where = None
+        extra.setdefault("error", exc.detail)
+        status_code = 422
+    found = service.list_notifications(session, actor=actor, where=where) if may_list else []
     shown = present.summaries(session, actor=actor, found=found)
     contacts = service.list_points_of_contact(session, actor=actor)
     manages = can(actor, Action.CREATE, PointOfContact)
@@ -159,6 +169,7 @@ def _index(
             "manages": manages,
             "agencies": agencies,
             "countries": _countries(),
+            "query": query,
             **extra,
         },
         status_code=status_code,
@@ -456,6 +467,8 @@ def _amend_values(shown: NotificationRead) -> dict[str, str]:
             "passport_number": shown.subject.passport_number,
         }
     for leg in shown.legs:
+        if leg.departs_at is None:  # purged
+            continue
         departs = as_utc(leg.departs_at)
         values |= {
             f"leg{leg.position}_country": leg.destination_country,
