@@ -47,8 +47,13 @@ class Settings(BaseSettings):
     # throttling counts each client apart rather than the proxy as one source.
     trusted_proxies: list[str] = Field(default_factory=list)
     session_hours: int = 12
+    # Failed logins: an account tried from one source (and a user's second factor) pauses
+    # after login_max_failures, a source across all accounts after login_source_max_failures;
+    # the first pause lasts login_lockout_minutes and each next one twice as long.
     login_max_failures: int = 5
+    login_source_max_failures: int = 50
     login_lockout_minutes: int = 15
+    login_longest_pause_hours: int = 24
     # Organisation kinds whose users must enrol a second factor before they can work.
     mfa_required_kinds: list[str] = Field(default_factory=lambda: ["law_enforcement"])
     invitation_days: int = 7
@@ -87,6 +92,15 @@ class Settings(BaseSettings):
             problems.append(
                 "NOHAVEN_DATA_KEY must be base64 of 32 random bytes; make one with: " + MAKE_A_KEY
             )
+        for previous in filter(None, self.data_keys_previous.get_secret_value().split(",")):
+            try:
+                crypto.load_key(previous.strip())
+            except crypto.SealError:
+                problems.append(
+                    "NOHAVEN_DATA_KEYS_PREVIOUS must list earlier data keys, comma-separated, "
+                    "each base64 of 32 bytes"
+                )
+                break
         if not self.demo:
             secret = self.secret_key.get_secret_value()
             if secret == DEFAULT_SECRET_KEY:

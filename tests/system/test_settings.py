@@ -28,6 +28,7 @@ def _settings(**values: object) -> Settings:
         lambda: secrets.token_hex(32),
         lambda: secrets.token_urlsafe(64),
     ],
+    ids=["base64", "urlsafe", "hex", "long-urlsafe"],
 )
 def test_generated_secret_keys_are_accepted(make: object) -> None:
     for _ in range(200):
@@ -47,6 +48,7 @@ def test_generated_secret_keys_are_accepted(make: object) -> None:
         secrets.token_hex(31),
         "secret" + secrets.token_hex(20),  # a placeholder word adds nothing
     ],
+    ids=lambda value: f"{len(value)}-chars",
 )
 def test_weak_secret_keys_are_refused_naming_the_setting(weak: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -65,11 +67,20 @@ def test_weak_secret_keys_are_refused_naming_the_setting(weak: str) -> None:
         base64.b64encode(secrets.token_bytes(33)).decode(),
         DEFAULT_DATA_KEY,
     ],
+    ids=["x", "not-base64", "16-bytes", "33-bytes", "published"],
 )
 def test_malformed_or_default_data_keys_are_refused(bad: str) -> None:
     with pytest.raises(ValidationError) as caught:
         _settings(data_key=bad)
     assert "NOHAVEN_DATA_KEY" in str(caught.value)
+
+
+def test_previous_data_keys_are_checked_too() -> None:
+    _settings(
+        data_keys_previous=f"{GOOD_DATA_KEY},{base64.b64encode(secrets.token_bytes(32)).decode()}"
+    )
+    with pytest.raises(ValidationError, match="NOHAVEN_DATA_KEYS_PREVIOUS"):
+        _settings(data_keys_previous=f"{GOOD_DATA_KEY},short")
 
 
 def test_demo_mode_runs_on_the_published_keys_but_never_on_a_malformed_data_key(
