@@ -11,7 +11,7 @@ from typing import Any
 
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import Factory
@@ -52,6 +52,9 @@ def test_no_input_makes_the_api_fail(app: FastAPI, factory: Factory) -> None:
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
+            # No shrinking: a failure is reported as found, and the run stays bounded even
+            # when something fails (shrinking and explaining can take many minutes).
+            phases=(Phase.explicit, Phase.generate),
         )
         @given(case=operation.as_strategy(), caller=st.sampled_from(sorted(callers)))
         def check(case: Any, caller: str) -> None:
