@@ -143,7 +143,7 @@ def populate(
     from nohaven.auth import service as auth_service
     from nohaven.auth.actor import Actor
     from nohaven.auth.policy import Tlp
-    from nohaven.db import session_scope
+    from nohaven.db import create_db_engine, make_sessionmaker, session_scope
     from nohaven.governance import voting
     from nohaven.governance.models import GovernanceSettings, Majority
     from nohaven.hashes import exchange
@@ -237,23 +237,30 @@ def populate(
             )
             world.motion_ids.append(motion.id)
     # fill each list through the importer, as its owner would
-    for i, list_id in enumerate(world.list_ids):
-        path = write_vics_file(
-            workdir / f"setup-{i}.json", records_per_list, 1000 + i, ("pdq", "md5")
-        )
-        with session_scope(settings) as session, path.open("rb") as source:
-            owner = session.scalar(select(User).where(User.email == world.emails[i % orgs]))
-            assert owner is not None
-            session.refresh(owner, ["organisation"])
-            report = exchange.import_file(
-                session,
-                actor=auth_service.actor_for(session, owner),
-                list_id=list_id,
-                fmt="vics",
-                source=source,
+    engine = create_db_engine(database_url)
+    try:
+        for i, list_id in enumerate(world.list_ids):
+            path = write_vics_file(
+                workdir / f"setup-{i}.json", records_per_list, 1000 + i, ("pdq", "md5")
             )
+            with session_scope(settings) as session:
+                owner = session.scalar(select(User).where(User.email == world.emails[i % orgs]))
+                assert owner is not None
+                session.refresh(owner, ["organisation"])
+                actor = auth_service.actor_for(session, owner)
+            with path.open("rb") as source:
+                # the importer commits by itself, in short transactions of its own
+                report = exchange.import_file(
+                    make_sessionmaker(engine),
+                    actor=actor,
+                    list_id=list_id,
+                    fmt="vics",
+                    source=source,
+                )
             assert report.committed, report.rejected[:3]
-        path.unlink()
+            path.unlink()
+    finally:
+        engine.dispose()
     with session_scope(settings) as session:
         owner_of = {lid: i % orgs for i, lid in enumerate(world.list_ids)}
         rows = session.execute(

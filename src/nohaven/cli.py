@@ -60,21 +60,46 @@ def db_upgrade() -> None:
 def _run_server(settings: Settings) -> None:
     import uvicorn
 
+    from nohaven.limits import server_options
     from nohaven.main import create_app
 
+    if settings.workers > 1:
+        # Each worker process builds its own app (and matching index) from the environment;
+        # uvicorn's supervisor restarts a worker that dies. They share nothing but the
+        # database: see docs/jobs.md, "Several processes and hosts".
+        uvicorn.run(
+            "nohaven.main:create_app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=False,
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level="info",
         proxy_headers=False,
+        **server_options(settings),
     )
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="server processes (default NOHAVEN_WORKERS, or 1)"),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
+) -> None:
     """Run the web server (migrations are applied at start)."""
     settings = get_settings()
+    overrides = {"workers": workers, "host": host, "port": port}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     if not settings.demo and (defaults := settings.default_secrets_in_use()):
         raise fail(
             "refusing to serve with the default secrets of the repository; set "

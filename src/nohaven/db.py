@@ -18,6 +18,10 @@ from nohaven.config import Settings
 from nohaven.errors import DatabaseBusy
 from nohaven.kit.clock import as_utc
 
+# The widest integer both databases store (SQLite INTEGER, PostgreSQL bigint); a query or
+# body number above it fails in the database driver, so inputs are bounded by it.
+SQL_INT_MAX = 2**63 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

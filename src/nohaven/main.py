@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nohaven import http_errors, transactions
 from nohaven.auth import token_usage
@@ -17,6 +19,7 @@ from nohaven.config import Settings, get_settings
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
+from nohaven.limits import RequestLimits
 
 STATIC = Path(__file__).parent / "web" / "static"
 log = logging.getLogger("nohaven")
@@ -28,16 +31,46 @@ problem details (`application/problem+json`).
 """
 
 
-def _security_headers(response: Response) -> None:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    )
-    response.headers.setdefault("Cache-Control", "no-store")
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "Cache-Control": "no-store",
+}
+
+
+class RequestContext:
+    """The request id (from X-Request-ID when sensible) for logs and audit rows, and the
+    security headers on every response. Plain ASGI: it neither buffers nor re-wraps what
+    the app receives, so errors raised while a body streams reach the handlers unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        rid = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else new_id()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        token = request_id_var.set(rid)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_id_var.reset(token)
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -72,21 +105,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     token_usage.install(app)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("x-request-id", "")
-        rid = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else new_id()
-        token = request_id_var.set(rid)
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["X-Request-ID"] = rid
-        _security_headers(response)
-        return response
-
+    # Sizes, stalls and NUL characters are refused before anything is parsed; the request
+    # context wraps everything, so even those refusals carry a request id.
+    app.add_middleware(RequestLimits, settings=settings)
+    app.add_middleware(RequestContext)
     http_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

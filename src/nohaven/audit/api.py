@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from nohaven.audit import checkpoints, service
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.db import SQL_INT_MAX
 from nohaven.transactions import writes
 
 router = APIRouter(tags=["audit"])
@@ -36,7 +37,7 @@ def list_audit(
     session: DbSession,
     actor: ApiActor,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    before_seq: Annotated[int | None, Query(ge=1, le=SQL_INT_MAX)] = None,
     action: Annotated[str | None, Query(max_length=80)] = None,
 ) -> list[AuditEntryRead]:
     entries = service.list_entries(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.db import SQL_INT_MAX
 from nohaven.hashes import classification, exchange, importing, matching, service
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import HashEntry, HashList
@@ -41,6 +42,7 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.limits import body_limit
 from nohaven.transactions import writes
 
 router = APIRouter(tags=["hashes"])
@@ -104,7 +106,7 @@ def list_entries(
     actor: ApiActor,
     include_tombstoned: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
 ) -> list[EntryRead]:
     service.get_list(session, actor=actor, list_id=list_id)
     found = repo.entries_of_list(
@@ -133,7 +135,9 @@ def list_changes(
     list_id: str,
     session: DbSession,
     actor: ApiActor,
-    since: Annotated[int, Query(ge=0, description="checkpoint from the previous page")] = 0,
+    since: Annotated[
+        int, Query(ge=0, le=SQL_INT_MAX, description="checkpoint from the previous page")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=service.FEED_PAGE_MAX)] = 1000,
 ) -> ChangesResponse:
     page = service.changes(session, actor=actor, list_id=list_id, since=since, limit=limit)
@@ -208,6 +212,7 @@ def _summary(session: Session, lists: list[HashList]) -> dict[str, ListSummary]:
 
 
 @router.post("/match", response_model=MatchResponse)
+@body_limit("match")
 def match(
     data: MatchRequest, request: Request, session: DbSession, actor: ApiActor
 ) -> MatchResponse:
@@ -257,6 +262,7 @@ def run_import(
 
 
 @router.post("/lists/{list_id}/import", response_model=ImportReport)
+@body_limit("upload")
 def import_file(
     list_id: str,
     request: Request,

@@ -27,6 +27,7 @@ from nohaven.hashes.schemas import (
     HashListUpdate,
     VoteCreate,
 )
+from nohaven.limits import body_limit
 from nohaven.members import repository as members_repo
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
@@ -444,6 +445,7 @@ def lookup(
 
 
 @router.post("/hash-lists/{list_id}/import")
+@body_limit("upload")
 def import_file(
     request: Request,
     session: DbSession,

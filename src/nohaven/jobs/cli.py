@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+from datetime import timedelta
 from types import FrameType
 from typing import Annotated
 
@@ -24,7 +25,15 @@ err = Console(stderr=True)
 
 
 def _when(moment: object) -> str:
-    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M:%S}"
+    return "—" if moment is None else f"{moment:%m-%d %H:%M:%S}"
+
+
+def _every(interval: timedelta) -> str:
+    seconds = interval.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 @jobs_app.command("list")
@@ -40,14 +49,15 @@ def list_jobs() -> None:
             states = {s.name: s for s in session.scalars(select(JobState))}
     finally:
         engine.dispose()
-    table = Table("job", "every", "next due (UTC)", "last run", "outcome", "runs", "failures")
+    table = Table("job", "every", "next due", "last run", "outcome", "runs", "fail")
     table.add_column("last counts")
     table.add_column("ran on")
+    table.caption = "Times in UTC."
     for name, job in jobs.items():
         state = states[name]
         table.add_row(
             name,
-            str(job.every),
+            _every(job.every),
             _when(state.next_due_at),
             _when(state.last_finished_at),
             state.last_outcome or "—",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 from nohaven.db import Base, create_db_engine
 from nohaven.models import import_all_models
@@ -10,6 +11,14 @@ from nohaven.models import import_all_models
 import_all_models()
 config = context.config
 target_metadata = Base.metadata
+# Several servers starting at once on one PostgreSQL each apply the migrations at start: the
+# first takes this lock and migrates, the others wait for it and then find nothing to do.
+_MIGRATION_LOCK = 0x6E6F686D
+
+
+def _one_migrator(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
 
 
 def run_migrations() -> None:
@@ -22,6 +31,7 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            _one_migrator(connection)
             context.run_migrations()
         return
     engine = create_db_engine(config.get_main_option("sqlalchemy.url") or "")
@@ -40,6 +50,7 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            _one_migrator(conn)
             context.run_migrations()
             if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                 raise RuntimeError("a migration left rows pointing at missing rows")

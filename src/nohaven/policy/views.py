@@ -15,6 +15,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput, NohavenError, NotFound
 from nohaven.kit.clock import utcnow
+from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.policy import (
     charts,
@@ -471,6 +472,7 @@ def criteria_file(session: DbSession, actor: WebActor) -> Response:
 
 
 @router.post("/policy/criteria")
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def load_criteria(
     request: Request, session: DbSession, actor: WebActor, file: Annotated[UploadFile, File()]
 ) -> Response:
@@ -503,6 +505,7 @@ def import_page(request: Request, actor: WebActor) -> Response:
 
 
 @router.post("/policy/import")
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def import_post(
     request: Request,
     session: DbSession,
