@@ -263,18 +263,20 @@ def populate(
         engine.dispose()
     with session_scope(settings) as session:
         owner_of = {lid: i % orgs for i, lid in enumerate(world.list_ids)}
-        rows = session.execute(
-            select(HashEntry.id, HashEntry.signal_type, HashEntry.value, HashEntry.list_id)
-            .order_by(HashEntry.id)
-            .limit(20_000)
-        ).all()
-        for entry_id, kind, value, list_id in rows:
-            world.entry_ids.append(entry_id)
-            world.entry_owner.append(owner_of[list_id])
-            if kind == "pdq":
-                world.pdq_values.append(value)
-            elif kind == "md5":
-                world.md5_values.append(value)
+        for kind in ("pdq", "md5"):
+            # hash values are random: ordering by them samples every list
+            rows = session.execute(
+                select(HashEntry.id, HashEntry.value, HashEntry.list_id)
+                .where(HashEntry.signal_type == kind)
+                .order_by(HashEntry.value)
+                .limit(10_000)
+            ).all()
+            for entry_id, value, list_id in rows:
+                world.entry_ids.append(entry_id)
+                world.entry_owner.append(owner_of[list_id])
+                (world.pdq_values if kind == "pdq" else world.md5_values).append(value)
+        assert world.pdq_values, "the set-up lists hold no PDQ hashes"
+        assert world.md5_values, "the set-up lists hold no MD5 hashes"
         world.entries = len(world.list_ids) * records_per_list * 2
     get_settings.cache_clear()
     return world

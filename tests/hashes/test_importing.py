@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.errors import Forbidden
-from nohaven.hashes import importing, service
+from nohaven.hashes import exchange, importing, service
 from nohaven.hashes.models import HashEntry
 from tests.hashes.conftest import World, md5_entry, shared_list
 
@@ -156,3 +157,24 @@ def test_an_entry_added_while_the_import_is_prepared_is_updated_not_doubled(
         assert entry.classification == "1"  # the file's classification
     page = service.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=100)
     assert [e.seq for e in page.entries] == list(range(1, 23))[2:]
+
+
+def test_text_with_a_nul_character_is_a_reject_not_a_database_error(
+    db: Session, session_factory: sessionmaker[Session], world: World
+) -> None:
+    hash_list = shared_list(db, world)
+    one, two = f"{1:032x}", f"{2:032x}"
+    data = (
+        f'{{"value": [{{"MD5": "{one}", "Category": 1, "Comments": "one\\u0000two"}},'
+        f' {{"MD5": "{two}", "Category": 1}}]}}'
+    ).encode()
+    report = exchange.import_file(
+        session_factory,
+        actor=world.owner.actor,
+        list_id=hash_list.id,
+        fmt="vics",
+        source=io.BytesIO(data),
+    )
+    assert not report.committed
+    assert report.rejected == [(1, "comment: contains a NUL character")]
+    assert _count(db, hash_list.id) == 0

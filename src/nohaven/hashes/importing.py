@@ -23,7 +23,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.audit import service as audit
@@ -98,6 +97,10 @@ def _reason(exc: InvalidInput) -> str:
 def entry_from_fields(number: int, fields: dict[str, object]) -> Record:
     """A Record from a parser's field dict: the same validation as an entry added by hand
     (except that PDQ quality may be unknown), with its message as the reject reason."""
+    for name, value in fields.items():
+        # No database stores a NUL character in text (PostgreSQL refuses it outright).
+        if isinstance(value, str) and "\x00" in value:
+            return Record(number, reject=f"{name}: contains a NUL character")
     try:
         data = EntryCreate.model_validate(fields)
     except ValidationError as exc:
@@ -192,10 +195,12 @@ def import_records(
             report.duplicates = staging.staged - prepared.distinct
             tell("publishing", read)
             with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+                # Writing first: the transaction takes the write lock (SQLite) or the list's
+                # row lock (PostgreSQL) before it reads anything, so what it reads is current.
+                first = repo.take_seqs(session, list_id, prepared.distinct)
                 hash_list = service.get_list(
                     session, actor=actor, list_id=list_id, action=Action.UPDATE
                 )
-                first = repo.take_seqs(session, list_id, prepared.distinct)
                 report.added, report.updated = staging.publish(
                     session,
                     list_id=list_id,
@@ -276,7 +281,7 @@ def _stage(staging: Staging, records: Iterable[Record], report: Report, tell: Pr
 def _drop(staging: Staging) -> None:
     try:
         staging.drop()
-    except SQLAlchemyError:
+    except Exception:  # SQLAlchemy's error or the driver's own, whichever it is
         # The connection is broken (and its temporary tables gone with it): never reuse it.
         staging.conn.invalidate()
 

@@ -11,8 +11,8 @@ table temporary (private to the connection) has three consequences that matter:
 - on PostgreSQL, the rows go in with ``COPY``, the fastest way in, and temporary tables are
   not written to the WAL.
 
-Duplicates within a file are dropped while staging (SQLite: the table's key and ``INSERT OR
-IGNORE``) or while preparing (PostgreSQL: ``DISTINCT ON``); the first occurrence wins. Change
+Staging only appends; preparing sorts the rows once into a second temporary table keyed by
+(signal type, value), dropping repeated hashes (the first occurrence wins). Change
 numbers are handed out in (signal type, value) order, the order the rows are inserted in, so
 every index of ``hash_entries`` is written in order rather than at random.
 """
@@ -36,7 +36,7 @@ from nohaven.db import UTCDateTime
 from nohaven.hashes.service import CleanEntry
 
 STAGE = "hash_import_stage"
-READY = "hash_import_ready"  # PostgreSQL: the de-duplicated, numbered rows
+READY = "hash_import_ready"  # the de-duplicated rows, in (signal type, value) order
 META = "hash_import_meta"
 # The fields an entry shares with most others of its file (category, source, flags…) are
 # staged once in META; each staged row carries only its hash and a reference.
@@ -55,12 +55,23 @@ _META_COLS = ", ".join(META_COLUMNS)
 _SQLITE_CACHE_KIB = 262_144
 _METAS_REMEMBERED = 10_000
 
+# Staging appends (the cheapest write there is); prepare() sorts the rows into READY once.
 _SQLITE_STAGE = f"""
 CREATE TEMP TABLE {STAGE} (
+    signal_type TEXT NOT NULL, value TEXT NOT NULL, pdq_quality INTEGER, meta INTEGER NOT NULL
+)
+"""
+_SQLITE_READY = f"""
+CREATE TEMP TABLE {READY} (
     signal_type TEXT NOT NULL, value TEXT NOT NULL, pdq_quality INTEGER,
     meta INTEGER NOT NULL, existing_id TEXT,
     PRIMARY KEY (signal_type, value)
 ) WITHOUT ROWID
+"""
+# In key order, the first occurrence of a hash comes first and is the one kept.
+_SQLITE_FILL_READY = f"""
+INSERT OR IGNORE INTO {READY} (signal_type, value, pdq_quality, meta)
+SELECT signal_type, value, pdq_quality, meta FROM {STAGE} ORDER BY signal_type, value, rowid
 """
 _PG_STAGE = f"""
 CREATE TEMP TABLE {STAGE} (
@@ -88,7 +99,7 @@ FROM (
 _SQLITE_ROWS = f"""
 (SELECT row_number() OVER (ORDER BY r.signal_type, r.value) AS k, r.signal_type, r.value,
         r.pdq_quality, r.existing_id, m.*
- FROM {STAGE} AS r JOIN {META} AS m ON m.id = r.meta)
+ FROM {READY} AS r JOIN {META} AS m ON m.id = r.meta)
 """
 _PG_ROWS = f"""
 (SELECT r.k, r.signal_type, r.value, r.pdq_quality, r.existing_id, m.*
@@ -150,6 +161,10 @@ class Staging:
             return
         with self.conn.begin_nested() if self.joined else self.conn.begin():
             cursor = self._raw.cursor()
+            if not self.joined:
+                # Only the temporary tables change, and they die with the connection anyway:
+                # waiting for the WAL to reach the disk at each commit buys nothing.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             try:
                 yield cursor
             finally:
@@ -158,12 +173,12 @@ class Staging:
     def create(self) -> None:
         with self.step() as cur:
             cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cur.execute(f"DROP TABLE IF EXISTS {READY}")
             if self.sqlite:
                 cur.execute(f"PRAGMA main.cache_size = -{_SQLITE_CACHE_KIB}")
                 cur.execute(f"PRAGMA temp.cache_size = -{_SQLITE_CACHE_KIB}")
                 cur.execute(_SQLITE_STAGE)
             else:
-                cur.execute(f"DROP TABLE IF EXISTS {READY}")
                 cur.execute(_PG_STAGE)
             cur.execute(f"DROP TABLE IF EXISTS {META}")
             cur.execute(_META)
@@ -172,7 +187,7 @@ class Staging:
         with self.step() as cur:
             rows = [(kind, value, quality, self._meta(cur, e)) for kind, value, quality, e in batch]
             if self.sqlite:
-                cur.executemany(f"INSERT OR IGNORE INTO {STAGE} VALUES (?, ?, ?, ?, NULL)", rows)
+                cur.executemany(f"INSERT INTO {STAGE} VALUES (?, ?, ?, ?)", rows)
             else:
                 columns = "n, signal_type, value, pdq_quality, meta"
                 with cur.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
@@ -200,12 +215,14 @@ class Staging:
         """De-duplicate (PostgreSQL), count, and find the rows that are already entries of the
         list: all outside the write lock."""
         with self.step() as cur:
-            if not self.sqlite:
+            if self.sqlite:
+                cur.execute(_SQLITE_READY)
+                cur.execute(_SQLITE_FILL_READY)
+            else:
                 cur.execute(_PG_READY)
-                cur.execute(f"DROP TABLE {STAGE}")
-                cur.execute(f"ANALYZE {READY}")
-            table = STAGE if self.sqlite else READY
-            cur.execute(f"SELECT count(*) FROM {table}")
+            cur.execute(f"DROP TABLE {STAGE}")
+            cur.execute(f"ANALYZE {READY}")
+            cur.execute(f"SELECT count(*) FROM {READY}")
             distinct = int(cur.fetchone()[0])
             mark = "?" if self.sqlite else "%s"
             cur.execute(f"SELECT change_seq FROM hash_lists WHERE id = {mark}", (list_id,))
@@ -216,8 +233,8 @@ class Staging:
             )
             existing = 0
             if cur.fetchone() is not None:
-                cur.execute(_match_existing(self.sqlite, table, changed_only=False), (list_id,))
-                cur.execute(f"SELECT count(*) FROM {table} WHERE existing_id IS NOT NULL")
+                cur.execute(_match_existing(self.sqlite, changed_only=False), (list_id,))
+                cur.execute(f"SELECT count(*) FROM {READY} WHERE existing_id IS NOT NULL")
                 existing = int(cur.fetchone()[0])
         return Prepared(distinct=distinct, seen_seq=seen, existing=existing)
 
@@ -234,18 +251,17 @@ class Staging:
         """Write the prepared rows into the list inside ``session``'s transaction, under change
         numbers ``first_seq``…; returns (added, updated). The caller holds the list's row lock
         (it reserved the change numbers), so no entry of the list appears meanwhile."""
-        table = STAGE if self.sqlite else READY
         existing = prepared.existing
         if first_seq - 1 != prepared.seen_seq:
             # Entries added since prepare() looked are found again: they are few, and only they
             # can have appeared (entries are never deleted, only tombstoned).
             found = session.connection().execute(
-                text(_match_existing(self.sqlite, table, changed_only=True)),
+                text(_match_existing(self.sqlite, changed_only=True)),
                 {"list_id": list_id, "seen": prepared.seen_seq},
             )
             if found.rowcount:
                 existing = session.execute(
-                    text(f"SELECT count(*) FROM {table} WHERE existing_id IS NOT NULL")
+                    text(f"SELECT count(*) FROM {READY} WHERE existing_id IS NOT NULL")
                 ).scalar_one()
         numbered = _SQLITE_ROWS if self.sqlite else _PG_ROWS
         stamp = bindparam("now", type_=UTCDateTime())
@@ -270,8 +286,10 @@ class Staging:
                 f"INSERT INTO hash_entries ({_ENTRY_COLUMNS}) "
                 f"SELECT {new_id}, :list_id, {_prefixed('s.')}, :now, false, :user_id,"
                 " :first + s.k - 1, :first + s.k - 1, :now, :now"
+                # No ORDER BY: the rows come in key order (READY's key on SQLite, the order
+                # READY was written in on PostgreSQL), and sorting them again would be work
+                # done under the write lock.
                 f" FROM {numbered} AS s WHERE s.existing_id IS NULL"
-                " ORDER BY s.signal_type, s.value"
             ).bindparams(stamp),
             params,
         ).rowcount
@@ -285,20 +303,18 @@ class Staging:
     def drop(self) -> None:
         """Remove the staging tables (a dead connection has lost them already)."""
         with self.step() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            cur.execute(f"DROP TABLE IF EXISTS {META}")
+            for table in (STAGE, READY, META):
+                cur.execute(f"DROP TABLE IF EXISTS {table}")
             if self.sqlite:  # the connection goes back to its pool: give the memory back
                 cur.execute("PRAGMA main.cache_size = -2000")
                 cur.execute("PRAGMA temp.cache_size = -2000")
-            else:
-                cur.execute(f"DROP TABLE IF EXISTS {READY}")
 
 
 def _prefixed(prefix: str) -> str:
     return ", ".join(prefix + c for c in COLUMNS)
 
 
-def _match_existing(sqlite: bool, table: str, *, changed_only: bool) -> str:
+def _match_existing(sqlite: bool, *, changed_only: bool) -> str:
     """Mark staged rows that are already entries of the list with the entry's id. With
     ``changed_only``, only entries changed after ``:seen`` are looked at (SQLAlchemy named
     parameters); otherwise all of them (DBAPI parameters: the list id)."""
@@ -307,9 +323,9 @@ def _match_existing(sqlite: bool, table: str, *, changed_only: bool) -> str:
     else:
         where = "e.list_id = ?" if sqlite else "e.list_id = %s"
     return (
-        f"UPDATE {table} SET existing_id = e.id FROM hash_entries AS e"
-        f" WHERE {where} AND e.signal_type = {table}.signal_type"
-        f" AND e.value = {table}.value"
+        f"UPDATE {READY} SET existing_id = e.id FROM hash_entries AS e"
+        f" WHERE {where} AND e.signal_type = {READY}.signal_type"
+        f" AND e.value = {READY}.value"
     )
 
 
