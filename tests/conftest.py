@@ -15,6 +15,9 @@ os.environ.setdefault("NOHAVEN_ARGON2_MEMORY_KIB", "8")
 # Strong keys of this run: outside demo mode nohaven refuses the repository's published ones.
 os.environ.setdefault("NOHAVEN_SECRET_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
 os.environ.setdefault("NOHAVEN_DATA_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+# In-process apps share the test's connection: no job worker thread beside them. Tests of the
+# job runner start one explicitly, or real server processes with it on.
+os.environ.setdefault("NOHAVEN_JOB_WORKER", "false")
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,13 +29,15 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from nohaven import migrate
+from nohaven import migrate, transactions
 from nohaven.config import Settings, get_settings
 from nohaven.db import create_db_engine
 from nohaven.main import create_app
 from tests.factories import Factory
 
 PG_ENV = "NOHAVEN_TEST_DATABASE_URL"
+# A request declared as reading that writes fails the test (see nohaven.transactions).
+transactions.strict_intent = True
 
 
 def _backends() -> list[str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from nohaven.config import Settings, demo_mode, get_settings, refusal
+from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, get_settings, refusal
 from nohaven.db import session_scope
 from nohaven.domains import domain_modules
 from nohaven.errors import NohavenError
@@ -69,27 +69,68 @@ def db_upgrade() -> None:
     console.print(f"Database at the latest schema ({settings.database_url.split('@')[-1]}).")
 
 
+def _proxy_options(settings: Settings) -> dict[str, Any]:
+    # Only a configured proxy may name the client: the address is what login throttling
+    # counts, and a forged X-Forwarded-For must not let anyone pick a fresh one.
+    return {
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
+    }
+
+
 def _run_server(settings: Settings) -> None:
     import uvicorn
 
+    from nohaven.limits import server_options
     from nohaven.main import create_app
 
+    if settings.workers > 1:
+        # Each worker process builds its own app (and matching index) from the environment;
+        # uvicorn's supervisor restarts a worker that dies. They share nothing but the
+        # database: see docs/jobs.md, "Several processes and hosts".
+        uvicorn.run(
+            "nohaven.main:create_app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            **_proxy_options(settings),
+        )
+        return
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level="info",
-        # Only a configured proxy may name the client: the address is what login throttling
-        # counts, and a forged X-Forwarded-For must not let anyone pick a fresh one.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+        **_proxy_options(settings),
+        **server_options(settings),
     )
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="server processes (default NOHAVEN_WORKERS, or 1)"),
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
+) -> None:
     """Run the web server (migrations are applied at start)."""
     settings = get_settings()
+    overrides = {"workers": workers, "host": host, "port": port}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    if (
+        settings.plain_http_on_loopback
+        and not settings.demo
+        and settings.host not in LOOPBACK_HOSTS
+    ):
+        raise fail(
+            f"refusing to serve plain HTTP on {settings.host}: NOHAVEN_PLAIN_HTTP_ON_LOOPBACK "
+            "is only for 127.0.0.1, ::1 or localhost",
+            code=2,
+        )
     upgrade_database(settings)
     _run_server(settings)
 
@@ -230,21 +271,106 @@ def tokens_create(
 def audit_verify(
     expected_head: Annotated[
         str | None,
-        typer.Option(help="a head hash recorded elsewhere earlier, to detect truncation"),
+        typer.Option(help="a head hash recorded elsewhere earlier: it must still be in the chain"),
+    ] = None,
+    max_unsealed_age: Annotated[
+        float,
+        typer.Option(help="seconds an entry may wait for the sealer before verify fails (exit 2)"),
+    ] = 300.0,
+    checkpoints_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints", help="signed checkpoints exported earlier (audit checkpoints export)"
+        ),
+    ] = None,
+    public_key: Annotated[
+        list[str] | None,
+        typer.Option(help="trust only checkpoints signed by this public key (hex); repeatable"),
     ] = None,
 ) -> None:
-    """Walk the chain; exit 1 naming the first bad entry if anything was altered."""
-    from nohaven.audit import service as audit
+    """Walk the sealed chain; exit 1 naming the first bad entry if anything was altered, and
+    report the entries not sealed yet. With --checkpoints, also exit 1 if the chain no longer
+    holds each signed head: history rewritten even with every hash recomputed."""
+    from nohaven.audit import checkpoints, sealing
 
+    kept = _read_checkpoints(checkpoints_file) if checkpoints_file else None
     with session_scope(get_settings()) as session:
-        result = audit.verify(session, expected_head=expected_head)
-        head = audit.head_hash(session)
+        result = sealing.verify(session, expected_head=expected_head)
+        head = sealing.sealed_head(session)
+        if result.ok and kept is not None:
+            trusted = _trusted_keys(kept, public_key or [])
+            found = checkpoints.verify_against(session, kept, trusted_keys=trusted)
+            if not found.ok:
+                raise fail(f"audit history does not match the signed checkpoints: {found.reason}")
+            console.print(f"All {found.checked} signed checkpoints match the chain.")
     if not result.ok:
         raise fail(
             f"audit chain broken at entry {result.first_bad_seq}: {result.reason} "
             f"({result.checked} entries verified before it)"
         )
-    console.print(f"Audit chain intact: {result.checked} entries; head {head}.")
+    console.print(
+        f"Audit chain intact: {result.checked} sealed entries; head {head.seq} {head.entry_hash}."
+    )
+    age = result.unsealed_age_seconds()
+    console.print(
+        f"Not sealed yet: {result.unsealed} entries"
+        + (f", the oldest written {age:.1f} s ago." if result.unsealed else ".")
+    )
+    if age > max_unsealed_age:
+        raise fail(
+            f"entries have waited {age:.0f} s for the sealer (limit {max_unsealed_age:.0f} s): "
+            "is the job runner running? (`nohaven jobs work`, or `nohaven audit seal`)",
+            code=2,
+        )
+
+
+def _read_checkpoints(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot read the checkpoints file {path}: {exc}") from exc
+    if not isinstance(loaded, dict):
+        raise fail(f"{path} is not an export of audit checkpoints")
+    return loaded
+
+
+def _trusted_keys(kept: dict[str, Any], pinned: list[str]) -> set[str]:
+    """Keys pinned on the command line, else the configured signing key's, else (trust on
+    first use, said out loud) the keys named in the member's own kept file."""
+    from nohaven.audit import checkpoints
+
+    if pinned:
+        return {k.strip().lower() for k in pinned}
+    settings = get_settings()
+    if settings.audit_signing_key_file is not None:
+        try:
+            key = checkpoints.load_key_file(settings.audit_signing_key_file)
+            return {checkpoints.public_hex(key.public_key())}
+        except checkpoints.CheckpointError:
+            pass
+    named = {str(c.get("public_key")) for c in kept.get("checkpoints", []) if isinstance(c, dict)}
+    err.print(
+        f"Trusting the key(s) named in the file ({', '.join(sorted(named))}); pin the "
+        "published key with --public-key."
+    )
+    return named
+
+
+@audit_app.command("seal")
+def audit_seal() -> None:
+    """Seal every committed entry now (the `audit.seal` job does this every few seconds)."""
+    from nohaven.audit import sealing
+
+    settings = get_settings()
+    total = 0
+    while True:  # one short transaction per batch, like the job
+        with session_scope(settings) as session:
+            sealed = sealing.seal(session)
+            head = sealing.sealed_head(session)
+        total += sealed
+        if sealed < sealing.SEAL_BATCH:
+            break
+    console.print(f"Sealed {total} entries; head {head.seq} {head.entry_hash}.")
 
 
 @audit_app.command("export")
@@ -253,7 +379,8 @@ def audit_export(
         Path | None, typer.Option("--output", "-o", help="file to write; stdout if omitted")
     ] = None,
 ) -> None:
-    """Write the whole chain as JSON Lines (one entry per line, in order)."""
+    """Write the whole chain as JSON Lines (one entry per line, in order; entries not sealed
+    yet come last, with a null seq)."""
     from nohaven.audit import service as audit
     from nohaven.auth.actor import Actor
 

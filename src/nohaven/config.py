@@ -70,6 +70,36 @@ class Settings(BaseSettings):
     oprf_key: SecretStr | None = None
     # Travel notifications
     travel_retention_days: int = 90
+    # The one job runner (nohaven.jobs): whether each server process takes part in running
+    # the jobs (turn off where `nohaven jobs work` runs apart), and how often it looks.
+    job_worker: bool = True
+    job_tick_seconds: float = 1.0
+    # How often the sealer chains new audit entries, and how often due motions are closed.
+    audit_seal_seconds: float = 2.0
+    # Signed audit checkpoints: the Ed25519 key file (`nohaven audit keygen`; never in the
+    # database) and how often the `audit.checkpoint` job signs the head.
+    audit_signing_key_file: Path | None = None
+    audit_checkpoint_seconds: float = 3600.0
+    motion_close_seconds: float = 30.0
+    # Server processes `nohaven serve` starts (each with its own matching index).
+    workers: int = 1
+    # The request path (docs/request-path.md). Worker threads per process: also the number of
+    # requests it serves at once, and so its database connections (plus two spare).
+    request_threads: int = Field(default=16, ge=1, le=256)
+    # Longest wait for a request slot, a connection or SQLite's write lock before 503.
+    db_wait_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Body limits in bytes: JSON bodies, match batches, uploaded files; and for requests that
+    # carry no credentials at all (login forms, public applications).
+    body_max_json: int = 1024 * 1024
+    body_max_match: int = 8 * 1024 * 1024
+    body_max_upload: int = 512 * 1024 * 1024
+    body_max_anonymous: int = 256 * 1024
+    # A client that sends nothing of its body for this long gets 408.
+    body_idle_seconds: float = 30.0
+
+    @property
+    def db_pool_size(self) -> int:
+        return self.request_threads + 2
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from nohaven.config import Settings
+from nohaven.errors import DatabaseBusy
 from nohaven.kit.clock import as_utc
+
+# The widest integer both databases store (SQLite INTEGER, PostgreSQL bigint); a query or
+# body number above it fails in the database driver, so inputs are bounded by it.
+SQL_INT_MAX = 2**63 - 1
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,35 +52,152 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+# An execution option on the engine a request's session is bound to: "read" opens a deferred
+# SQLite transaction (a snapshot; no lock) instead of the default BEGIN IMMEDIATE.
+INTENT_OPTION = "nohaven_intent"
+READ_INTENT = "read"
+_GATE_KEY = "nohaven_write_gate"
+_GATE_HELD = "nohaven_write_gate_held"
+
+
+class WriteGate:
+    """One SQLite writer at a time in this process. Writers queue on this lock (in order, with a
+    timeout) instead of polling the database file's lock, which SQLite does with growing sleeps
+    and which fails with "database is locked" under load. Other processes (the CLI, a second
+    server) still meet SQLite's own busy timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._lock = threading.Lock()
+
+    def enter(self, record_info: dict[Any, Any]) -> None:
+        if record_info.get(_GATE_HELD):
+            return
+        if not self._lock.acquire(timeout=self.timeout):
+            raise DatabaseBusy("The database is busy with other writes; try again shortly.")
+        record_info[_GATE_HELD] = True
+
+    def leave(self, record_info: dict[Any, Any]) -> None:
+        if record_info.pop(_GATE_HELD, False):
+            self._lock.release()
+
+
+def write_gate_of(connection: Connection) -> tuple[WriteGate, dict[Any, Any]] | None:
+    """The gate of a SQLite connection and the pooled connection's info it is marked in."""
+    info = connection.connection.info
+    gate = info.get(_GATE_KEY)
+    return (gate, info) if isinstance(gate, WriteGate) else None
+
+
+def _prepare_sqlite(engine: Engine, *, busy_timeout: float) -> None:
     # pysqlite opens transactions lazily and wrongly for us: take control (SQLAlchemy docs,
-    # "Serializable isolation / Savepoints / Transactional DDL"). IMMEDIATE takes the write lock
-    # at BEGIN, so two requests never both read the audit chain head and then race to extend it.
+    # "Serializable isolation / Savepoints / Transactional DDL"): isolation level None on
+    # connect, and our own BEGIN on the "begin" event.
+    gate = WriteGate(busy_timeout)
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL stays consistent after a crash; only the last commits
+        # before a power cut may be lost, never half of one.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        record.info[_GATE_KEY] = gate
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(INTENT_OPTION) == READ_INTENT:
+            # A reader: a deferred transaction reads a snapshot and locks nothing. If it
+            # writes after all, the session upgrades it (see _upgrade_on_flush).
+            connection.exec_driver_sql("BEGIN")
+            return
+        # Everything else (writing requests, the CLI, jobs) declares up front that it writes:
+        # IMMEDIATE takes the write lock at BEGIN, so two writers never read the same state
+        # and then race to change it; the gate makes this process's writers queue for it.
+        info = connection.connection.info
+        gate.enter(info)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            gate.leave(info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Connection) -> None:
+        gate.leave(connection.connection.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # A connection that went back to the pool without commit or rollback events (an
+        # invalidated one, say) must not keep the gate.
+        gate.leave(record.info)
 
 
-def create_db_engine(database_url: str) -> Engine:
+@event.listens_for(Session, "before_flush")
+def _upgrade_on_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """A read-intent SQLite transaction that writes after all (an audited read, say) queues at
+    the write gate first; SQLite then upgrades its lock, or answers busy if another writer
+    committed since its snapshot, which the HTTP layer turns into 503 + Retry-After."""
+    if not (session.new or session.dirty or session.deleted):
+        return
+    connection = session.connection()
+    if connection.get_execution_options().get(INTENT_OPTION) != READ_INTENT:
+        return
+    found = write_gate_of(connection)
+    if found is not None:
+        gate, info = found
+        gate.enter(info)
+
+
+def create_db_engine(
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    pool_timeout: float = 10.0,
+    busy_timeout: float = 10.0,
+) -> Engine:
+    """``pool_size`` should be the number of requests a process serves at once (its worker
+    threads) plus a little room for health probes and jobs: then no request waits for a
+    connection. A wait beyond ``pool_timeout`` becomes 503, not a hang."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        _prepare_sqlite(engine)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=2,
+            pool_timeout=pool_timeout,
+        )
+        _prepare_sqlite(engine, busy_timeout=busy_timeout)
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, pool_pre_ping=True)
+    # pre_ping: a connection the server dropped (a restart) is replaced before use, so the
+    # service recovers by itself once the database is back.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=2, pool_timeout=pool_timeout
+    )
+
+
+def engine_for(settings: Settings) -> Engine:
+    return create_db_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_wait_seconds,
+        busy_timeout=settings.db_wait_seconds,
+    )
+
+
+def read_intent(engine: Engine) -> Engine:
+    """The same engine and pool, opening deferred (read) transactions on SQLite."""
+    return engine.execution_options(**{INTENT_OPTION: READ_INTENT})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -84,7 +207,7 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(settings: Settings) -> Iterator[Session]:
     """The command-line transaction boundary: commit on success, roll back on any error."""
-    engine = create_db_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         with make_sessionmaker(engine)() as session:
             try:

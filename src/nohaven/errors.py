@@ -62,3 +62,19 @@ class Locked(NohavenError):
     status_code = 423
     title = "Account locked"
     type_slug = "locked"
+
+
+class ServiceUnavailable(NohavenError):
+    """A passing condition (the database restarting, every worker busy): the client should try
+    again after ``retry_after`` seconds, which the HTTP layer sends as Retry-After."""
+
+    status_code = 503
+    title = "Service unavailable"
+    type_slug = "unavailable"
+    retry_after = 2
+
+
+class DatabaseBusy(ServiceUnavailable):
+    title = "Database busy"
+    type_slug = "database-busy"
+    retry_after = 1

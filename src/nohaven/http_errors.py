@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nohaven.errors import NohavenError, NotAuthenticated
+from nohaven.errors import DatabaseBusy, NohavenError, NotAuthenticated, ServiceUnavailable
 from nohaven.kit.context import current_request_id
 
 log = logging.getLogger("nohaven")
@@ -37,6 +39,7 @@ def problem(
     type_slug: str,
     errors: list[dict[str, Any]] | None = None,
     instance: str | None = None,
+    retry_after: int | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + type_slug,
@@ -49,16 +52,49 @@ def problem(
         body["instance"] = instance
     if errors:
         body["errors"] = errors
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
 
 
-def _html(request: Request, status: int, title: str, detail: str) -> Response:
+def _html(
+    request: Request, status: int, title: str, detail: str, *, retry_after: int | None = None
+) -> Response:
     from nohaven.web.templating import render  # the web layer depends on this, not the reverse
 
-    return render(request, "error.html", {"title": title, "detail": detail}, status_code=status)
+    response = render(request, "error.html", {"title": title, "detail": detail}, status_code=status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _unavailable(request: Request, exc: ServiceUnavailable) -> Response:
+    if _wants_json(request):
+        return problem(
+            exc.status_code,
+            exc.title,
+            exc.detail,
+            type_slug=exc.type_slug,
+            instance=request.url.path,
+            retry_after=exc.retry_after,
+        )
+    return _html(request, exc.status_code, exc.title, exc.detail, retry_after=exc.retry_after)
+
+
+def database_trouble(exc: Exception) -> ServiceUnavailable | None:
+    """A database that is down, restarting or busy is a passing condition: 503, not 500."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return ServiceUnavailable("The database connection was lost; try again shortly.")
+    if isinstance(exc, PoolTimeout):
+        return ServiceUnavailable("Every database connection is busy; try again shortly.")
+    if isinstance(exc, OperationalError):
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            return DatabaseBusy("The database is busy with other writes; try again shortly.")
+        return ServiceUnavailable("The database is not reachable; try again shortly.")
+    return None
 
 
 def _clean_errors(errors: Any) -> list[dict[str, Any]]:
@@ -72,6 +108,8 @@ def _clean_errors(errors: Any) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(NohavenError)
     def _domain(request: Request, exc: NohavenError) -> Response:
+        if isinstance(exc, ServiceUnavailable):
+            return _unavailable(request, exc)
         if isinstance(exc, LoginRequired):
             if _wants_json(request):
                 return problem(
@@ -109,7 +147,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        title = {
+            404: "Not found",
+            405: "Method not allowed",
+            408: "Request timeout",
+            413: "Content too large",
+        }.get(exc.status_code, "Error")
         if _wants_json(request):
             return problem(
                 exc.status_code,
@@ -120,10 +163,32 @@ def install(app: FastAPI) -> None:
             )
         return _html(request, exc.status_code, title, str(exc.detail))
 
-    @app.exception_handler(Exception)
-    def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error in %s %s", request.method, request.url.path)
+    def _internal(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
         detail = f"Something went wrong on our side; quote request id {current_request_id()}."
         if _wants_json(request):
             return problem(500, "Internal error", detail, type_slug="internal")
         return _html(request, 500, "Internal error", detail)
+
+    # Database errors get handlers of their own: the catch-all below answers through
+    # Starlette's outermost middleware, which re-raises and so drops the client's keep-alive
+    # connection; these answer in place and the connection stays usable.
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    def _database(request: Request, exc: Exception) -> Response:
+        if (trouble := database_trouble(exc)) is not None:
+            log.warning("database unavailable in %s %s: %s", request.method, request.url.path, exc)
+            return _unavailable(request, trouble)
+        if isinstance(exc, DataError):
+            # A value the database cannot hold got past validation: the client's input is
+            # refused (422) and the gap in validation is logged with its traceback.
+            log.error("invalid value reached the database in %s", request.url.path, exc_info=exc)
+            detail = "A value in the request cannot be stored (out of range or not text)."
+            if _wants_json(request):
+                return problem(422, "Invalid input", detail, type_slug="invalid-input")
+            return _html(request, 422, "Invalid input", detail)
+        return _internal(request, exc)
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> Response:
+        return _internal(request, exc)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nohaven import http_errors
+from nohaven import http_errors, transactions
+from nohaven.auth import token_usage
 from nohaven.config import Settings, get_settings
-from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
+from nohaven.limits import RequestLimits
 
 STATIC = Path(__file__).parent / "web" / "static"
 log = logging.getLogger("nohaven")
@@ -27,28 +31,57 @@ problem details (`application/problem+json`).
 """
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "Cache-Control": "no-store",
+}
 # A year: browsers remember to use HTTPS only, so a network attacker cannot strip TLS from a
-# later visit.
+# later visit. Sent outside demo mode unless plain HTTP on loopback was chosen explicitly.
 HSTS = "max-age=31536000"
 
 
-def _security_headers(response: Response, settings: Settings) -> None:
-    if settings.secure_transport:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    )
-    response.headers.setdefault("Cache-Control", "no-store")
+class RequestContext:
+    """The request id (from X-Request-ID when sensible) for logs and audit rows, and the
+    security headers on every response. Plain ASGI: it neither buffers nor re-wraps what
+    the app receives, so errors raised while a body streams reach the handlers unchanged."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+        self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if hsts:
+            self.headers["Strict-Transport-Security"] = HSTS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers(scope=scope).get("x-request-id", "")
+        rid = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else new_id()
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        token = request_id_var.set(rid)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_id_var.reset(token)
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = engine or create_db_engine(settings.database_url)
+    engine = engine or engine_for(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -69,29 +102,27 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.read_engine = read_intent(engine)
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
+    transactions.install(
+        app, threads=settings.request_threads, wait_seconds=settings.db_wait_seconds
+    )
+    token_usage.install(app)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        incoming = request.headers.get("x-request-id", "")
-        rid = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else new_id()
-        token = request_id_var.set(rid)
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["X-Request-ID"] = rid
-        _security_headers(response, settings)
-        return response
-
+    # Sizes, stalls and NUL characters are refused before anything is parsed; the request
+    # context wraps everything, so even those refusals carry a request id.
+    app.add_middleware(RequestLimits, settings=settings)
+    app.add_middleware(RequestContext, hsts=settings.secure_transport)
     http_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from nohaven.routes import include_routers
 
     include_routers(app)
+    if settings.job_worker:
+        from nohaven.jobs.runner import install_worker
+
+        install_worker(app)
     return app

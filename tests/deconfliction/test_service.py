@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nohaven.config import Settings
 from nohaven.deconfliction import client, service
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import HitParty, Registration
@@ -239,17 +240,16 @@ def test_every_step_is_audited_with_counts_only(db: Session, agency: AgencyMaker
     assert token not in text
 
 
-def test_start_up_hook_purges_expired_registrations(
-    db: Session, agency: AgencyMaker, app: object, monkeypatch: pytest.MonkeyPatch
+def test_the_expiry_job_deletes_expired_registrations(
+    db: Session, agency: AgencyMaker, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fastapi import FastAPI
+    from nohaven.auth.actor import Actor
+    from nohaven.deconfliction import jobs
+    from nohaven.jobs.registry import JobContext
 
-    from nohaven.deconfliction.api import purge_once
-
-    assert isinstance(app, FastAPI)
-    assert any(getattr(h, "__name__", "") == "start" for h in app.state.startup_hooks)
     a = agency("Hook A")
     a.register([email("hook@example.org")])
     later = utcnow() + timedelta(days=400)
     monkeypatch.setattr(service, "utcnow", lambda: later)
-    assert purge_once(app) == 1
+    context = JobContext(settings, Actor.system("test"), later)
+    assert jobs.expire(db, context).counts == {"registrations_deleted": 1}

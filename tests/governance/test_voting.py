@@ -121,6 +121,27 @@ def test_lazy_close_after_closing_time_is_deterministic(db: Session, seats: Seat
     assert (again.tally, again.turnout, again.outcome) == first
 
 
+def test_the_close_job_records_results_of_motions_past_their_time(
+    db: Session, seats: Seats
+) -> None:
+    due, running = _motion(db, seats), _motion(db, seats)
+    voting.cast_vote(db, actor=seats.actor("chair"), motion_id=due.id, option="yes")
+    _expire(db, due)
+    # Looking at it records nothing: a read never writes.
+    assert voting.get_motion(db, actor=seats.actor("a"), motion_id=due.id).closed_at is None
+    assert voting.close_due_motions(db, now=utcnow()) == 1
+    assert due.closed_at == due.closes_at
+    assert due.tally == {"yes": 1, "no": 0, "abstain": 0}
+    assert running.closed_at is None
+    assert voting.close_due_motions(db, now=utcnow()) == 0
+    closes = db.scalars(
+        select(AuditEntry.actor_label).where(
+            AuditEntry.resource_id == due.id, AuditEntry.action == "motion.close"
+        )
+    ).all()
+    assert closes == ["motion close"]
+
+
 @pytest.mark.parametrize("who", ["observer", "affiliate", "secretariat", "outsider", "a_analyst"])
 def test_non_voters_are_rejected(db: Session, seats: Seats, who: str) -> None:
     motion = _motion(db, seats)

@@ -8,10 +8,12 @@ import random
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nohaven.hashes import matching, service
 from nohaven.hashes.index import BruteForcePdqIndex, PdqIndex
+from nohaven.hashes.models import HashEntry, HashList
 from tests.hashes.conftest import World, pdq_entry, shared_list
 
 
@@ -47,3 +49,31 @@ def test_index_is_built_from_the_database_at_start(app: FastAPI, db: Session, wo
         index = app.state.hash_index
         assert len(index) == 5
         assert index.applied_changes == 5
+
+
+def test_search_looks_at_the_lists_after_a_local_change_or_when_stale(
+    db: Session, world: World
+) -> None:
+    """A change made through this process is matched at once; one this process did not make
+    (another server: simulated by an update that bypasses take_seqs) after max_staleness."""
+    hash_list = shared_list(db, world)
+    first = service.add_entry(
+        db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry("1" * 64)
+    )
+    index = matching.HashIndex(max_staleness=3600)
+    assert index.search_pdq(db, ["1" * 64], 0) == [[(first.id, 0)]]
+    looked = index.applied_changes
+    assert index.search_pdq(db, ["1" * 64], 0) == [[(first.id, 0)]]
+    assert index.applied_changes == looked  # nothing changed: nothing read
+    second = service.add_entry(
+        db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry("2" * 64)
+    )
+    assert index.search_pdq(db, ["2" * 64], 0) == [[(second.id, 0)]]  # local: at once
+    # another process's change: the list's change number moves without this process knowing
+    db.execute(update(HashEntry).where(HashEntry.id == second.id).values(value="3" * 64, seq=99))
+    db.execute(update(HashList).where(HashList.id == hash_list.id).values(change_seq=99))
+    assert index.search_pdq(db, ["3" * 64], 0) == [[]]  # not looked at yet: stale
+    fresh = matching.HashIndex(max_staleness=0)
+    assert fresh.search_pdq(db, ["3" * 64], 0) == [[(second.id, 0)]]
+    index._max_staleness = 0
+    assert index.search_pdq(db, ["3" * 64], 0) == [[(second.id, 0)]]

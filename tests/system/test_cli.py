@@ -120,7 +120,13 @@ def test_audit_verify_and_export(cli_db: str, tmp_path: Path) -> None:
         "--password",
         "a long enough password",
     )
-    assert "Audit chain intact" in _ok("audit", "verify")
+    verified = _ok("audit", "verify")
+    assert "Audit chain intact: 0 sealed entries" in verified
+    assert "Not sealed yet: " in verified
+    assert "Sealed " in _ok("audit", "seal")
+    verified = _ok("audit", "verify")
+    assert "Audit chain intact" in verified
+    assert "Not sealed yet: 0 entries." in verified
     out = tmp_path / "audit.jsonl"
     _ok("audit", "export", "--output", str(out))
     lines = [json.loads(line) for line in out.read_text().splitlines()]

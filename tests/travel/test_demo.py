@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from nohaven.audit import service as audit
+from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.demo import load_demo
@@ -110,7 +110,7 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
     actions = [
         e.action
         for e in db.execute(
-            select(AuditEntry).where(AuditEntry.resource_id == n.id).order_by(AuditEntry.seq)
+            select(AuditEntry).where(AuditEntry.resource_id == n.id).order_by(AuditEntry.id)
         ).scalars()
     ]
     assert actions == [
@@ -121,4 +121,4 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
         "travel.notification.amend",
         "travel.notification.purge",
     ]
-    assert audit.verify(db).ok
+    assert sealing.verify(db).ok

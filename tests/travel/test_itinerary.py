@@ -20,6 +20,7 @@ from nohaven.kit.crypto import sealed_key_id
 from nohaven.travel.itinerary import open_leg
 from nohaven.travel.models import ItineraryLeg, TravelNotification
 from tests.conftest import postgres_database
+from tests.factories import web_login
 from tests.travel.conftest import World, send
 
 BASE = "/api/v1/travel/notifications"
@@ -143,3 +144,26 @@ def test_migration_seals_existing_itineraries(empty_database: str) -> None:
             assert (details.carrier, details.flight_number) == ("Old Carrier Air", "OC77")
     finally:
         engine.dispose()
+
+
+def test_list_page_filters_by_destination_and_date(
+    world: World, db: Session, client: TestClient
+) -> None:
+    soon = send(world, db, destinations=("AU",), departs_in=timedelta(days=5))
+    later = send(world, db, destinations=("US",), departs_in=timedelta(days=40))
+    sender = world.factory.user(world.sender_org, roles=("analyst",), totp=True)
+    web_login(client, sender)
+
+    page = client.get("/travel", params={"destination": "US"})
+    assert page.status_code == 200
+    assert later.id in page.text
+    assert soon.id not in page.text
+    day = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    page = client.get("/travel", params={"departs_until": day})
+    assert soon.id in page.text
+    assert later.id not in page.text
+    assert f'value="{day}"' in page.text  # the filter stays filled in
+
+    refused = client.get("/travel", params={"departs_from": "next week"})
+    assert refused.status_code == 422
+    assert "is not a date" in refused.text

@@ -4,6 +4,7 @@ committed database of the test's own."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,19 +15,19 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from nohaven.audit import service as audit
+from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
 from nohaven.db import make_sessionmaker
+from nohaven.jobs.registry import all_jobs
+from nohaven.jobs.runner import JobWorker
 from nohaven.kit.clock import utcnow
 from nohaven.main import create_app
 from nohaven.notifications.models import Notice
 from nohaven.travel import service
-from nohaven.travel.jobs import JobRunner
 from nohaven.travel.models import NotificationStatus, TravelNotification
 from nohaven.travel.schemas import NotificationCreate
-from nohaven.travel.settings import get_travel_settings
 from tests.factories import Factory
 from tests.travel.conftest import LE, payload
 
@@ -118,7 +119,7 @@ def test_cli_purge_and_escalate(cli_env: OwnDb) -> None:
             select(AuditEntry).where(AuditEntry.action == "travel.notification.purge")
         ).scalar_one()
         assert entry.resource_id == ended
-        assert audit.verify(session).ok
+        assert sealing.verify(session).ok
 
     bad = runner.invoke(cli_app, ["travel", "purge", "--days", "-1"])
     assert bad.exit_code == 2
@@ -126,38 +127,35 @@ def test_cli_purge_and_escalate(cli_env: OwnDb) -> None:
     assert "Traceback" not in bad.output
 
 
-def test_job_runner_purges_and_escalates_on_its_thread(own_database: OwnDb) -> None:
-    _url, engine, _path = own_database
+def test_the_job_runner_purges_and_escalates(own_database: OwnDb) -> None:
+    url, engine, _path = own_database
     ended, _overdue = _arrange(engine)
-    jobs = JobRunner(make_sessionmaker(engine), retention_days=90, interval=0.05, first_delay=0)
-    jobs.start()
-    try:
-        assert jobs.ran.wait(10)
-    finally:
-        jobs.stop()
-    assert not jobs.alive
-    assert jobs.failures == 0
-    assert jobs.runs >= 1
+    settings = get_settings().model_copy(update={"database_url": url})
+    travel_jobs = {n: j for n, j in all_jobs(settings).items() if n.startswith("travel.")}
+    worker = JobWorker(make_sessionmaker(engine), settings, jobs=travel_jobs)
+    reports = {r.name: r for r in worker.run_due()}
+    assert reports["travel.purge"].counts == {"purged": 1}
+    assert reports["travel.escalate"].counts == {"escalated": 2}
     assert _state(engine, ended).status == NotificationStatus.PURGED
     assert _escalations(engine) == 4
+    # Not due again before their interval.
+    assert {r.outcome for r in worker.run_due()} == set()
+    assert travel_jobs["travel.purge"].every.total_seconds() == 86400
+    assert travel_jobs["travel.escalate"].every.total_seconds() == 900
 
 
-def test_job_runner_waits_for_its_first_delay(own_database: OwnDb) -> None:
-    _url, engine, _path = own_database
-    jobs = JobRunner(make_sessionmaker(engine), retention_days=90, interval=3600, first_delay=3600)
-    jobs.start()
-    assert jobs.alive
-    jobs.stop()
-    assert not jobs.alive
-    assert jobs.runs == 0
-
-
-def test_server_starts_and_stops_the_daily_jobs(own_database: OwnDb) -> None:
+def test_the_server_runs_the_job_worker_and_stops_it(own_database: OwnDb) -> None:
     url, engine, _path = own_database
-    settings = get_settings().model_copy(update={"database_url": url})
+    settings = get_settings().model_copy(
+        update={"database_url": url, "job_worker": True, "job_tick_seconds": 0.05}
+    )
+    ended, _overdue = _arrange(engine)
     app = create_app(settings, engine=engine)
     with TestClient(app):
-        jobs: JobRunner = app.state.travel_jobs
-        assert jobs.alive
-        assert jobs.interval == get_travel_settings().travel_job_interval_seconds == 86400
-    assert not jobs.alive
+        worker: JobWorker = app.state.job_worker
+        assert worker.alive
+        deadline = time.monotonic() + 20
+        while _state(engine, ended).status != NotificationStatus.PURGED:
+            assert time.monotonic() < deadline, "the worker did not purge"
+            time.sleep(0.05)
+    assert not worker.alive

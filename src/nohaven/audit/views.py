@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from nohaven.audit import service
+from nohaven.audit import sealing, service
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -18,6 +19,7 @@ PAGE = 100
 
 
 @router.get("/audit")
+@writes  # records an audited read
 def audit_page(
     request: Request,
     session: DbSession,
@@ -30,8 +32,8 @@ def audit_page(
         session, actor=actor, limit=PAGE, before_seq=before, action_prefix=action or None
     )
     # Walking the whole chain costs a read of every entry: only when asked for.
-    verification = service.verify(session) if verify and actor.is_secretariat else None
-    older = entries[-1].seq if len(entries) == PAGE else None
+    verification = sealing.verify(session) if verify and actor.is_secretariat else None
+    older = service.older_cursor(entries, PAGE)
     return render(
         request,
         "audit.html",

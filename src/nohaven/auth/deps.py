@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,6 +14,7 @@ from nohaven.auth.models import WebSession
 from nohaven.config import Settings
 from nohaven.errors import Forbidden, NotAuthenticated
 from nohaven.http_errors import LoginRequired
+from nohaven.transactions import request_session
 
 SESSION_COOKIE = "nh_session"
 ANON_CSRF_COOKIE = "nh_csrf"
@@ -25,20 +25,8 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """The request's one transaction: committed when the endpoint returns, before the response
-    is sent, and rolled back on any error."""
-    maker = request.app.state.sessionmaker
-    with maker() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-
-
-DbSession = Annotated[Session, Depends(get_session, scope="function")]
+# The request's one session and transaction (nohaven.transactions); authentication uses it too.
+DbSession = Annotated[Session, Depends(request_session, scope="function")]
 
 
 def signer(request: Request, purpose: str) -> URLSafeSerializer:
@@ -66,6 +54,7 @@ def bearer_actor(request: Request, session: DbSession) -> Actor:
     if found is None:
         raise NotAuthenticated("The API token is unknown, expired or revoked.")
     token, user = found
+    request.app.state.token_usage.note(token.id, token.last_used_at)
     return auth_service.actor_for(session, user, scopes=frozenset(token.scopes))
 
 

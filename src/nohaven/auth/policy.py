@@ -88,6 +88,13 @@ def _load_domain_rules() -> None:
         _domain_rules_loaded = True
 
 
+def registered_kinds() -> frozenset[str]:
+    """Every resource kind some rule is registered for, the domains' included: what the policy
+    matrix must cover."""
+    _load_domain_rules()
+    return frozenset(_RULES)
+
+
 def can(actor: Actor, action: Action | str, resource: Any) -> bool:
     _load_domain_rules()
     kind = getattr(resource, "policy_kind", None)

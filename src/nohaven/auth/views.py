@@ -23,6 +23,7 @@ from nohaven.auth.models import WebSession
 from nohaven.config import Settings
 from nohaven.errors import NohavenError
 from nohaven.http_errors import LoginRequired
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -162,6 +163,7 @@ def _qr_svg(uri: str) -> str:
 
 
 @router.get("/account/totp")
+@writes  # records an audited read
 def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
     user = web.user
     if user.totp_enabled_at is not None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import threading
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 
-from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
@@ -31,6 +29,7 @@ from nohaven.deconfliction.schemas import (
 )
 from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import InvalidInput, TooManyRequests
+from nohaven.transactions import writes
 
 router = APIRouter(prefix="/deconfliction", tags=["deconfliction"])
 log = logging.getLogger(__name__)
@@ -69,9 +68,11 @@ def evaluate(
             session, actor=actor, key=server_key(settings), blinded=blinded, limits=limits
         )
     except TooManyRequests:
-        with request.app.state.sessionmaker() as refusal:
-            quotas.record_refusal(refusal, actor=actor, count=len(blinded))
-            refusal.commit()
+        # The refusal is recorded in the request's own transaction (one connection per
+        # request): undo the evaluation's work, record, commit, then answer 429.
+        session.rollback()
+        quotas.record_refusal(session, actor=actor, count=len(blinded))
+        session.commit()
         raise
     return EvaluateResponse(
         key_epoch=epoch, elements=[base64.b64encode(e).decode() for e in evaluated]
@@ -132,12 +133,14 @@ def hit_out(view: hit_service.HitView, token: str) -> HitOut:
 
 
 @router.get("/hits", response_model=list[HitOut])
+@writes  # records an audited read
 def hits(session: DbSession, actor: ApiActor) -> list[HitOut]:
     """Hits your organisation has been told about, with counterparts and sealed cards."""
     return [hit_out(v, v.token) for v in hit_service.list_hits(session, actor=actor)]
 
 
 @router.get("/hits/{hit_id}", response_model=HitOut)
+@writes  # records an audited read
 def hit(hit_id: str, session: DbSession, actor: ApiActor) -> HitOut:
     view = hit_service.get_hit(session, actor=actor, hit_id=hit_id)
     return hit_out(view, view.token)
@@ -182,39 +185,3 @@ def close_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
 def renew_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
     """Extend the case's live registrations by the full term (12 months by default)."""
     return CountOut(count=service.renew_case(session, actor=actor, case_id=case_id))
-
-
-# --- expiry: at start-up and then daily ---------------------------------------------------------
-
-
-def purge_once(app: FastAPI) -> int:
-    with app.state.sessionmaker() as session:
-        try:
-            deleted = service.purge_expired(session, actor=Actor.system("deconfliction expiry"))
-            session.commit()
-        except Exception:
-            session.rollback()
-            log.exception("purging expired deconfliction registrations failed")
-            return 0
-    return deleted
-
-
-def install(app: FastAPI) -> None:
-    stop = threading.Event()
-
-    def loop() -> None:
-        interval = get_deconfliction_settings().purge_interval_hours * 3600
-        while not stop.wait(interval):
-            purge_once(app)
-
-    def start(app: FastAPI) -> None:
-        purge_once(app)
-        thread = threading.Thread(target=loop, name="deconfliction-purge", daemon=True)
-        thread.start()
-        app.state.deconfliction_purge = thread
-
-    def shutdown(_app: FastAPI) -> None:
-        stop.set()
-
-    app.state.startup_hooks.append(start)
-    app.state.shutdown_hooks.append(shutdown)

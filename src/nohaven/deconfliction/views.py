@@ -21,6 +21,7 @@ from nohaven.deconfliction import service, stats
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import Forbidden, NohavenError
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -77,6 +78,7 @@ def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: s
 
 
 @router.get("/deconfliction/hits")
+@writes  # records an audited read
 def hits_page(request: Request, session: DbSession, actor: WebActor) -> Response:
     if not can(actor, Action.LIST, Hit):
         raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
@@ -105,6 +107,7 @@ def _hit_page(
 
 
 @router.get("/deconfliction/hits/{hit_id}")
+@writes  # records an audited read
 def hit_page(request: Request, session: DbSession, actor: WebActor, hit_id: str) -> Response:
     return _hit_page(request, session, actor, hit_id)
 
@@ -137,6 +140,7 @@ def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -
 
 
 @router.get("/deconfliction/secretariat")
+@writes  # records an audited read
 def secretariat_page(request: Request, session: DbSession, actor: WebActor) -> Response:
     limits = get_deconfliction_settings()
     return render(

@@ -11,6 +11,7 @@ from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.governance import statements as service
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.schemas import StatementCreate, StatementRead
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["governance"])
 
@@ -123,6 +124,7 @@ class ContactMessageRead(BaseModel):
 
 
 @router.get("/governance/bodies/{body}/contact-messages", response_model=list[ContactMessageRead])
+@writes  # records an audited read
 def contact_messages(body: str, session: DbSession, actor: ApiActor) -> list[ContactMessageRead]:
     """The public's messages to the body's secretariat (the secretariat only)."""
     from nohaven.audit import service as audit

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select
@@ -96,8 +96,7 @@ def submit_contact(
     rules = governance_settings()
     now = utcnow()
     who = client_hash(settings, client_address)
-    # Every attempt counts, caught or not; rows older than a day are pruned as we go.
-    session.execute(delete(ContactAttempt).where(ContactAttempt.at < now - timedelta(days=1)))
+    # Every attempt counts, caught or not; the governance.prune job drops old ones.
     recent = session.scalar(
         select(func.count())
         .select_from(ContactAttempt)
@@ -161,6 +160,16 @@ def submit_contact(
             link=f"/contact-messages/{row.id}",
         )
     return Delivery(delivered=True, message=row)
+
+
+def prune_contact_attempts(session: Session, *, now: datetime) -> int:
+    """Forget contact attempts older than a day (only the last hour counts)."""
+    result = session.execute(
+        delete(ContactAttempt)
+        .where(ContactAttempt.at < now - timedelta(days=1))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def secretariat_organisations(session: Session, body: Body) -> list[str]:

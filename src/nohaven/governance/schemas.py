@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from nohaven.db import SQL_INT_MAX
 from nohaven.governance.models import Majority, ProgressStatus
 
 
@@ -165,7 +166,7 @@ class StatementRead(BaseModel):
 
 
 class ProgressReportCreate(BaseModel):
-    commitment_number: int = Field(ge=1)
+    commitment_number: int = Field(ge=1, le=SQL_INT_MAX)
     period: str = Field(pattern=r"^\d{4}-H[12]$")
     status: ProgressStatus
     narrative: str = Field(default="", max_length=20000)

@@ -16,6 +16,7 @@ from nohaven.governance import atom, public
 from nohaven.governance import statements as statements_service
 from nohaven.governance.bodies import body_by_ref
 from nohaven.kit.clock import utcnow
+from nohaven.transactions import writes
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -147,6 +148,7 @@ def feed_body(request: Request, session: DbSession, slug: str) -> Response:
 
 
 @router.get("/contact-messages/{message_id}")
+@writes  # records an audited read
 def contact_message(
     request: Request, session: DbSession, actor: WebActor, message_id: str
 ) -> Response:

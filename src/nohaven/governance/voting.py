@@ -176,7 +176,8 @@ def get_motion(session: Session, *, actor: Actor, motion_id: str) -> Motion:
     if motion is None:
         raise NotFound("No such motion.")
     require(actor, Action.READ, motion)
-    settle(session, motion)
+    # A read never writes: a motion past its time is closed by the governance.close_motions
+    # job (or by the next vote or close on it), not by whoever looks at it first.
     return motion
 
 
@@ -185,10 +186,7 @@ def list_motions(session: Session, *, actor: Actor, body_id: str | None = None) 
     query = select(Motion).order_by(Motion.closes_at.desc())
     if body_id:
         query = query.where(Motion.body_id == body_id)
-    motions = [m for m in session.scalars(query) if _can_read(actor, m)]
-    for motion in motions:
-        settle(session, motion)
-    return motions
+    return [m for m in session.scalars(query) if _can_read(actor, m)]
 
 
 def _can_read(actor: Actor, motion: Motion) -> bool:
@@ -374,6 +372,18 @@ def settle(session: Session, motion: Motion, *, now: datetime | None = None) -> 
         return False
     _record_result(session, motion, closed_at=motion.closes_at, actor=Actor.system("motion close"))
     return True
+
+
+def close_due_motions(session: Session, *, now: datetime) -> int:
+    """Record the result of every motion whose time has passed (the ``governance.close``
+    job). Row locks, skipping any a vote holds right now: that vote settles it itself."""
+    due = session.scalars(
+        select(Motion)
+        .where(Motion.closed_at.is_(None), Motion.closes_at <= now)
+        .order_by(Motion.closes_at)
+        .with_for_update(skip_locked=True)
+    )
+    return sum(settle(session, motion, now=now) for motion in due)
 
 
 def close_motion(session: Session, *, actor: Actor, motion_id: str) -> Motion:

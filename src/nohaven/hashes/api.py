@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.db import SQL_INT_MAX
 from nohaven.hashes import classification, exchange, importing, matching, service
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import HashEntry, HashList
@@ -41,6 +42,8 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.limits import body_limit
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["hashes"])
 
@@ -103,7 +106,7 @@ def list_entries(
     actor: ApiActor,
     include_tombstoned: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
 ) -> list[EntryRead]:
     service.get_list(session, actor=actor, list_id=list_id)
     found = repo.entries_of_list(
@@ -120,17 +123,21 @@ def add_entry(list_id: str, data: EntryCreate, session: DbSession, actor: ApiAct
 
 
 @router.get("/lists/{list_id}/sightings", response_model=list[SightingRead])
+@writes  # records an audited read
 def list_sightings(list_id: str, session: DbSession, actor: ApiActor) -> list[SightingRead]:
     found = service.list_sightings(session, actor=actor, list_id=list_id)
     return [SightingRead.model_validate(s) for s in found]
 
 
 @router.get("/lists/{list_id}/changes", response_model=ChangesResponse)
+@writes  # records an audited read
 def list_changes(
     list_id: str,
     session: DbSession,
     actor: ApiActor,
-    since: Annotated[int, Query(ge=0, description="checkpoint from the previous page")] = 0,
+    since: Annotated[
+        int, Query(ge=0, le=SQL_INT_MAX, description="checkpoint from the previous page")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=service.FEED_PAGE_MAX)] = 1000,
 ) -> ChangesResponse:
     page = service.changes(session, actor=actor, list_id=list_id, since=since, limit=limit)
@@ -147,6 +154,7 @@ def list_changes(
 
 
 @router.get("/hash-entries/{entry_id}", response_model=EntryDetail)
+@writes  # records an audited read
 def get_entry(entry_id: str, session: DbSession, actor: ApiActor) -> EntryDetail:
     view = service.entry_view(session, actor=actor, entry_id=entry_id)
     return EntryDetail(
@@ -204,6 +212,7 @@ def _summary(session: Session, lists: list[HashList]) -> dict[str, ListSummary]:
 
 
 @router.post("/match", response_model=MatchResponse)
+@body_limit("match")
 def match(
     data: MatchRequest, request: Request, session: DbSession, actor: ApiActor
 ) -> MatchResponse:
@@ -241,9 +250,22 @@ def match(
     )
 
 
+def run_import(
+    request: Request, session: Session, actor: Actor, list_id: str, fmt: str, file: UploadFile
+) -> importing.Report:
+    """The request's own transaction ends first (it has only authenticated the caller): the
+    import runs in short transactions of its own and must not wait for this one."""
+    session.commit()
+    return exchange.import_file(
+        request.app.state.sessionmaker, actor=actor, list_id=list_id, fmt=fmt, source=file.file
+    )
+
+
 @router.post("/lists/{list_id}/import", response_model=ImportReport)
+@body_limit("upload")
 def import_file(
     list_id: str,
+    request: Request,
     session: DbSession,
     actor: ApiActor,
     file: UploadFile,
@@ -251,9 +273,7 @@ def import_file(
 ) -> Response:
     """All or nothing: with any rejected record nothing is imported, and the answer (422) lists
     each rejected record and why."""
-    report = exchange.import_file(
-        session, actor=actor, list_id=list_id, fmt=format, source=file.file
-    )
+    report = run_import(request, session, actor, list_id, format, file)
     body = report_read(report)
     if report.committed:
         return JSONResponse(body.model_dump(mode="json"))
@@ -313,6 +333,7 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
 
 
 @router.get("/lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     list_id: str,
     session: DbSession,

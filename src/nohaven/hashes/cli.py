@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, BinaryIO
 
 import httpx
 import typer
@@ -18,7 +21,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
-from nohaven.db import session_scope
+from nohaven.db import create_db_engine, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service
 from nohaven.hashes.hashing import hash_files
@@ -69,37 +72,81 @@ def lists(as_user: AsUser) -> None:
         raise _fail(exc.detail) from None
 
 
+class _CountingReader(io.RawIOBase):
+    """A binary source that counts what was read from it, for the progress bar."""
+
+    def __init__(self, source: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._source = source
+        self._on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._source.read(len(buffer))
+        buffer[: len(data)] = data
+        self._on_read(len(data))
+        return len(data)
+
+
+_PHASES = {
+    "reading": "reading and staging",
+    "preparing": "checking against the list",
+    "publishing": "publishing",
+    "done": "done",
+}
+
+
 @hashes_app.command("import")
 def import_file(
-    file: Annotated[Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file")],
+    file: Annotated[
+        Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file; - for stdin")
+    ],
     list_id: Annotated[str, typer.Option("--list", help="the list to import into")],
     as_user: AsUser,
     fmt: Annotated[
         str | None, typer.Option("--format", help="vics or hma (default: by file extension)")
     ] = None,
 ) -> None:
-    """Import a file into a list: all or nothing, with a report of every rejected record."""
-    if not file.is_file():
+    """Import a file into a list: all or nothing, with a report of every rejected record.
+
+    The file is read and staged without holding up anyone else; the entries appear at once at
+    the end, in one short transaction."""
+    from_stdin = str(file) == "-"
+    if not from_stdin and not file.is_file():
         raise _fail(f"{file} is not a file.")
     fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url)
     try:
         with (
-            session_scope(get_settings()) as session,
-            file.open("rb") as source,
+            nullcontext(sys.stdin.buffer) if from_stdin else file.open("rb") as source,
             _progress() as progress,
         ):
-            actor = _actor(session, as_user)
-            task = progress.add_task(f"importing {file.name}", total=None)
+            with session_scope(settings) as session:
+                actor = _actor(session, as_user)
+            size = None if from_stdin else file.stat().st_size
+            task = progress.add_task(f"{_PHASES['reading']}: {file.name}", total=size)
+
+            def phase(name: str, entries: int) -> None:
+                label = f"{_PHASES.get(name, name)}: {file.name}, {entries:,} entries"
+                progress.update(task, description=label)
+
+            reader = io.BufferedReader(
+                _CountingReader(source, lambda n: progress.advance(task, n)), 1 << 16
+            )
             report = exchange.import_file(
-                session,
+                make_sessionmaker(engine),
                 actor=actor,
                 list_id=list_id,
                 fmt=fmt,
-                source=source,
-                progress=lambda n: progress.advance(task, n),
+                source=reader,
+                progress=phase,
             )
     except NohavenError as exc:
         raise _fail(exc.detail) from None
+    finally:
+        engine.dispose()
     if not report.committed:
         for number, reason in report.rejected:
             err.print(f"record {number}: {reason}")

@@ -10,10 +10,10 @@ the VICS category where the cross-walk is exact and keeps the entry's own classi
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import IO, Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.auth.actor import Actor
 from nohaven.errors import InvalidInput
@@ -44,7 +44,9 @@ def _classification_from_tags(tags: tuple[str, ...]) -> tuple[str, str] | None:
     return None
 
 
-def _media_records(record: vics.MediaRecord, number: int) -> Iterator[importing.Record]:
+def _media_records(
+    record: vics.MediaRecord, number: int, templates: importing.Templates
+) -> Iterator[importing.Record]:
     tagged = _classification_from_tags(record.tags)
     if tagged is not None:
         scheme, code = tagged
@@ -57,34 +59,31 @@ def _media_records(record: vics.MediaRecord, number: int) -> Iterator[importing.
             number, reject=f"Category {record.category} is not a VICS US category (0-4)"
         )
         return
+    fields = {
+        "classification_scheme": scheme,
+        "classification": code,
+        "series": record.series,
+        "victim_identified": bool(record.victim_identified),
+        "offender_identified": bool(record.offender_identified),
+        "source": f"VICS case {record.case_id}" if record.case_id else "VICS import",
+        "comment": (record.comments or "")[:4000],
+    }
     for kind in _HASH_FIELDS:
         value = getattr(record, kind)
         if value:
-            yield importing.entry_from_fields(
-                number,
-                {
-                    "signal_type": kind,
-                    "value": value,
-                    "classification_scheme": scheme,
-                    "classification": code,
-                    "series": record.series,
-                    "victim_identified": bool(record.victim_identified),
-                    "offender_identified": bool(record.offender_identified),
-                    "source": f"VICS case {record.case_id}" if record.case_id else "VICS import",
-                    "comment": (record.comments or "")[:4000],
-                },
-            )
+            yield templates.record(number, kind, value, fields)
 
 
 def read_vics_records(source: IO[bytes]) -> Iterator[importing.Record]:
     number = 0
+    templates = importing.Templates()
     try:
         for item in vics.read_vics(source):
             number += 1
             if isinstance(item, vics.Rejected):
                 yield importing.Record(item.record_number, reject=item.reason)
             else:
-                yield from _media_records(item, number)
+                yield from _media_records(item, number, templates)
     except vics.VicsFormatError as exc:
         raise InvalidInput(f"Not a readable VICS file: {exc}") from None
 
@@ -92,6 +91,7 @@ def read_vics_records(source: IO[bytes]) -> Iterator[importing.Record]:
 def read_hma_records(source: IO[bytes]) -> Iterator[importing.Record]:
     lines = codecs.getreader("utf-8")(source)
     number = 0
+    templates = importing.Templates()
     try:
         for item in hma_csv.read_hma_csv(lines):
             number += 1
@@ -104,35 +104,32 @@ def read_hma_records(source: IO[bytes]) -> Iterator[importing.Record]:
                     scheme, code = classification.normalise(*item.category.split(":", 1))
                 except (InvalidInput, TypeError):
                     comment = f"category: {item.category}"
-            yield importing.entry_from_fields(
-                number,
-                {
-                    "signal_type": item.signal_type,
-                    "value": item.signal_value,
-                    "classification_scheme": scheme,
-                    "classification": code,
-                    "source": f"HMA CSV ({item.collab})" if item.collab else "HMA CSV",
-                    "comment": comment,
-                },
-            )
+            fields = {
+                "classification_scheme": scheme,
+                "classification": code,
+                "source": f"HMA CSV ({item.collab})" if item.collab else "HMA CSV",
+                "comment": comment,
+            }
+            yield templates.record(number, item.signal_type, item.signal_value, fields)
     except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(f"Not a readable ThreatExchange/HMA CSV: {exc}") from None
 
 
 def import_file(
-    session: Session,
+    sessions: sessionmaker[Session],
     *,
     actor: Actor,
     list_id: str,
     fmt: str,
     source: IO[bytes],
-    progress: Callable[[int], None] | None = None,
+    progress: importing.ProgressFn | None = None,
 ) -> importing.Report:
+    """Import a file into a list through its own transactions (see :mod:`importing`)."""
     if fmt not in IMPORT_FORMATS:
         raise InvalidInput(f"Unknown import format {fmt!r}: one of {', '.join(IMPORT_FORMATS)}.")
     records = read_vics_records(source) if fmt == "vics" else read_hma_records(source)
     return importing.import_records(
-        session,
+        sessions,
         actor=actor,
         list_id=list_id,
         records=records,

@@ -1,47 +1,75 @@
-"""Importing entries into a list: streamed, all-or-nothing, with a report of every rejected
-record and why.
+"""Importing entries into a list: streamed, staged, then published all at once, with a report
+of every rejected record and why.
 
-Records arrive as an iterator (a parser reading the file as it goes) and are written in batches
-with bulk statements inside a savepoint, so 200,000 records never sit in memory at once. Any
-rejected record rolls the savepoint back: nothing of the file is kept, and the report says which
-records to fix. The audit record of the attempt stays either way.
+An import never holds a transaction open while it reads the file. Records arrive as an
+iterator (a parser reading the file as it goes) and are validated as they come; valid rows are
+written in batches to a staging table private to the import's own connection
+(:mod:`nohaven.hashes.staging`), each batch in a short transaction of its own that takes no
+lock anyone else waits for. When the whole file is read and nothing was rejected, the rows are
+published into the list in ONE short transaction of set-based statements, with one audit entry
+for the import. Any rejected record means nothing is published, and the report says which
+records to fix; the audit record of the attempt stays either way. A failed or killed import
+leaves nothing: its staging table disappears with its connection.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
-from typing import cast
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action
 from nohaven.errors import InvalidInput
 from nohaven.hashes import repository as repo
-from nohaven.hashes import service
-from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes import service, signals
+from nohaven.hashes.models import HashList, SignalType
 from nohaven.hashes.schemas import EntryCreate
+from nohaven.hashes.staging import StagedRow, Staging
 from nohaven.kit.clock import utcnow
-from nohaven.kit.ids import new_id
 
-BATCH = 1000
-_ENTRIES = cast(Table, HashEntry.__table__)
+# Rows per staging transaction: large enough to amortise a commit, small enough that each
+# step is over in a few milliseconds.
+BATCH = 5000
 # A report lists at most this many rejects in full; the count is always exact.
 REJECTS_SHOWN = 1000
 
+# Called as the import goes: the phase ("reading", "preparing", "publishing", "done") and how
+# many entries were read so far.
+ProgressFn = Callable[[str, int], None]
 
-@dataclass(frozen=True)
+
+@dataclass(slots=True)
 class Record:
-    """One record of an import file: an entry to store, or the reason it cannot be read."""
+    """One entry of an import file, validated, or the reason it cannot be used; ``number`` is
+    the record's place in the file (a record may carry several hashes).
+
+    A file's entries mostly share every field but the hash, so an entry may be given as the
+    validated ``entry`` of another with its own ``signal_type`` and ``value``: one object per
+    hash is cheaper to make than a whole entry, which matters for 600,000 of them."""
 
     number: int
-    entry: EntryCreate | None = None
+    entry: service.CleanEntry | None = None
     reject: str | None = None
+    signal_type: str | None = None
+    value: str | None = None
+
+    def staged(self) -> StagedRow | None:
+        """The row to stage: (signal type, value, PDQ quality, the entry its fields are in)."""
+        entry = self.entry
+        if entry is None:
+            return None
+        if self.value is None or self.signal_type is None:
+            return (entry.signal_type, entry.value, entry.pdq_quality, entry)
+        return (self.signal_type, self.value, None, entry)
 
 
 @dataclass
@@ -62,49 +90,203 @@ class Report:
             self.rejected.append((number, reason))
 
 
+def _reason(exc: InvalidInput) -> str:
+    return "; ".join(str(e.get("message")) for e in exc.errors) or exc.detail
+
+
 def entry_from_fields(number: int, fields: dict[str, object]) -> Record:
-    """A Record from a parser's field dict, with the validation message as the reject reason."""
+    """A Record from a parser's field dict: the same validation as an entry added by hand
+    (except that PDQ quality may be unknown), with its message as the reject reason."""
+    for name, value in fields.items():
+        # No database stores a NUL character in text (PostgreSQL refuses it outright).
+        if isinstance(value, str) and "\x00" in value:
+            return Record(number, reject=f"{name}: contains a NUL character")
     try:
-        return Record(number, entry=EntryCreate.model_validate(fields))
+        data = EntryCreate.model_validate(fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         return Record(number, reject=f"{where}: {first['msg']}" if where else first["msg"])
+    try:
+        return Record(number, entry=service.clean_entry(data, quality_required=False))
+    except InvalidInput as exc:
+        return Record(number, reject=_reason(exc))
 
 
-def _batches(records: Iterable[Record]) -> Iterator[list[Record]]:
-    it = iter(records)
-    while batch := list(islice(it, BATCH)):
-        yield batch
+_SIGNAL_TYPES = {kind.value: kind for kind in SignalType}
+
+
+def sibling(number: int, base: service.CleanEntry, signal_type: str, value: str) -> Record:
+    """Another hash with the same fields as ``base`` (already validated): only the hash itself
+    is checked, since every other field is the same. Exchange formats carry no PDQ quality,
+    so none is kept."""
+    kind = _SIGNAL_TYPES.get(signal_type)
+    if kind is None:
+        return Record(number, reject=f"signal_type: unknown signal type {signal_type!r}")
+    try:
+        canonical = signals.canonical_value(kind, value)
+    except InvalidInput as exc:
+        return Record(number, reject=_reason(exc))
+    return Record(number, base, None, signal_type, canonical)  # signal_type is kind's value
+
+
+class Templates:
+    """Validated entries by their fields other than the hash, so that the many records of a
+    file that share them (the same category, source and flags) are validated once."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[object, ...], service.CleanEntry] = {}
+
+    def record(self, number: int, signal_type: str, value: str, fields: dict[str, Any]) -> Record:
+        key = tuple(fields.values())
+        base = self._known.get(key)
+        if base is not None:
+            return sibling(number, base, signal_type, value)
+        found = entry_from_fields(number, {"signal_type": signal_type, "value": value, **fields})
+        if found.entry is not None:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            self._known[key] = found.entry
+        return found
+
+
+@contextmanager
+def _own_connection(sessions: sessionmaker[Session]) -> Iterator[Connection]:
+    """The import's connection: a new one from the engine, or (when the sessions are bound to
+    a connection already, as in tests) that one."""
+    bind = sessions.kw.get("bind")
+    if isinstance(bind, Connection):
+        yield bind
+    elif isinstance(bind, Engine):
+        with bind.connect() as conn:
+            yield conn
+    else:
+        raise TypeError("import_records needs sessions bound to an engine or a connection")
 
 
 def import_records(
-    session: Session,
+    sessions: sessionmaker[Session],
     *,
     actor: Actor,
     list_id: str,
     records: Iterable[Record],
     format_name: str,
-    progress: Callable[[int], None] | None = None,
+    progress: ProgressFn | None = None,
 ) -> Report:
-    hash_list = service.get_list(session, actor=actor, list_id=list_id, action=Action.UPDATE)
+    """Import ``records`` into the list; commits by itself (the caller must not hold a
+    transaction that writes, or on SQLite the publish would wait for it)."""
     report = Report(list_id=list_id, format=format_name)
-    seen: set[tuple[str, str]] = set()
-    savepoint = session.begin_nested()
+    tell = progress or (lambda _phase, _count: None)
+    with _own_connection(sessions) as conn:
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+            service.get_list(session, actor=actor, list_id=list_id, action=Action.UPDATE)
+        staging = Staging(conn)
+        staging.create()
+        try:
+            read = _stage(staging, records, report, tell)
+            if report.rejected_count or staging.staged == 0:
+                _audit_attempt(conn, actor, list_id, report)
+                return report
+            tell("preparing", read)
+            prepared = staging.prepare(list_id)
+            report.accepted = prepared.distinct
+            report.duplicates = staging.staged - prepared.distinct
+            tell("publishing", read)
+            with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+                # Writing first: the transaction takes the write lock (SQLite) or the list's
+                # row lock (PostgreSQL) before it reads anything, so what it reads is current.
+                first = repo.take_seqs(session, list_id, prepared.distinct)
+                hash_list = service.get_list(
+                    session, actor=actor, list_id=list_id, action=Action.UPDATE
+                )
+                report.added, report.updated = staging.publish(
+                    session,
+                    list_id=list_id,
+                    user_id=actor.user_id,
+                    prepared=prepared,
+                    first_seq=first,
+                    now=utcnow(),
+                )
+                report.committed = True
+                _audit(session, actor, hash_list, report)
+                session.commit()
+            tell("done", read)
+        finally:
+            _drop(staging)
+    return report
+
+
+class _Writer:
+    """Stages batches on a thread of its own, so that reading the file goes on while the
+    database writes (the database drivers release the interpreter lock while they work)."""
+
+    def __init__(self, staging: Staging) -> None:
+        self._staging = staging
+        self._queue: queue.Queue[list[StagedRow] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="import-staging", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._staging.add(batch)
+                except BaseException as exc:  # handed to the reading thread
+                    self._error = exc
+
+    def put(self, batch: list[StagedRow]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Wait until every batch is written (or given up after an error); raise that error."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _stage(staging: Staging, records: Iterable[Record], report: Report, tell: ProgressFn) -> int:
+    """Validate and stage every record; returns how many entries were read."""
+    writer = _Writer(staging)
+    batch: list[StagedRow] = []
+    read = 0
     try:
-        for batch in _batches(records):
-            _store_batch(session, actor, hash_list, batch, report, seen)
-            if progress is not None:
-                progress(len(batch))
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if report.rejected_count or report.accepted == 0:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-        report.committed = True
-    session.expire(hash_list)  # its change number moved underneath the ORM
+        for record in records:
+            read += 1
+            row = record.staged()
+            if row is None:
+                report.reject(record.number, record.reject or "unreadable record")
+                batch = []
+                continue
+            if report.rejected_count:
+                continue  # nothing will be published; keep reading only to report every reject
+            batch.append(row)
+            if len(batch) >= BATCH:
+                writer.put(batch)
+                batch = []
+                tell("reading", read)
+        if batch and not report.rejected_count:
+            writer.put(batch)
+    finally:
+        writer.close()
+    tell("reading", read)
+    return read
+
+
+def _drop(staging: Staging) -> None:
+    try:
+        staging.drop()
+    except Exception:  # SQLAlchemy's error or the driver's own, whichever it is
+        # The connection is broken (and its temporary tables gone with it): never reuse it.
+        staging.conn.invalidate()
+
+
+def _audit(session: Session, actor: Actor, hash_list: HashList, report: Report) -> None:
     audit.record(
         session,
         actor=actor,
@@ -113,108 +295,20 @@ def import_records(
         resource_id=hash_list.id,
         organisation_id=hash_list.owner_organisation_id,
         summary={
-            "format": format_name,
+            "format": report.format,
             "committed": report.committed,
-            "added": report.added if report.committed else 0,
-            "updated": report.updated if report.committed else 0,
+            "added": report.added,
+            "updated": report.updated,
+            "duplicates": report.duplicates,
             "rejected": report.rejected_count,
         },
     )
-    return report
 
 
-def _store_batch(
-    session: Session,
-    actor: Actor,
-    hash_list: HashList,
-    batch: list[Record],
-    report: Report,
-    seen: set[tuple[str, str]],
-) -> None:
-    clean: list[service.CleanEntry] = []
-    for record in batch:
-        if record.entry is None:
-            report.reject(record.number, record.reject or "unreadable record")
-            continue
-        try:
-            entry = service.clean_entry(record.entry, quality_required=False)
-        except InvalidInput as exc:
-            detail = "; ".join(str(e.get("message")) for e in exc.errors) or exc.detail
-            report.reject(record.number, detail)
-            continue
-        key = (entry.signal_type, entry.value)
-        if key in seen:
-            report.duplicates += 1
-            continue
-        seen.add(key)
-        clean.append(entry)
-    if report.rejected_count or not clean:
-        return  # the import will be rolled back; keep reading only to report every reject
-    report.accepted += len(clean)
-    existing = _existing(session, hash_list.id, clean)
-    first = repo.take_seqs(session, hash_list.id, len(clean))
-    now = utcnow()
-    new_rows = []
-    for offset, entry in enumerate(clean):
-        seq = first + offset
-        found = existing.get((entry.signal_type, entry.value))
-        if found is None:
-            new_rows.append(
-                {
-                    "id": new_id(),
-                    "list_id": hash_list.id,
-                    **entry.__dict__,
-                    "trusted": False,
-                    "added_by_id": actor.user_id,
-                    "created_seq": seq,
-                    "seq": seq,
-                    "created_at": now,
-                    "updated_at": now,
-                    "classified_at": now,
-                }
-            )
-            continue
-        entry_id, scheme, code = found
-        values: dict[str, object] = {
-            **entry.__dict__,
-            "seq": seq,
-            "updated_at": now,
-            "tombstoned_at": None,
-            "tombstone_reason": None,
-        }
-        if (scheme, code) != (entry.classification_scheme, entry.classification):
-            values |= {"classified_at": now, "trusted": False}
-        session.execute(
-            update(HashEntry).where(HashEntry.id == entry_id).values(**values),
-            execution_options={"synchronize_session": False},
-        )
-        report.updated += 1
-    if new_rows:
-        # Core, not the ORM: nothing of the batch is kept in the session.
-        session.connection().execute(insert(_ENTRIES), new_rows)
-        report.added += len(new_rows)
-
-
-def _existing(
-    session: Session, list_id: str, clean: list[service.CleanEntry]
-) -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
-    by_type: dict[str, list[str]] = {}
-    for entry in clean:
-        by_type.setdefault(entry.signal_type, []).append(entry.value)
-    found: dict[tuple[str, str], tuple[str, str | None, str | None]] = {}
-    for kind, values in by_type.items():
-        rows = session.execute(
-            select(
-                HashEntry.value,
-                HashEntry.id,
-                HashEntry.classification_scheme,
-                HashEntry.classification,
-            ).where(
-                HashEntry.list_id == list_id,
-                HashEntry.signal_type == kind,
-                HashEntry.value.in_(values),
-            )
-        )
-        for row in rows:
-            found[(kind, row[0])] = (row[1], row[2], row[3])
-    return found
+def _audit_attempt(conn: Connection, actor: Actor, list_id: str, report: Report) -> None:
+    """The record of a refused import, in a transaction of its own."""
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        hash_list = session.get(HashList, list_id)
+        if hash_list is not None:
+            _audit(session, actor, hash_list, report)
+            session.commit()

@@ -153,12 +153,12 @@ def _chunk_slots(bits: int) -> list[tuple[int, int]]:
 
 
 class _RowTable:
-    """Row numbers of one chunk, sorted by chunk value, packed in 3 bytes when they fit."""
+    """Row numbers (below ``rows``), packed in 3 bytes each when they fit."""
 
-    def __init__(self, perm: I64) -> None:
+    def __init__(self, perm: I64, rows: int) -> None:
         n = len(perm)
         self.n = n
-        if n < (1 << 24):
+        if rows <= (1 << 24):
             buf = np.zeros(3 * n + 1, dtype=np.uint8)
             packed = perm.astype("<u4").view(np.uint8).reshape(n, 4)[:, :3]
             buf[: 3 * n] = packed.reshape(-1)
@@ -192,7 +192,15 @@ class _Segment:
         self.deleted = np.zeros(len(ids), dtype=np.bool_)
         self.live = len(ids)
         self.bits = 0
-        self.tables: list[tuple[_RowTable, npt.NDArray[np.uint32]]] = []
+        # Every chunk's table in one array, so one probe of all chunks is a few numpy calls
+        # whatever the number of chunks (a single-hash query pays per call, not per row):
+        # ``rows`` holds each chunk's row numbers sorted by chunk value, one chunk after the
+        # other; ``offsets[c * (2**bits + 1) + v]`` is where value v of chunk c starts in it.
+        self.rows: _RowTable | None = None
+        self.offsets = np.zeros(0, dtype=np.uint32)
+        slots = _chunk_slots(MAX_CHUNK_BITS)
+        self._slot_words = np.array([w for w, _ in slots], dtype=np.int64)
+        self._slot_shifts = np.array([sh for _, sh in slots], dtype=np.uint64)
         if len(ids) >= BRUTE_FORCE_BELOW:
             self._build_tables()
 
@@ -203,13 +211,18 @@ class _Segment:
         n = len(self.ids)
         self.bits = max(8, min(MAX_CHUNK_BITS, int(np.ceil(np.log2(n)))))
         mask = np.uint64((1 << self.bits) - 1)
-        for word, shift in _chunk_slots(self.bits):
+        width = (1 << self.bits) + 1
+        perms = np.empty(CHUNKS * n, dtype=np.int64)
+        self.offsets = np.zeros(CHUNKS * width, dtype=np.uint32)
+        for c, (word, shift) in enumerate(_chunk_slots(self.bits)):
             keys = ((self.words[:, word] >> np.uint64(shift)) & mask).astype(np.uint32)
-            perm = np.argsort(keys).astype(np.int64)
+            perms[c * n : (c + 1) * n] = np.argsort(keys)
             counts = np.bincount(keys, minlength=1 << self.bits)
-            offsets = np.zeros((1 << self.bits) + 1, dtype=np.uint32)
+            offsets = self.offsets[c * width : (c + 1) * width]
+            offsets[0] = c * n
             np.cumsum(counts, out=offsets[1:])
-            self.tables.append((_RowTable(perm), offsets))
+            offsets[1:] += np.uint32(c * n)
+        self.rows = _RowTable(perms, n)
 
     def find(self, encoded: npt.NDArray[np.bytes_]) -> I64:
         """Row of each encoded id, or -1."""
@@ -224,13 +237,13 @@ class _Segment:
         return np.flatnonzero(~self.deleted).astype(np.int64)
 
     def nbytes(self) -> int:
-        total = self.ids.nbytes + self.words.nbytes + self.deleted.nbytes
-        for rows, offsets in self.tables:
-            total += rows.nbytes() + offsets.nbytes
+        total = self.ids.nbytes + self.words.nbytes + self.deleted.nbytes + self.offsets.nbytes
+        if self.rows is not None:
+            total += self.rows.nbytes()
         return int(total)
 
     def _probe_is_cheaper(self, radius: int) -> bool:
-        if not self.tables or radius > MAX_PROBE_RADIUS:
+        if self.rows is None or radius > MAX_PROBE_RADIUS:
             return False
         probes = _mask_count(self.bits, radius)
         expected = probes * (1 + len(self) / (1 << self.bits))
@@ -260,40 +273,38 @@ class _Segment:
         return self._keep_live(qs, rows, dists)
 
     def _search_probing(self, queries: U64, threshold: int, radius: int) -> tuple[I64, I64, I64]:
-        masks = _masks(self.bits, radius)
+        table = self.rows
+        if table is None:  # too small to have tables: _probe_is_cheaper said scan
+            return self._search_brute(queries, threshold)
+        masks = _masks(self.bits, radius).astype(np.int64)
         chunk_mask = np.uint64((1 << self.bits) - 1)
-        slots = _chunk_slots(self.bits)
+        chunk_base = np.arange(CHUNKS, dtype=np.int64) * ((1 << self.bits) + 1)
         per_query = CHUNKS * len(masks) * (1 + len(self) / (1 << self.bits))
         batch = max(1, int(_CANDIDATES_PER_ROUND // per_query))
+        probes_per_query = CHUNKS * len(masks)
         qs: list[I64] = []
         rows: list[I64] = []
         dists: list[I64] = []
-        query_of_probe = np.repeat(np.arange(batch, dtype=np.int64), len(masks))
         for q0 in range(0, len(queries), batch):
             qwords = queries[q0 : q0 + batch]
             nq = len(qwords)
-            probe_query = query_of_probe[: nq * len(masks)]
-            cand_q: list[I64] = []
-            cand_r: list[I64] = []
-            for (word, shift), (table, offsets) in zip(slots, self.tables, strict=True):
-                qc = ((qwords[:, word] >> np.uint64(shift)) & chunk_mask).astype(np.uint32)
-                probes = (qc[:, None] ^ masks[None, :]).reshape(-1)
-                starts = offsets[probes].astype(np.int64)
-                lens = offsets[probes + 1].astype(np.int64) - starts
-                total = int(lens.sum())
-                if total == 0:
-                    continue
-                # expand each [start, start + len) range into positions
-                ends = np.cumsum(lens)
-                positions = np.arange(total, dtype=np.int64) + np.repeat(
-                    starts - (ends - lens), lens
-                )
-                cand_r.append(table.take(positions))
-                cand_q.append(np.repeat(probe_query, lens))
-            if not cand_r:
+            # (query, chunk) -> chunk value -> every bucket within ``radius`` bits of it
+            values = (qwords[:, self._slot_words] >> self._slot_shifts) & chunk_mask
+            probes = (values.astype(np.int64)[:, :, None] ^ masks[None, None, :]) + chunk_base[
+                None, :, None
+            ]
+            probes = probes.reshape(-1)
+            starts = self.offsets[probes].astype(np.int64)
+            lens = self.offsets[probes + 1].astype(np.int64) - starts
+            total = int(lens.sum())
+            if total == 0:
                 continue
-            cq = np.concatenate(cand_q)
-            cr = np.concatenate(cand_r)
+            # expand each [start, start + len) range into positions
+            ends = np.cumsum(lens)
+            positions = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lens), lens)
+            cr = table.take(positions)
+            cq = np.repeat(np.arange(nq, dtype=np.int64), probes_per_query)
+            cq = np.repeat(cq, lens)
             d = _distances(np.take(self.words, cr, axis=0), np.take(qwords, cq, axis=0))
             hit = np.flatnonzero(d <= threshold)
             if not hit.size:

@@ -10,7 +10,9 @@ distribution takes effect at once, and the index holds no metadata and is never 
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,12 +39,22 @@ def default_pdq_index() -> PdqSearch:
 
 class HashIndex:
     """The process's PDQ index with a watermark per list (the list's change number it has
-    applied). Thread-safe: requests run in a thread pool."""
+    applied). Thread-safe: requests run in a thread pool.
 
-    def __init__(self, make_pdq: Callable[[], PdqSearch] = default_pdq_index) -> None:
+    A search looks at the lists' change numbers (one query) only when this process changed an
+    entry since the last look, or when the last look is ``max_staleness`` seconds old: under
+    load most searches skip that query, and a change made by another process or host is
+    still matched within ``max_staleness`` seconds (plus the time of one request)."""
+
+    def __init__(
+        self, make_pdq: Callable[[], PdqSearch] = default_pdq_index, max_staleness: float = 0.25
+    ) -> None:
         self._pdq = make_pdq()
         self._lock = threading.Lock()
         self._watermarks: dict[str, int] = {}
+        self._max_staleness = max_staleness
+        self._looked_at = -math.inf  # time.monotonic() of the last look at the lists
+        self._local_seen = -1  # repo.local_changes.last at that look
         self.applied_changes = 0  # entries read from the database so far (for tests/metrics)
 
     def memory_bytes(self) -> int:
@@ -86,7 +98,13 @@ class HashIndex:
         self, session: Session, hashes: Sequence[str], threshold: int
     ) -> list[list[tuple[str, int]]]:
         with self._lock:
-            self._refresh(session)
+            now = time.monotonic()
+            local = repo.local_changes.last
+            if local != self._local_seen or now - self._looked_at >= self._max_staleness:
+                # read the counter before looking: a change made meanwhile is looked at next
+                self._local_seen = local
+                self._refresh(session)
+                self._looked_at = now
             return self._pdq.search(hashes, threshold) if hashes else []
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.hashes.models import (
@@ -28,9 +29,35 @@ def lists_by_id(session: Session, ids: Collection[str]) -> dict[str, HashList]:
     return {h.id: h for h in found}
 
 
+class _LocalChanges:
+    """How many times this process has taken change numbers: every change to an entry does,
+    so the matching index knows without a query that it must look at the lists again."""
+
+    def __init__(self) -> None:
+        self._count = itertools.count(1)
+        self.last = 0
+
+    def bump(self) -> None:
+        self.last = next(self._count)
+
+
+local_changes = _LocalChanges()
+_BUMP_AT_COMMIT = "nohaven.hashes.bump_at_commit"
+
+
+def _bump_at_commit(session: Session) -> None:
+    session.info.pop(_BUMP_AT_COMMIT, None)
+    local_changes.bump()
+
+
 def take_seqs(session: Session, list_id: str, count: int) -> int:
     """Reserve ``count`` change numbers in a list; returns the first. The row update locks the
     list until commit, so change numbers become visible in the order they were taken."""
+    local_changes.bump()
+    if not session.info.get(_BUMP_AT_COMMIT):
+        # once more when it commits: a search that looked meanwhile saw the old numbers
+        session.info[_BUMP_AT_COMMIT] = True
+        event.listen(session, "after_commit", _bump_at_commit, once=True)
     last = session.execute(
         update(HashList)
         .where(HashList.id == list_id)

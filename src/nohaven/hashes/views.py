@@ -16,9 +16,9 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
 from nohaven.errors import InvalidInput, NohavenError
-from nohaven.hashes import classification, exchange, matching, service
+from nohaven.hashes import classification, matching, service
 from nohaven.hashes import repository as repo
-from nohaven.hashes.api import export_response, hash_index
+from nohaven.hashes.api import export_response, hash_index, run_import
 from nohaven.hashes.models import FeedbackVerdict, HashList, SignalType, VoteVerdict
 from nohaven.hashes.schemas import (
     EntryCreate,
@@ -27,7 +27,9 @@ from nohaven.hashes.schemas import (
     HashListUpdate,
     VoteCreate,
 )
+from nohaven.limits import body_limit
 from nohaven.members import repository as members_repo
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -219,6 +221,7 @@ def add_entry(
 
 
 @router.get("/hash-lists/{list_id}/sightings")
+@writes  # records an audited read
 def sightings_page(request: Request, session: DbSession, actor: WebActor, list_id: str) -> Response:
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
     found = service.list_sightings(session, actor=actor, list_id=list_id)
@@ -270,6 +273,7 @@ def _entry_page(
 
 
 @router.get("/hash-entries/{entry_id}")
+@writes  # records an audited read
 def entry_page(request: Request, session: DbSession, actor: WebActor, entry_id: str) -> Response:
     return _entry_page(request, session, actor, entry_id)
 
@@ -441,6 +445,7 @@ def lookup(
 
 
 @router.post("/hash-lists/{list_id}/import")
+@body_limit("upload")
 def import_file(
     request: Request,
     session: DbSession,
@@ -453,9 +458,7 @@ def import_file(
     context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
     status_code = 200
     try:
-        report = exchange.import_file(
-            session, actor=actor, list_id=list_id, fmt=format, source=file.file
-        )
+        report = run_import(request, session, actor, list_id, format, file)
         context["report"] = report
         status_code = 200 if report.committed else 422
     except NohavenError as exc:
@@ -468,6 +471,7 @@ def import_file(
 
 
 @router.get("/hash-lists/{list_id}/export")
+@writes  # records an audited read
 def export_file(
     session: DbSession,
     actor: WebActor,

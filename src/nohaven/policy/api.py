@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.db import SQL_INT_MAX
 from nohaven.errors import InvalidInput, NotFound
+from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.policy import criteria, exchange, gaps, maturity, service
 from nohaven.policy.gaps import CountryResult
@@ -30,6 +32,7 @@ from nohaven.policy.schemas import (
     SafeHavenChange,
     SafeHavensRead,
 )
+from nohaven.transactions import writes
 
 router = APIRouter(tags=["policy"])
 
@@ -51,13 +54,18 @@ def _country(r: CountryResult) -> CountryStatusRead:
 
 
 @router.get("/policy/criteria", response_model=FrameworkRead)
-def get_criteria(session: DbSession, actor: ApiActor, version: int | None = None) -> FrameworkRead:
+def get_criteria(
+    session: DbSession,
+    actor: ApiActor,
+    version: Annotated[int | None, Query(ge=1, le=SQL_INT_MAX)] = None,
+) -> FrameworkRead:
     return FrameworkRead.model_validate(
         criteria.get_framework(session, actor=actor, version=version)
     )
 
 
 @router.post("/policy/criteria", response_model=FrameworkRead)
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def load_criteria(
     request: Request, response: Response, session: DbSession, actor: ApiActor
 ) -> FrameworkRead:
@@ -230,6 +238,7 @@ def export(
 
 
 @router.post("/policy/import", response_model=ImportReport, status_code=status.HTTP_201_CREATED)
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def import_assessments(
     request: Request,
     session: DbSession,
@@ -297,6 +306,7 @@ def unshare_maturity(body: str, session: DbSession, actor: ApiActor) -> Maturity
 
 
 @router.get("/policy/maturity/bodies/{body}", response_model=list[MaturityRead])
+@writes  # records an audited read
 def shared_maturity(body: str, session: DbSession, actor: ApiActor) -> list[MaturityRead]:
     """Shared with a body: alphabetical by organisation, never ranked."""
     return [
@@ -306,6 +316,7 @@ def shared_maturity(body: str, session: DbSession, actor: ApiActor) -> list[Matu
 
 
 @router.get("/policy/maturity/{organisation_id}", response_model=MaturityRead)
+@writes  # records an audited read
 def get_maturity(organisation_id: str, session: DbSession, actor: ApiActor) -> MaturityRead:
     found = maturity.get(session, actor=actor, organisation_id=organisation_id)
     return _maturity(found, _org_name(session, actor, found.organisation_id))

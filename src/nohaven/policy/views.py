@@ -15,6 +15,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput, NohavenError, NotFound
 from nohaven.kit.clock import utcnow
+from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.policy import (
     charts,
@@ -30,6 +31,7 @@ from nohaven.policy.models import Assessment, Framework, Status
 from nohaven.policy.regions import countries, region_names
 from nohaven.policy.rules import may_review
 from nohaven.policy.schemas import AssessmentCreate, MaturityRatingIn
+from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -470,6 +472,7 @@ def criteria_file(session: DbSession, actor: WebActor) -> Response:
 
 
 @router.post("/policy/criteria")
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def load_criteria(
     request: Request, session: DbSession, actor: WebActor, file: Annotated[UploadFile, File()]
 ) -> Response:
@@ -502,6 +505,7 @@ def import_page(request: Request, actor: WebActor) -> Response:
 
 
 @router.post("/policy/import")
+@body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
 async def import_post(
     request: Request,
     session: DbSession,
@@ -641,6 +645,7 @@ def maturity_share(
 
 
 @router.get("/policy/maturity/bodies/{slug}")
+@writes  # records an audited read
 def maturity_shared(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
     found = members_service.get_body(session, actor=actor, body_id_or_slug=slug)
     results = maturity.shared_with_body(session, actor=actor, body=slug)

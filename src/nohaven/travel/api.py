@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
-from nohaven.config import Settings
 from nohaven.errors import Forbidden
+from nohaven.transactions import writes
 from nohaven.travel import present, service
-from nohaven.travel.jobs import JobRunner
 from nohaven.travel.schemas import (
     ComplaintIn,
     ComplaintRead,
@@ -26,7 +25,6 @@ from nohaven.travel.schemas import (
     ResponseIn,
     Withdrawal,
 )
-from nohaven.travel.settings import get_travel_settings
 
 router = APIRouter(prefix="/travel", tags=["travel"])
 
@@ -93,12 +91,14 @@ def create_notification(
 
 
 @router.get("/notifications/{notification_id}", response_model=NotificationRead)
+@writes  # records an audited read
 def get_notification(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
     return present.detail(session, actor=actor, notification=found)
 
 
 @router.get("/notifications/{notification_id}/read-receipts", response_model=list[ReadReceiptRead])
+@writes  # records an audited read
 def read_receipts(
     notification_id: str, session: DbSession, actor: ApiActor
 ) -> list[ReadReceiptRead]:
@@ -190,27 +190,3 @@ def resolve_complaint(
         data=data,
     )
     return _reread(session, actor, notification_id)
-
-
-def install(app: FastAPI) -> None:
-    """Run escalation and purge daily in the server (first run a few minutes after start)."""
-
-    def start(app: FastAPI) -> None:
-        settings: Settings = app.state.settings
-        travel = get_travel_settings()
-        runner = JobRunner(
-            app.state.sessionmaker,
-            retention_days=settings.travel_retention_days,
-            interval=travel.travel_job_interval_seconds,
-            first_delay=travel.travel_job_first_delay_seconds,
-        )
-        app.state.travel_jobs = runner
-        runner.start()
-
-    def stop(app: FastAPI) -> None:
-        runner: JobRunner | None = getattr(app.state, "travel_jobs", None)
-        if runner is not None:
-            runner.stop()
-
-    app.state.startup_hooks.append(start)
-    app.state.shutdown_hooks.append(stop)

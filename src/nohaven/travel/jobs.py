@@ -1,6 +1,6 @@
 """Scheduled work of the travel domain: escalating overdue acknowledgements and purging
-personal data after retention. Run by `nohaven travel escalate|purge` and, in the server, by
-`JobRunner` (a daemon thread started at start-up and stopped at shut-down).
+personal data after retention. Run by `nohaven travel escalate|purge` and, on schedule, as
+the jobs ``travel.escalate`` and ``travel.purge`` of the one job runner (nohaven.jobs).
 
 Purge keeps a skeleton: dates, countries, status "purged", the receivers' acknowledgement
 and response kinds and the read receipts remain; every sealed value (subject, conviction
@@ -10,14 +10,14 @@ NULL; destination countries and departure dates remain. An audit entry records e
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
+from nohaven.jobs.registry import Job, JobContext, Outcome
 from nohaven.kit.clock import utcnow
 from nohaven.notifications import service as notifications
 from nohaven.travel import repository as repo
@@ -29,6 +29,7 @@ from nohaven.travel.models import (
     Recipient,
     TravelNotification,
 )
+from nohaven.travel.settings import get_travel_settings
 
 
 def escalate_overdue(session: Session, *, actor: Actor, now: datetime | None = None) -> int:
@@ -131,74 +132,28 @@ def purge_one(
     )
 
 
-@dataclass
-class JobResult:
-    escalated: int
-    purged: int
+def escalate(session: Session, context: JobContext) -> Outcome:
+    return Outcome({"escalated": escalate_overdue(session, actor=context.actor, now=context.now)})
 
 
-def run_jobs(maker: sessionmaker[Session], *, retention_days: int) -> JobResult:
-    """Escalation then purge, in one committed transaction."""
-    actor = Actor.system("travel jobs")
-    with maker() as session:
-        try:
-            escalated = escalate_overdue(session, actor=actor)
-            purged = purge_expired(session, actor=actor, retention_days=retention_days)
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return JobResult(escalated=escalated, purged=purged)
+def purge(session: Session, context: JobContext) -> Outcome:
+    days = context.settings.travel_retention_days
+    return Outcome({"purged": purge_expired(session, actor=context.actor, retention_days=days)})
 
 
-class JobRunner:
-    """Runs `run_jobs` after ``first_delay`` seconds and then every ``interval`` seconds, on
-    a daemon thread, until `stop()`. A failing run is counted and retried next time: it must
-    never take the server down."""
-
-    def __init__(
-        self,
-        maker: sessionmaker[Session],
-        *,
-        retention_days: int,
-        interval: float,
-        first_delay: float,
-    ) -> None:
-        self._maker = maker
-        self._retention_days = retention_days
-        self._interval = interval
-        self._first_delay = first_delay
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.runs = 0
-        self.failures = 0
-        self.last: JobResult | None = None
-        self.ran = threading.Event()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="travel-jobs", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=timeout)
-
-    @property
-    def interval(self) -> float:
-        return self._interval
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def _loop(self) -> None:
-        delay = self._first_delay
-        while not self._stop.wait(delay):
-            try:
-                self.last = run_jobs(self._maker, retention_days=self._retention_days)
-                self.runs += 1
-            except Exception:
-                self.failures += 1
-            self.ran.set()
-            delay = self._interval
+def scheduled(settings: Settings) -> list[Job]:
+    travel = get_travel_settings()
+    return [
+        Job(
+            name="travel.escalate",
+            every=timedelta(seconds=travel.travel_escalate_interval_seconds),
+            run=escalate,
+            description="Escalate overdue acknowledgements to the receivers' admins.",
+        ),
+        Job(
+            name="travel.purge",
+            every=timedelta(seconds=travel.travel_job_interval_seconds),
+            run=purge,
+            description="Destroy personal data of notifications past retention.",
+        ),
+    ]

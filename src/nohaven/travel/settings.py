@@ -15,9 +15,9 @@ class TravelSettings(BaseSettings):
     travel_ack_hours: int = 24
     # Sending less than this many hours before departure is allowed but flagged late.
     travel_late_hours: int = 48
-    # The server runs escalation and purge this often, the first time after the delay.
+    # The job runner purges this often and looks for overdue acknowledgements this often.
     travel_job_interval_seconds: float = 86400.0
-    travel_job_first_delay_seconds: float = 300.0
+    travel_escalate_interval_seconds: float = 900.0
 
 
 @lru_cache

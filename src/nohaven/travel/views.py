@@ -22,6 +22,7 @@ from nohaven.errors import Forbidden, NohavenError
 from nohaven.kit.clock import as_utc
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
+from nohaven.transactions import writes
 from nohaven.travel import present, service
 from nohaven.travel.models import PointOfContact, ResponseKind, RiskTier, TravelNotification
 from nohaven.travel.schemas import (
@@ -317,6 +318,7 @@ def _detail(
 
 
 @router.get("/travel/{notification_id}")
+@writes  # records an audited read
 def detail(request: Request, session: DbSession, actor: WebActor, notification_id: str) -> Response:
     return _detail(request, session, actor, notification_id)
 
@@ -511,6 +513,7 @@ def _amend_page(
 
 
 @router.get("/travel/{notification_id}/amend")
+@writes  # records an audited read
 def amend_page(
     request: Request, session: DbSession, actor: WebActor, notification_id: str
 ) -> Response:

@@ -1,0 +1,29 @@
+"""The deconfliction domain's scheduled work: deleting expired registrations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from nohaven.config import Settings
+from nohaven.deconfliction import service
+from nohaven.deconfliction.settings import get_deconfliction_settings
+from nohaven.jobs.registry import Job, JobContext, Outcome
+
+
+def expire(session: Session, context: JobContext) -> Outcome:
+    # Expired registrations stopped matching at their expiry; this removes the tokens.
+    return Outcome({"registrations_deleted": service.purge_expired(session, actor=context.actor)})
+
+
+def scheduled(settings: Settings) -> list[Job]:
+    hours = get_deconfliction_settings().purge_interval_hours
+    return [
+        Job(
+            name="deconfliction.expire",
+            every=timedelta(hours=hours),
+            run=expire,
+            description="Delete selector registrations past their expiry.",
+        )
+    ]

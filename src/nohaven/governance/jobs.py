@@ -1,0 +1,37 @@
+"""The governance domain's scheduled work: closing motions at their deadline, and forgetting
+old contact-form attempts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from nohaven.config import Settings
+from nohaven.governance import public, voting
+from nohaven.jobs.registry import Job, JobContext, Outcome
+
+
+def close_motions(session: Session, context: JobContext) -> Outcome:
+    return Outcome({"closed": voting.close_due_motions(session, now=context.now)})
+
+
+def prune_contact_attempts(session: Session, context: JobContext) -> Outcome:
+    return Outcome({"pruned": public.prune_contact_attempts(session, now=context.now)})
+
+
+def scheduled(settings: Settings) -> list[Job]:
+    return [
+        Job(
+            name="governance.close_motions",
+            every=timedelta(seconds=settings.motion_close_seconds),
+            run=close_motions,
+            description="Count and record the result of motions whose voting time is over.",
+        ),
+        Job(
+            name="governance.prune_contact_attempts",
+            every=timedelta(hours=1),
+            run=prune_contact_attempts,
+            description="Forget public contact-form attempts older than a day.",
+        ),
+    ]

@@ -1,0 +1,126 @@
+"""`nohaven jobs list|run NAME|work`: the job runner from the command line."""
+
+from __future__ import annotations
+
+import json
+import signal
+from datetime import timedelta
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from nohaven.config import get_settings
+from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.jobs.models import JobState
+from nohaven.jobs.registry import all_jobs
+from nohaven.jobs.runner import JobWorker, ensure_states, run_job
+
+jobs_app = typer.Typer(help="Scheduled background work, run once across all processes.")
+console = Console()
+err = Console(stderr=True)
+
+
+def _when(moment: object) -> str:
+    return "—" if moment is None else f"{moment:%m-%d %H:%M:%S}"
+
+
+def _every(interval: timedelta) -> str:
+    seconds = interval.total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+@jobs_app.command("list")
+def list_jobs() -> None:
+    """Every job with its interval, when it is due next and how its last run went."""
+    settings = get_settings()
+    jobs = all_jobs(settings)
+    engine = create_db_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            ensure_states(session, jobs)
+            session.commit()
+            states = {s.name: s for s in session.scalars(select(JobState))}
+    finally:
+        engine.dispose()
+    table = Table("job", "every", "next due", "last run", "outcome", "runs", "fail")
+    table.add_column("last counts")
+    table.add_column("ran on")
+    table.caption = "Times in UTC."
+    for name, job in jobs.items():
+        state = states[name]
+        table.add_row(
+            name,
+            _every(job.every),
+            _when(state.next_due_at),
+            _when(state.last_finished_at),
+            state.last_outcome or "—",
+            str(state.runs),
+            str(state.failures),
+            state.last_summary or "",
+            state.last_runner or "",
+        )
+    console.print(table)
+
+
+@jobs_app.command("run")
+def run(name: str) -> None:
+    """Run one job now, whether due or not (still never at the same time as elsewhere)."""
+    settings = get_settings()
+    jobs = all_jobs(settings)
+    job = jobs.get(name)
+    if job is None:
+        err.print(f"[bold red]error:[/] no job {name!r}; one of: {', '.join(jobs)}")
+        raise typer.Exit(1)
+    engine = create_db_engine(settings.database_url)
+    try:
+        maker = make_sessionmaker(engine)
+        report = run_job(maker, job, settings=settings, force=True)
+        while report.outcome == "done" and report.more:
+            report = run_job(maker, job, settings=settings, force=True)
+    finally:
+        engine.dispose()
+    if report.outcome == "busy":
+        err.print(f"[bold red]error:[/] {name} is running in another process right now")
+        raise typer.Exit(1)
+    if report.outcome == "failed":
+        err.print(f"[bold red]error:[/] {name} failed (see the log); it will be tried again")
+        raise typer.Exit(1)
+    console.print(f"{name}: {report.outcome} {json.dumps(report.counts, sort_keys=True)}")
+
+
+@jobs_app.command("work")
+def work(
+    once: Annotated[bool, typer.Option(help="run what is due once and exit")] = False,
+) -> None:
+    """Run due jobs until interrupted: beside servers started with NOHAVEN_JOB_WORKER=false,
+    or anywhere else; as many of these as you like, each job still runs once."""
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url)
+    worker = JobWorker(make_sessionmaker(engine), settings, tick=settings.job_tick_seconds)
+    try:
+        if once:
+            for report in worker.run_due():
+                console.print(f"{report.name}: {report.outcome} {report.counts or ''}")
+            return
+
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            worker.stop(timeout=0)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        console.print(f"Running {len(worker.jobs)} jobs; Ctrl-C to stop.")
+        worker.work()
+    finally:
+        engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the job runner's commands to the root `nohaven` app."""
+    app.add_typer(jobs_app, name="jobs")

@@ -1,0 +1,186 @@
+"""Limits before parsing (docs/request-path.md): what a request may send, checked while it
+arrives, before anything is parsed or a database connection is taken.
+
+- Body size per route: JSON bodies ``body_max_json`` unless the endpoint declares more with
+  ``@body_limit("match")``, ``@body_limit("upload")`` or a number of bytes. A request with no
+  credentials at all (no bearer token, no session cookie) gets ``body_max_anonymous`` whatever
+  the route, so an anonymous client cannot make the server read a large body before its 401.
+  A declared Content-Length over the limit is refused at once (413) without reading a byte;
+  a body without one is counted as it streams and refused when it passes the limit.
+- Slow clients: a body that stalls for ``body_idle_seconds`` ends in 408.
+- NUL characters in the path, the query string or a URL-encoded form are refused (422): no
+  text field anywhere stores them (PostgreSQL cannot), so they are refused at the door.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nohaven.config import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+_LIMIT_ATTR = "__nohaven_body_limit__"
+BodyKind = Literal["json", "match", "upload"]
+
+
+def body_limit(kind: BodyKind | int) -> Callable[[F], F]:
+    """Declare how large a body an endpoint accepts: a kind named in the settings, or bytes."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, _LIMIT_ATTR, kind)
+        return endpoint
+
+    return mark
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            413, f"The request body is larger than this endpoint accepts ({limit} bytes)."
+        )
+
+
+class BodyTimeout(HTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"The request body did not arrive in time ({seconds:g} s idle).")
+
+
+class NulInText(HTTPException):
+    def __init__(self, where: str) -> None:
+        super().__init__(422, f"The {where} contains a NUL character, which no text may hold.")
+
+
+def _has_credentials(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization" and value.strip():
+            return True
+        if name == b"cookie" and b"nh_session=" in value:
+            return True
+    return False
+
+
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return bytes(value)
+    return None
+
+
+class RequestLimits:
+    """Pure ASGI middleware (no body buffering of its own)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.kinds: dict[str, int] = {
+            "json": settings.body_max_json,
+            "match": settings.body_max_match,
+            "upload": settings.body_max_upload,
+        }
+
+    def limit_for(self, scope: Scope) -> int:
+        endpoint = getattr(scope.get("route"), "endpoint", None)
+        declared = getattr(endpoint, _LIMIT_ATTR, "json")
+        limit = declared if isinstance(declared, int) else self.kinds[declared]
+        if not _has_credentials(scope):
+            limit = min(limit, self.settings.body_max_anonymous)
+        return limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await _refuse(scope, send, NulInText("address"))
+            return
+        await self.app(scope, self._guarded(scope, receive), send)
+
+    def _guarded(self, scope: Scope, receive: Receive) -> Receive:
+        length_header = _header(scope, b"content-length")
+        declared = int(length_header) if length_header and length_header.isdigit() else None
+        form = (_header(scope, b"content-type") or b"").startswith(
+            b"application/x-www-form-urlencoded"
+        )
+        idle = self.settings.body_idle_seconds
+        limit: int | None = None
+        seen = 0
+        done = False
+        tail = b""
+
+        async def guarded() -> Message:
+            nonlocal limit, seen, done, tail
+            if done:
+                return await receive()
+            if limit is None:
+                # The first read of the body comes after routing, so the route is known here.
+                limit = self.limit_for(scope)
+                if declared is not None and declared > limit:
+                    raise BodyTooLarge(limit)
+            try:
+                async with asyncio.timeout(idle):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimeout(idle) from None
+            if message["type"] != "http.request":
+                return message
+            chunk: bytes = message.get("body", b"")
+            seen += len(chunk)
+            if seen > limit:
+                raise BodyTooLarge(limit)
+            if form:
+                window = tail + chunk
+                if b"%00" in window or b"\x00" in window:
+                    raise NulInText("form")
+                tail = window[-2:]
+            if not message.get("more_body", False):
+                done = True
+            return message
+
+        return guarded
+
+
+async def _refuse(scope: Scope, send: Send, error: HTTPException) -> None:
+    """Answer before routing: problem+json under /api, plain text elsewhere."""
+    path: str = scope.get("path", "")
+    if path.startswith("/api/"):
+        body = json.dumps(
+            {
+                "type": "https://nohaven.invalid/problems/invalid-input",
+                "title": "Invalid input",
+                "status": error.status_code,
+                "detail": error.detail,
+            }
+        ).encode()
+        content_type = b"application/problem+json"
+    else:
+        body = str(error.detail).encode()
+        content_type = b"text/plain; charset=utf-8"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": error.status_code,
+            "headers": [
+                (b"content-type", content_type),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's own limits, for `nohaven serve`: idle keep-alive connections are closed after
+    a few seconds, headers are bounded, and past a bound of open connections a new one gets
+    503 at once instead of a slot in an ever longer queue."""
+    return {
+        "timeout_keep_alive": 5,
+        "h11_max_incomplete_event_size": 64 * 1024,
+        "limit_concurrency": max(256, settings.request_threads * 32),
+        "timeout_graceful_shutdown": 20,
+    }
