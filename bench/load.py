@@ -86,6 +86,7 @@ class CpuMeter:
                 100 * max(0.0, busy - server - client) / max(total, 1e-9), 1
             ),
             "seconds": round(wall, 1),
+            "server_cpu_s": round(server, 2),
         }
 
 
@@ -228,6 +229,13 @@ def one_run(
             )
             out = {"seconds": round(seconds, 1), **load_client.summarise(samples, seconds)}
             out["cpu"] = meter.report()
+            # the servers' own CPU per answered request: a figure a busy machine does not skew
+            # much (PostgreSQL's share is not in it)
+            answered = out["all"]["requests"] - out["all"].get("errors", 0)
+            if answered:
+                out["cpu"]["server_cpu_ms_per_request"] = round(
+                    1000 * out["cpu"]["server_cpu_s"] / answered, 2
+                )
             return out
 
         if args.anchor_duration > 0:

@@ -33,7 +33,7 @@ TOTP_ISSUER = "nohaven"
 def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = None) -> Actor:
     """The acting identity of a user: their organisation and its seats in bodies today."""
     today = utcnow().date()
-    seats = members_repo.memberships_of_organisation(session, user.organisation_id, on=today)
+    seats = members_repo.seat_roles_of_organisation(session, user.organisation_id, on=today)
     return Actor(
         user_id=user.id,
         label=user.email,
@@ -41,7 +41,7 @@ def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = N
         organisation_kind=user.organisation.kind,
         country=user.organisation.country,
         roles=frozenset(user.roles),
-        body_roles={m.body_id: m.role for m in seats},
+        body_roles=seats,
         scopes=scopes,
     )
 
