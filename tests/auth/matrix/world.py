@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nohaven.audit.models import AuditEntry
+from nohaven.audit.models import AuditCheckpoint, AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action
@@ -99,6 +99,7 @@ def _resources() -> dict[str, Any]:
         "invitation": Invitation(id="inv-a", organisation_id=A, roles=["analyst"]),
         "api_token": ApiToken(id="tok-a", user_id="u-colleague", organisation_id=A),
         "audit_entry": AuditEntry(seq=1, organisation_id=A),
+        "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
         "governance_settings": GovernanceSettings(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
