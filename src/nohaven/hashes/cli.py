@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
-from nohaven.db import create_db_engine, make_sessionmaker, session_scope
+from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service
 from nohaven.hashes.hashing import hash_files
@@ -117,7 +117,7 @@ def import_file(
         raise _fail(f"{file} is not a file.")
     fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
     settings = get_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         with (
             nullcontext(sys.stdin.buffer) if from_stdin else file.open("rb") as source,
