@@ -14,7 +14,14 @@ from typing import Annotated, Any, BinaryIO
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -44,6 +51,18 @@ def _actor(session: Session, email: str) -> Actor:
     if user is None or not user.is_active:
         raise NotFound(f"No active user {email}.")
     return auth_service.actor_for(session, user)
+
+
+def _byte_progress() -> Progress:
+    """A bar over the bytes of a file, shown in kB/MB."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 def _progress() -> Progress:
@@ -121,7 +140,7 @@ def import_file(
     try:
         with (
             nullcontext(sys.stdin.buffer) if from_stdin else file.open("rb") as source,
-            _progress() as progress,
+            _byte_progress() as progress,
         ):
             with session_scope(settings) as session:
                 actor = _actor(session, as_user)
