@@ -252,8 +252,9 @@ def one_run(
                     )
                 )
 
-        run["mix"] = phase(load_client.MIX, args.duration, during)
-        run["import"] = imported
+        if args.duration > 0:
+            run["mix"] = phase(load_client.MIX, args.duration, during)
+            run["import"] = imported
     finally:
         server.stop()
     log_text = (workdir / f"server-{workers}.log").read_text(errors="replace")
