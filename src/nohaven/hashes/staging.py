@@ -212,8 +212,8 @@ class Staging:
         return found
 
     def prepare(self, list_id: str) -> Prepared:
-        """De-duplicate (PostgreSQL), count, and find the rows that are already entries of the
-        list: all outside the write lock."""
+        """Sort the staged rows into READY (dropping repeated hashes), count them, and find the
+        ones that are already entries of the list: all outside the write lock."""
         with self.step() as cur:
             if self.sqlite:
                 cur.execute(_SQLITE_READY)
