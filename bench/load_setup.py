@@ -49,6 +49,9 @@ def bench_env(database_url: str, port: int = 0) -> dict[str, str]:
     env["NOHAVEN_DATABASE_URL"] = database_url
     env["NOHAVEN_SECRET_KEY"] = "bench-" + secrets.token_urlsafe(32)
     env["NOHAVEN_DATA_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    # The load client talks plain HTTP to 127.0.0.1: without this its session cookies would
+    # be Secure and never sent back.
+    env["NOHAVEN_PLAIN_HTTP_ON_LOOPBACK"] = "true"
     if port:
         env["NOHAVEN_PORT"] = str(port)
     return env

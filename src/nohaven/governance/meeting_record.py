@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, require
+from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.governance.meetings import get_meeting
 from nohaven.governance.models import (
@@ -22,6 +22,7 @@ from nohaven.governance.models import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    Motion,
 )
 from nohaven.governance.rules import represents
 from nohaven.kit.clock import utcnow
@@ -153,6 +154,19 @@ def add_decision(
         raise InvalidInput(
             "A decision needs its text.", errors=[{"field": "text", "message": "required"}]
         )
+    if motion_id:
+        # Only a motion of this meeting's body, and one the actor can see: anything else is
+        # refused alike, so the answer does not tell whether another body's motion exists.
+        motion = session.get(Motion, motion_id)
+        if (
+            motion is None
+            or motion.body_id != meeting.body_id
+            or not can(actor, Action.READ, motion)
+        ):
+            raise InvalidInput(
+                "No such motion in this body.",
+                errors=[{"field": "motion_id", "message": "not a motion of this body"}],
+            )
     decision = Decision(meeting_id=meeting.id, text=text.strip(), motion_id=motion_id or None)
     session.add(decision)
     session.flush()
@@ -220,7 +234,10 @@ def set_action_status(session: Session, *, actor: Actor, item_id: str, status: s
     item = session.get(ActionItem, item_id)
     if item is None:
         raise NotFound("No such action item.")
-    meeting = get_meeting(session, actor=actor, meeting_id=item.meeting_id)
+    try:
+        meeting = get_meeting(session, actor=actor, meeting_id=item.meeting_id)
+    except NotFound as exc:
+        raise NotFound("No such action item.") from exc  # an item of a hidden meeting is hidden
     owner = represents(actor) and actor.organisation_id == item.owner_id
     if not owner:
         require(actor, Action.UPDATE, meeting)

@@ -84,10 +84,8 @@ OUTSIDERS: dict[str, Actor] = {
 
 
 def _agenda_item() -> AgendaItem:
-    item = AgendaItem(id="ai-a", meeting_id="mt-a")
-    # The service sets the meeting's body on the item before it asks the policy.
-    item.body_id = BODY_A  # type: ignore[attr-defined]
-    return item
+    # An item belongs to its meeting's body (AgendaItem.body_id reads it from the meeting).
+    return AgendaItem(id="ai-a", meeting_id="mt-a", meeting=Meeting(id="mt-a", body_id=BODY_A))
 
 
 def _resources() -> dict[str, Any]:
