@@ -115,6 +115,7 @@ class Server:
             command += ["--workers", str(workers)]
         elif workers != 1:
             raise RuntimeError("this nohaven's `serve` has no --workers option")
+        self.log_path = log
         self.log = log.open("wb")
         self.process = subprocess.Popen(
             command,
@@ -124,7 +125,7 @@ class Server:
             start_new_session=True,
         )
 
-    def wait_ready(self, timeout: float = 180) -> None:
+    def wait_ready(self, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -137,7 +138,8 @@ class Server:
                 if answer.status == 200:
                     return
             time.sleep(0.3)
-        raise RuntimeError("server did not become healthy")
+        tail = self.log_path.read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"server did not become healthy; its log ends:\n{tail}")
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):

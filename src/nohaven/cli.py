@@ -96,6 +96,7 @@ def _run_server(settings: Settings) -> None:
             port=settings.port,
             log_level="info",
             **_proxy_options(settings),
+            **server_options(settings),
         )
         return
     uvicorn.run(
