@@ -11,11 +11,15 @@ would cost, and why it protects nothing: guesses are that cheap offline). Target
 
 from __future__ import annotations
 
+import os
+
+# A throw-away database of invented data: demo mode, so no real secrets are needed.
+os.environ.setdefault("NOHAVEN_DEMO", "true")
+
 import argparse
 import hashlib
 import hmac
 import json
-import os
 import platform
 import resource
 import socket

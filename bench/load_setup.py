@@ -49,6 +49,9 @@ def bench_env(database_url: str, port: int = 0) -> dict[str, str]:
     env["NOHAVEN_DATABASE_URL"] = database_url
     env["NOHAVEN_SECRET_KEY"] = "bench-" + secrets.token_urlsafe(32)
     env["NOHAVEN_DATA_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    # The load client talks plain HTTP to 127.0.0.1: without this its session cookies would
+    # be Secure and never sent back.
+    env["NOHAVEN_PLAIN_HTTP_ON_LOOPBACK"] = "true"
     if port:
         env["NOHAVEN_PORT"] = str(port)
     return env
@@ -263,18 +266,20 @@ def populate(
         engine.dispose()
     with session_scope(settings) as session:
         owner_of = {lid: i % orgs for i, lid in enumerate(world.list_ids)}
-        rows = session.execute(
-            select(HashEntry.id, HashEntry.signal_type, HashEntry.value, HashEntry.list_id)
-            .order_by(HashEntry.id)
-            .limit(20_000)
-        ).all()
-        for entry_id, kind, value, list_id in rows:
-            world.entry_ids.append(entry_id)
-            world.entry_owner.append(owner_of[list_id])
-            if kind == "pdq":
-                world.pdq_values.append(value)
-            elif kind == "md5":
-                world.md5_values.append(value)
+        for kind in ("pdq", "md5"):
+            # hash values are random: ordering by them samples every list
+            rows = session.execute(
+                select(HashEntry.id, HashEntry.value, HashEntry.list_id)
+                .where(HashEntry.signal_type == kind)
+                .order_by(HashEntry.value)
+                .limit(10_000)
+            ).all()
+            for entry_id, value, list_id in rows:
+                world.entry_ids.append(entry_id)
+                world.entry_owner.append(owner_of[list_id])
+                (world.pdq_values if kind == "pdq" else world.md5_values).append(value)
+        assert world.pdq_values, "the set-up lists hold no PDQ hashes"
+        assert world.md5_values, "the set-up lists hold no MD5 hashes"
         world.entries = len(world.list_ids) * records_per_list * 2
     get_settings.cache_clear()
     return world

@@ -8,6 +8,11 @@ in Python. Prints one JSON line.
 
 from __future__ import annotations
 
+import os
+
+# A throw-away database of invented data: demo mode, so no real secrets are needed.
+os.environ.setdefault("NOHAVEN_DEMO", "true")
+
 import json
 import random
 import statistics

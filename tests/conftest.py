@@ -4,12 +4,17 @@ rolled back at its end."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
+import secrets
 
 # Cheap password hashing for tests; set before nohaven reads its settings.
 os.environ.setdefault("NOHAVEN_ARGON2_TIME_COST", "1")
 os.environ.setdefault("NOHAVEN_ARGON2_MEMORY_KIB", "8")
+# Strong keys of this run: outside demo mode nohaven refuses the repository's published ones.
+os.environ.setdefault("NOHAVEN_SECRET_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+os.environ.setdefault("NOHAVEN_DATA_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
 # In-process apps share the test's connection: no job worker thread beside them. Tests of the
 # job runner start one explicitly, or real server processes with it on.
 os.environ.setdefault("NOHAVEN_JOB_WORKER", "false")
@@ -130,5 +135,6 @@ def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Sessio
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, base_url="http://testserver") as test_client:
+    # HTTPS, as in production: session cookies are Secure and a client keeps them for HTTPS only.
+    with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client

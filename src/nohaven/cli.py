@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from nohaven.config import Settings, get_settings
+from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, get_settings, refusal
 from nohaven.db import session_scope
 from nohaven.domains import domain_modules
 from nohaven.errors import NohavenError
@@ -43,6 +44,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+@app.callback()
+def check_settings(ctx: typer.Context) -> None:
+    """Refuse to run any command with weak or malformed settings (demo mode brings its own)."""
+    if ctx.invoked_subcommand == "demo":
+        return
+    try:
+        get_settings()
+    except ValidationError as exc:
+        raise fail("refusing to start: " + refusal(exc), code=2) from exc
+
+
 def upgrade_database(settings: Settings) -> None:
     from nohaven import migrate
 
@@ -55,6 +67,15 @@ def db_upgrade() -> None:
     settings = get_settings()
     upgrade_database(settings)
     console.print(f"Database at the latest schema ({settings.database_url.split('@')[-1]}).")
+
+
+def _proxy_options(settings: Settings) -> dict[str, Any]:
+    # Only a configured proxy may name the client: the address is what login throttling
+    # counts, and a forged X-Forwarded-For must not let anyone pick a fresh one.
+    return {
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies) or None,
+    }
 
 
 def _run_server(settings: Settings) -> None:
@@ -74,7 +95,8 @@ def _run_server(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             log_level="info",
-            proxy_headers=False,
+            **_proxy_options(settings),
+            **server_options(settings),
         )
         return
     uvicorn.run(
@@ -82,7 +104,7 @@ def _run_server(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level="info",
-        proxy_headers=False,
+        **_proxy_options(settings),
         **server_options(settings),
     )
 
@@ -100,10 +122,15 @@ def serve(
     settings = get_settings()
     overrides = {"workers": workers, "host": host, "port": port}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    if not settings.demo and (defaults := settings.default_secrets_in_use()):
+    if (
+        settings.plain_http_on_loopback
+        and not settings.demo
+        and settings.host not in LOOPBACK_HOSTS
+    ):
         raise fail(
-            "refusing to serve with the default secrets of the repository; set "
-            f"{', '.join(defaults)} (see README), or NOHAVEN_DEMO=true for a demo."
+            f"refusing to serve plain HTTP on {settings.host}: NOHAVEN_PLAIN_HTTP_ON_LOOPBACK "
+            "is only for 127.0.0.1, ::1 or localhost",
+            code=2,
         )
     upgrade_database(settings)
     _run_server(settings)
@@ -119,21 +146,28 @@ def demo(
     from nohaven.demo import load_demo
     from nohaven.members.demo import DEMO_PASSWORD, DEMO_USERS
 
-    settings = get_settings().model_copy(update={"demo": True})
-    upgrade_database(settings)
-    with session_scope(settings) as session:
-        first = load_demo(session)
-    console.print("Demo data " + ("loaded." if first else "already present; nothing changed."))
-    table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
-    for column in ("e-mail", "organisation", "roles"):
-        table.add_column(column)
-    for user in DEMO_USERS:
-        table.add_row(user.email, user.organisation_short, ", ".join(r.value for r in user.roles))
-    console.print(table)
-    console.print("Law-enforcement accounts set up a second factor (TOTP) at first login.")
-    if serve_too:
-        console.print(f"Serving at http://{settings.host}:{settings.port}")
-        _run_server(settings)
+    try:
+        with demo_mode() as settings:
+            upgrade_database(settings)
+            with session_scope(settings) as session:
+                first = load_demo(session)
+            console.print(
+                "Demo data " + ("loaded." if first else "already present; nothing changed.")
+            )
+            table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
+            for column in ("e-mail", "organisation", "roles"):
+                table.add_column(column)
+            for user in DEMO_USERS:
+                table.add_row(
+                    user.email, user.organisation_short, ", ".join(r.value for r in user.roles)
+                )
+            console.print(table)
+            console.print("Law-enforcement accounts set up a second factor (TOTP) at first login.")
+            if serve_too:
+                console.print(f"Serving at http://{settings.host}:{settings.port}")
+                _run_server(settings)
+    except ValidationError as exc:
+        raise fail("refusing to start: " + refusal(exc), code=2) from exc
 
 
 @users_app.command("create")

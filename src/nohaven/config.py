@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Secrets a fresh checkout carries so demo mode works with no set-up. `serve` refuses them
-# outside demo mode: anyone can read them here.
+from nohaven.kit import crypto
+from nohaven.kit.secret_strength import estimate_bits, without_placeholders
+
+# Secrets a fresh checkout carries so demo mode works with no set-up. Outside demo mode the
+# settings refuse them: anyone can read them here.
 DEFAULT_SECRET_KEY = "nohaven-demo-secret-key-do-not-use-in-production"  # noqa: S105
 DEFAULT_DATA_KEY = "bm9oYXZlbi1kZW1vLWRhdGEta2V5LW5vdC1zZWNyZXQ="
+# 32 bytes: what an attacker who holds a signed cookie must guess to forge one offline.
+SECRET_KEY_MIN_BITS = 256
+MAKE_A_KEY = (
+    'python3 -c "import secrets,base64;print(base64.b64encode(secrets.token_bytes(32)).decode())"'
+)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class Settings(BaseSettings):
@@ -27,11 +39,21 @@ class Settings(BaseSettings):
     demo: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
-    # Cookies are marked Secure unless explicitly serving plain HTTP on loopback.
-    secure_cookies: bool = False
+    # Outside demo mode cookies are Secure and responses carry Strict-Transport-Security.
+    # An operator who serves plain HTTP to a browser on this same machine (no TLS anywhere)
+    # says so here; it is refused for any other address.
+    plain_http_on_loopback: bool = False
+    # Addresses of reverse proxies whose X-Forwarded-For names the real client, so login
+    # throttling counts each client apart rather than the proxy as one source.
+    trusted_proxies: list[str] = Field(default_factory=list)
     session_hours: int = 12
+    # Failed logins: an account tried from one source (and a user's second factor) pauses
+    # after login_max_failures, a source across all accounts after login_source_max_failures;
+    # the first pause lasts login_lockout_minutes and each next one twice as long.
     login_max_failures: int = 5
+    login_source_max_failures: int = 50
     login_lockout_minutes: int = 15
+    login_longest_pause_hours: int = 24
     # Organisation kinds whose users must enrol a second factor before they can work.
     mfa_required_kinds: list[str] = Field(default_factory=lambda: ["law_enforcement"])
     invitation_days: int = 7
@@ -83,15 +105,88 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    def default_secrets_in_use(self) -> list[str]:
-        found = []
-        if self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            found.append("NOHAVEN_SECRET_KEY")
-        if self.data_key.get_secret_value() == DEFAULT_DATA_KEY:
-            found.append("NOHAVEN_DATA_KEY")
-        return found
+    @property
+    def secure_transport(self) -> bool:
+        """Whether browsers reach us over HTTPS: Secure cookies and HSTS follow from it."""
+        return not (self.demo or self.plain_http_on_loopback)
+
+    @model_validator(mode="after")
+    def _refuse_weak_setup(self) -> Settings:
+        """Nothing starts outside demo mode with a guessable or malformed secret: a weak
+        secret key lets anyone forge sessions, and a malformed data key only shows itself
+        later, as a failure on the first sealed value (a login, a travel notification)."""
+        problems = []
+        try:
+            crypto.load_key(self.data_key.get_secret_value())
+        except crypto.SealError:
+            problems.append(
+                "NOHAVEN_DATA_KEY must be base64 of 32 random bytes; make one with: " + MAKE_A_KEY
+            )
+        for previous in filter(None, self.data_keys_previous.get_secret_value().split(",")):
+            try:
+                crypto.load_key(previous.strip())
+            except crypto.SealError:
+                problems.append(
+                    "NOHAVEN_DATA_KEYS_PREVIOUS must list earlier data keys, comma-separated, "
+                    "each base64 of 32 bytes"
+                )
+                break
+        if not self.demo:
+            secret = self.secret_key.get_secret_value()
+            if secret == DEFAULT_SECRET_KEY:
+                problems.append(
+                    "NOHAVEN_SECRET_KEY is the repository's published demo key; set your own "
+                    "(make one with: " + MAKE_A_KEY + "), or NOHAVEN_DEMO=true for a demo"
+                )
+            elif estimate_bits(without_placeholders(secret)) < SECRET_KEY_MIN_BITS:
+                problems.append(
+                    "NOHAVEN_SECRET_KEY is too weak (short, repetitive or a placeholder): it "
+                    f"needs at least {SECRET_KEY_MIN_BITS // 8} random bytes; make one with: "
+                    + MAKE_A_KEY
+                )
+            if self.data_key.get_secret_value() == DEFAULT_DATA_KEY:
+                problems.append(
+                    "NOHAVEN_DATA_KEY is the repository's published demo key; set your own "
+                    "(make one with: " + MAKE_A_KEY + "), or NOHAVEN_DEMO=true for a demo"
+                )
+            if self.plain_http_on_loopback and self.host not in LOOPBACK_HOSTS:
+                problems.append(
+                    "NOHAVEN_PLAIN_HTTP_ON_LOOPBACK is only for a server on 127.0.0.1, ::1 or "
+                    f"localhost, not {self.host}; serve HTTPS (or sit behind a TLS proxy)"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
 
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def refusal(exc: ValidationError) -> str:
+    """What an operator reads when the settings are refused: each problem on a line of its
+    own, without pydantic's framing."""
+    lines = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(part) for part in error["loc"])
+        lines.append(f"NOHAVEN_{where.upper()}: {message}" if where else message)
+    return "\n".join(lines)
+
+
+@contextmanager
+def demo_mode() -> Iterator[Settings]:
+    """Run the rest of this process in demo mode (the `demo` command): code that asks
+    `get_settings()` deep inside a service must see the same mode as the command."""
+    previous = os.environ.get("NOHAVEN_DEMO")
+    os.environ["NOHAVEN_DEMO"] = "true"
+    get_settings.cache_clear()
+    try:
+        yield get_settings()
+    finally:
+        if previous is None:
+            os.environ.pop("NOHAVEN_DEMO", None)
+        else:
+            os.environ["NOHAVEN_DEMO"] = previous
+        get_settings.cache_clear()

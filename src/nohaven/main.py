@@ -41,6 +41,9 @@ SECURITY_HEADERS = {
     ),
     "Cache-Control": "no-store",
 }
+# A year: browsers remember to use HTTPS only, so a network attacker cannot strip TLS from a
+# later visit. Sent outside demo mode unless plain HTTP on loopback was chosen explicitly.
+HSTS = "max-age=31536000"
 
 
 class RequestContext:
@@ -48,8 +51,11 @@ class RequestContext:
     security headers on every response. Plain ASGI: it neither buffers nor re-wraps what
     the app receives, so errors raised while a body streams reach the handlers unchanged."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.headers = dict(SECURITY_HEADERS)
+        if hsts:
+            self.headers["Strict-Transport-Security"] = HSTS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,7 +68,7 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = rid
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers.setdefault(name, value)
             await send(message)
 
@@ -108,7 +114,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # Sizes, stalls and NUL characters are refused before anything is parsed; the request
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, hsts=settings.secure_transport)
     http_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

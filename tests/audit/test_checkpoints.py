@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from nohaven import migrate
-from nohaven.audit import sealing
+from nohaven.audit import checkpoints, sealing
 from nohaven.audit import service as audit
 from nohaven.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from nohaven.auth.actor import Actor
@@ -24,6 +26,7 @@ from nohaven.config import get_settings
 from nohaven.db import create_db_engine
 from nohaven.jobs.registry import all_jobs
 from tests.conftest import postgres_database
+from tests.factories import Factory
 
 runner = CliRunner()
 SYSTEM = Actor.system("test")
@@ -171,3 +174,21 @@ def test_checkpoints_need_the_key_file_and_run_as_a_job(
     assert "nohaven audit keygen" in " ".join(result.output.split())
     with Session(engine) as session:
         assert len(session.execute(select(AuditCheckpoint)).all()) == 1  # the job's, above
+
+
+def test_members_fetch_checkpoints_to_keep(
+    db: Session, client: TestClient, factory: Factory
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    for n in range(3):
+        audit.record(db, actor=SYSTEM, action=f"test.api{n}", resource_type="thing")
+    sealing.seal_all(db)
+    written = checkpoints.write_checkpoint(db, key)
+    member = factory.user(factory.organisation("Checkpoint Keeper Police", country="NL"))
+    response = client.get("/api/v1/audit/checkpoints", headers=factory.headers(member))
+    assert response.status_code == 200, response.text
+    kept = response.json()
+    assert kept["checkpoints"][-1]["seq"] == written.seq
+    trusted = {checkpoints.public_hex(key.public_key())}
+    assert checkpoints.verify_against(db, kept, trusted_keys=trusted).ok
+    assert client.get("/api/v1/audit/checkpoints").status_code == 401

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from nohaven.errors import Conflict, Forbidden, InvalidInput
+from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance import ics
 from nohaven.governance import meeting_record as record
 from nohaven.governance import meetings as service
@@ -125,11 +125,15 @@ def test_agenda_capacities(db: Session, seats: Seats, factory: Factory) -> None:
     assert [m.id for m in service.meetings_open_to_proposals(db, actor=initiative_actor)] == [
         meeting.id
     ]
-    for who in ("observer", "affiliate", "outsider", "a_analyst"):
+    for who in ("observer", "affiliate", "a_analyst"):
         with pytest.raises(Forbidden):
             service.propose_agenda_item(
                 db, actor=seats.actor(who), meeting_id=meeting.id, title="No"
             )
+    with pytest.raises(NotFound):  # the outsider cannot see the meeting at all
+        service.propose_agenda_item(
+            db, actor=seats.actor("outsider"), meeting_id=meeting.id, title="No"
+        )
     # The chair orders: accepted items come first, in their positions.
     with pytest.raises(Forbidden):
         service.decide_agenda_item(db, actor=seats.actor("a"), item_id=member.id, status="accepted")
@@ -314,7 +318,7 @@ def test_meetings_api(client: TestClient, seats: Seats) -> None:
         ).json()["position"]
         == 1
     )
-    assert client.get(f"/api/v1/meetings/{meeting_id}", headers=outsider).status_code == 403
+    assert client.get(f"/api/v1/meetings/{meeting_id}", headers=outsider).status_code == 404
     cal = client.get(f"/api/v1/meetings/{meeting_id}/calendar.ics", headers=member)
     assert "1. Hotlines" in cal.text.replace("\r\n ", "")
     bad = client.put(f"/api/v1/meetings/{meeting_id}/minutes", json={"status": "lost"}, headers=sec)

@@ -59,7 +59,7 @@ def test_api_motion_lifecycle(client: TestClient, seats: Seats) -> None:
     body = closed.json()
     assert body["tally"] == {"yes": 0, "no": 1, "abstain": 0}
     assert body["outcome"] == "no_quorum"  # 1 of 3 voting members took part
-    assert client.get(f"/api/v1/motions/{motion_id}", headers=outsider).status_code == 403
+    assert client.get(f"/api/v1/motions/{motion_id}", headers=outsider).status_code == 404
 
 
 def test_api_rejects_bad_input(client: TestClient, seats: Seats) -> None:

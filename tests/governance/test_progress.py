@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from nohaven.errors import Conflict, Forbidden, InvalidInput
+from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance import progress as service
 from nohaven.governance.models import MissionStatement
 from nohaven.kit.clock import utcnow
@@ -47,9 +47,11 @@ def test_sign_and_report(db: Session, seats: Seats) -> None:
     assert signed.signed_on == utcnow().date()
     with pytest.raises(Conflict):
         service.sign(db, actor=seats.actor("a"), mission_id=mission.id)
-    for who in ("observer", "outsider", "a_analyst"):
+    for who in ("observer", "a_analyst"):
         with pytest.raises(Forbidden):
             service.sign(db, actor=seats.actor(who), mission_id=mission.id)
+    with pytest.raises(NotFound):  # not the outsider's to see: as if it did not exist
+        service.sign(db, actor=seats.actor("outsider"), mission_id=mission.id)
     service.sign(db, actor=seats.actor("b"), mission_id=mission.id)
     service.report_progress(
         db,
@@ -100,7 +102,7 @@ def test_sign_and_report(db: Session, seats: Seats) -> None:
             db, actor=seats.actor("b"), body_id=seats.body.id, organisation_id=seats.a.id
         )
     ] == ["2025-H2", period]
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.dashboard(db, actor=seats.actor("outsider"), body_id=seats.body.id)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.config import get_settings
-from nohaven.errors import Conflict, Forbidden, InvalidInput
+from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance import public, voting
 from nohaven.governance import statements as service
 from nohaven.governance.models import ContactAttempt, ContactMessage, Statement
@@ -155,7 +155,7 @@ def test_contact_form_reaches_the_secretariat(
     # Only the secretariat reads it.
     read = public.read_contact_message(db, actor=seats.actor("secretariat"), message_id=row.id)
     assert read.email == "parent@example.org"
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         public.read_contact_message(db, actor=seats.actor("chair"), message_id=row.id)
 
 

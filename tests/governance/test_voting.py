@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
-from nohaven.errors import Conflict, Forbidden, InvalidInput
+from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance import body_rules, counting, voting
 from nohaven.governance.models import Ballot, Majority, Motion, Outcome, Participation
 from nohaven.kit.clock import utcnow
@@ -145,7 +145,9 @@ def test_the_close_job_records_results_of_motions_past_their_time(
 @pytest.mark.parametrize("who", ["observer", "affiliate", "secretariat", "outsider", "a_analyst"])
 def test_non_voters_are_rejected(db: Session, seats: Seats, who: str) -> None:
     motion = _motion(db, seats)
-    with pytest.raises(Forbidden):
+    # Who cannot see the motion is told it does not exist; who sees it but may not vote, no.
+    refused = NotFound if who == "outsider" else Forbidden
+    with pytest.raises(refused):
         voting.cast_vote(db, actor=seats.actor(who), motion_id=motion.id, option="yes")
     assert db.scalar(select(Participation).where(Participation.motion_id == motion.id)) is None
 
@@ -269,7 +271,7 @@ def test_open_ballot_shows_votes_after_close(db: Session, seats: Seats) -> None:
 
 def test_motion_read_is_limited_to_the_body(db: Session, seats: Seats) -> None:
     motion = _motion(db, seats)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         voting.get_motion(db, actor=seats.actor("outsider"), motion_id=motion.id)
     assert voting.list_motions(db, actor=seats.actor("outsider")) == []
     assert [m.id for m in voting.list_motions(db, actor=seats.actor("observer"))] == [motion.id]

@@ -39,7 +39,7 @@ def test_review_through_the_api(
     )
     assert bad.status_code == 422
     assert bad.headers["content-type"].startswith("application/problem+json")
-    assert client.get(f"/api/v1/policy/assessments/{aid}", headers=r_headers).status_code == 403
+    assert client.get(f"/api/v1/policy/assessments/{aid}", headers=r_headers).status_code == 404
     assert (
         client.post(f"/api/v1/policy/assessments/{aid}/submit", headers=a_headers).json()["state"]
         == "submitted"

@@ -82,15 +82,15 @@ def test_drafts_are_not_reviewed_and_observers_do_not_assess(
     author = person()
     reviewer = person(country="FR")
     assessment_id = _draft(db, author)
-    # Another organisation does not even see a draft.
-    with pytest.raises(Forbidden):
+    # Another organisation does not even see a draft: it is not there for them.
+    with pytest.raises(NotFound):
         service.approve_assessment(db, actor=reviewer.actor, assessment_id=assessment_id)
     observer = person(roles=("observer",))
     with pytest.raises(Forbidden):
         _draft(db, observer)
     # An observer of another organisation cannot review either.
     service.submit_assessment(db, actor=author.actor, assessment_id=assessment_id)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.approve_assessment(db, actor=observer.actor, assessment_id=assessment_id)
     service.approve_assessment(db, actor=reviewer.actor, assessment_id=assessment_id)
     with pytest.raises(Conflict):  # decided once, for good
@@ -117,7 +117,7 @@ def test_rejection_needs_a_reason_and_goes_back_to_the_author(
         data=AssessmentUpdate(citations=["Act 2006, s. 16A(1)"]),
     )
     assert fixed.state == "draft"
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.update_assessment(
             db, actor=reviewer.actor, assessment_id=assessment_id, data=AssessmentUpdate()
         )
@@ -129,7 +129,7 @@ def test_drafts_are_private_to_their_organisation(
     author = person()
     other = person(country="FR")
     assessment_id = _draft(db, author)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.get_assessment(db, actor=other.actor, assessment_id=assessment_id)
     assert [a.id for a in service.pending(db, actor=other.actor)] == []
     assert [a.id for a in service.pending(db, actor=author.actor)] == [assessment_id]

@@ -115,11 +115,12 @@ def test_an_organisation_cannot_touch_another_organisations_users(
     admin = factory.user(mine, roles=("org_admin",))
     victim = factory.user(theirs, roles=("analyst",))
     headers = factory.headers(admin)
-    assert client.get(f"/api/v1/users/{victim.id}", headers=headers).status_code == 403
+    # Another organisation's users are not there for this admin: 404, as if they did not exist.
+    assert client.get(f"/api/v1/users/{victim.id}", headers=headers).status_code == 404
     response = client.put(
         f"/api/v1/users/{victim.id}/roles", headers=headers, json={"roles": ["org_admin"]}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     listed = client.get("/api/v1/users", headers=headers).json()
     assert victim.id not in {u["id"] for u in listed}
     response = client.patch(

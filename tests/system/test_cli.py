@@ -145,9 +145,17 @@ def test_audit_verify_and_export(cli_db: str, tmp_path: Path) -> None:
     assert "entry 2" in result.output
 
 
-def test_serve_refuses_the_repository_secrets_outside_demo(cli_db: str) -> None:
+def test_serve_refuses_the_repository_secrets_outside_demo(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nohaven.config import DEFAULT_DATA_KEY, DEFAULT_SECRET_KEY
+
+    monkeypatch.setenv("NOHAVEN_SECRET_KEY", DEFAULT_SECRET_KEY)
+    monkeypatch.setenv("NOHAVEN_DATA_KEY", DEFAULT_DATA_KEY)
+    get_settings.cache_clear()
     result = runner.invoke(app, ["serve"])
-    assert result.exit_code == 1
+    get_settings.cache_clear()
+    assert result.exit_code == 2
     assert "NOHAVEN_SECRET_KEY" in result.output
     assert "NOHAVEN_DATA_KEY" in result.output
 

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
-from nohaven.errors import Forbidden
+from nohaven.errors import NotFound
 from nohaven.notifications import service
 from tests.factories import Factory, csrf_from, web_login
 
@@ -27,7 +27,7 @@ def test_notices_reach_only_their_organisation(
     )
     assert service.unread_count(db, actor=factory.actor(me)) == 1
     assert service.inbox(db, actor=factory.actor(stranger)) == []
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         service.mark_read(db, actor=factory.actor(stranger), notice_id=notice.id)
 
     web_login(client, me)

@@ -181,6 +181,17 @@ def test_a_hash_added_or_tombstoned_through_one_process_reaches_the_other(
     assert gone.status_code == 200, gone.text
     assert _within(1.0, lambda: _match(one, cluster.headers, near) == []) < 1.0
 
+    # An import published through one process is matched through the other.
+    imported = secrets.token_hex(32)
+    response = httpx.post(
+        f"{one.url}/api/v1/lists/{cluster.list_id}/import?format=vics",
+        files={"file": ("set.json", _vics(50, (imported,)), "application/json")},
+        headers=cluster.headers,
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    assert _within(1.0, lambda: len(_match(other, cluster.headers, imported)) == 1) < 1.0
+
 
 def test_each_job_runs_once_with_two_servers_up(cluster: Cluster) -> None:
     def states() -> dict[str, JobState]:
@@ -212,10 +223,14 @@ def test_each_job_runs_once_with_two_servers_up(cluster: Cluster) -> None:
         assert result.unsealed_age_seconds() < 5
 
 
-def _vics(count: int) -> bytes:
+def _vics(count: int, pdqs: tuple[str, ...] = ()) -> bytes:
     records = (
-        MediaRecord(pdq=secrets.token_hex(32), md5=secrets.token_hex(16), category=1)
-        for _ in range(count)
+        MediaRecord(
+            pdq=pdqs[i] if i < len(pdqs) else secrets.token_hex(32),
+            md5=secrets.token_hex(16),
+            category=1,
+        )
+        for i in range(count)
     )
     out = io.StringIO()
     write_vics(records, out)

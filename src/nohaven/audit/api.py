@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from nohaven.audit import service
+from nohaven.audit import checkpoints, service
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
 from nohaven.transactions import writes
@@ -44,3 +44,23 @@ def list_audit(
         session, actor=actor, limit=limit, before_seq=before_seq, action_prefix=action
     )
     return [AuditEntryRead(**service.as_dict(e)) for e in entries]
+
+
+class CheckpointRead(BaseModel):
+    seq: int
+    entry_hash: str
+    signed_at: str
+    public_key: str
+    signature: str
+
+
+class CheckpointExport(BaseModel):
+    format: str
+    checkpoints: list[CheckpointRead]
+
+
+@router.get("/audit/checkpoints", response_model=CheckpointExport)
+def list_checkpoints(session: DbSession, actor: ApiActor) -> CheckpointExport:
+    """Every signed checkpoint of the audit chain, in the file format that
+    `nohaven audit verify --checkpoints FILE` reads: save the body and keep it."""
+    return CheckpointExport.model_validate(checkpoints.export_for(session, actor=actor))

@@ -26,6 +26,7 @@ from nohaven.audit import sealing
 from nohaven.audit import service as audit
 from nohaven.audit.models import AuditCheckpoint, AuditEntry
 from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, require
 from nohaven.errors import NohavenError
 from nohaven.kit.clock import utcnow
 
@@ -141,6 +142,12 @@ def export(session: Session) -> dict[str, Any]:
             for c in rows
         ],
     }
+
+
+def export_for(session: Session, *, actor: Actor) -> dict[str, Any]:
+    """`export`, for a member fetching the checkpoints to keep (GET /api/v1/audit/checkpoints)."""
+    require(actor, Action.LIST, AuditCheckpoint)
+    return export(session)
 
 
 @dataclass(frozen=True)

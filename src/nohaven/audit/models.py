@@ -72,6 +72,7 @@ class AuditCheckpoint(Base):
     makes them useful against someone who can rewrite this table (nohaven.audit.checkpoints)."""
 
     __tablename__ = "audit_checkpoints"
+    policy_kind: ClassVar[str] = "audit_checkpoint"
 
     id: Mapped[int] = mapped_column(_BIGINT, primary_key=True, autoincrement=True)
     seq: Mapped[int] = mapped_column(_BIGINT, index=True)

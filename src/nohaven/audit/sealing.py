@@ -25,8 +25,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry, AuditHead
@@ -38,23 +39,41 @@ GENESIS = "0" * 64
 SEAL_BATCH = 5000
 
 
-def entry_digest(entry: AuditEntry) -> str:
+class _Content(Protocol):
+    """What the digest reads of an entry besides its place: an ORM entry or a result row."""
+
+    at: datetime
+    actor_user_id: str | None
+    actor_label: str
+    organisation_id: str | None
+    action: str
+    resource_type: str
+    resource_id: str | None
+    request_id: str
+    summary: str
+
+
+def digest(content: _Content, *, seq: int | None, prev_hash: str | None) -> str:
     # The same fields, in the same order, as when entries were chained at insert time, so
     # chains written before the sealer existed still verify.
     fields = [
-        entry.seq,
-        entry.at.isoformat(timespec="microseconds"),
-        entry.actor_user_id,
-        entry.actor_label,
-        entry.organisation_id,
-        entry.action,
-        entry.resource_type,
-        entry.resource_id,
-        entry.request_id,
-        entry.summary,
-        entry.prev_hash,
+        seq,
+        content.at.isoformat(timespec="microseconds"),
+        content.actor_user_id,
+        content.actor_label,
+        content.organisation_id,
+        content.action,
+        content.resource_type,
+        content.resource_id,
+        content.request_id,
+        content.summary,
+        prev_hash,
     ]
     return hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    return digest(entry, seq=entry.seq, prev_hash=entry.prev_hash)
 
 
 @dataclass(frozen=True)
@@ -85,18 +104,55 @@ def seal(session: Session, *, limit: int = SEAL_BATCH) -> int:
     if head is None:  # only before the migration that creates the head row has run
         head = AuditHead(id=1, seq=0, entry_hash=GENESIS)
         session.add(head)
+    # Plain rows and one executemany UPDATE, not ORM objects: sealing is the one path every
+    # audit entry takes, and this keeps it several times faster.
+    table = cast(Table, AuditEntry.__table__)
+    content = [table.c[name] for name in _CONTENT]
     pending = session.execute(
-        select(AuditEntry).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id).limit(limit)
-    ).scalars()
-    seq, prev, sealed = head.seq, head.entry_hash, 0
-    for entry in pending:
+        select(table.c.id, *content).where(table.c.seq.is_(None)).order_by(table.c.id).limit(limit)
+    ).all()
+    seq, prev = head.seq, head.entry_hash
+    changes: list[dict[str, Any]] = []
+    for row in pending:
         seq += 1
-        entry.seq, entry.prev_hash = seq, prev
-        entry.entry_hash = prev = entry_digest(entry)
-        sealed += 1
+        entry_hash = digest(row, seq=seq, prev_hash=prev)
+        changes.append({"row_id": row.id, "seq": seq, "prev_hash": prev, "entry_hash": entry_hash})
+        prev = entry_hash
+    if changes:
+        session.connection().execute(
+            table.update()
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                seq=bindparam("seq"),
+                prev_hash=bindparam("prev_hash"),
+                entry_hash=bindparam("entry_hash"),
+            ),
+            changes,
+        )
+        _refresh_loaded(session, {c["row_id"] for c in changes})
     head.seq, head.entry_hash = seq, prev
     session.flush()
-    return sealed
+    return len(changes)
+
+
+_CONTENT = (
+    "at",
+    "actor_user_id",
+    "actor_label",
+    "organisation_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "request_id",
+    "summary",
+)
+
+
+def _refresh_loaded(session: Session, ids: set[int]) -> None:
+    """Entries of this session that were just sealed show their new seq and hashes."""
+    for entry in list(session.identity_map.values()):
+        if isinstance(entry, AuditEntry) and entry.id in ids:
+            session.expire(entry, ["seq", "prev_hash", "entry_hash"])
 
 
 def seal_all(session: Session) -> int:

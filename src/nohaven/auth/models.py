@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nohaven.db import Base, UTCDateTime
@@ -60,3 +60,25 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class LoginThrottle(Base):
+    """Failed sign-in attempts under one key, and the pause they earned.
+
+    A key is a keyed hash (never an address or IP in clear) of what is being counted: an
+    account name together with the source address it was tried from, a source address alone,
+    or a user's second factor. Counting an account per source is what keeps a stranger from
+    locking the owner out: the owner's own source has a clean count."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    scope: Mapped[str] = mapped_column(String(24))
+    key: Mapped[str] = mapped_column(String(64))
+    # Failures since the last pause (or success); at the limit a pause starts and this resets.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Pauses earned while the key kept failing: each one lasts twice as long as the one before.
+    pauses: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -36,10 +38,19 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    return _hasher(time_cost, memory_kib).hash(secrets.token_urlsafe(16))
+
+
 def verify_password(stored: str | None, password: str) -> bool:
     if not stored:
-        # Spend the same time as a real check so timing does not reveal unknown accounts.
-        hasher().hash(password)
+        # Verify against a hash of nothing anyone knows, with the same parameters as a real
+        # one: an unknown account must cost exactly what a known one costs.
+        settings = get_settings()
+        dummy = _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_kib)
+        with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
+            hasher().verify(dummy, password)
         return False
     try:
         return hasher().verify(stored, password)

@@ -10,11 +10,15 @@ function, and the whole policy is tested as one matrix.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from nohaven.auth.actor import Actor
-from nohaven.errors import Forbidden
+from nohaven.errors import Forbidden, NotFound
 from nohaven.members.models import UserRole
 
 
@@ -47,6 +51,7 @@ READ_ACTIONS = frozenset({Action.LIST, Action.READ, Action.EXPORT})
 TOKEN_READ_ACTIONS = READ_ACTIONS | {Action.MATCH}
 
 Rule = Callable[[Actor, Action, Any], bool]
+_Row = TypeVar("_Row")
 _RULES: dict[str, Rule] = {}
 
 
@@ -106,9 +111,43 @@ def can(actor: Actor, action: Action | str, resource: Any) -> bool:
 
 
 def require(actor: Actor, action: Action | str, resource: Any) -> None:
-    if not can(actor, action, resource):
-        kind = getattr(resource, "policy_kind", type(resource).__name__)
-        raise Forbidden(f"You may not {Action(action).value} this {kind}.")
+    """Raise unless ``can``. A stored thing the actor may not even read is answered exactly as
+    one that does not exist (``hidden``): a 403 would confirm that it is there. Only what the
+    actor can see but not change, and checks on classes or on things not yet stored, are 403."""
+    if can(actor, action, resource):
+        return
+    if _stored(resource) and (
+        Action(action) in READ_ACTIONS or not can(actor, Action.READ, resource)
+    ):
+        raise hidden(resource)
+    kind = getattr(resource, "policy_kind", type(resource).__name__)
+    raise Forbidden(f"You may not {Action(action).value} this {kind}.")
+
+
+# How a kind is named in "No such …" answers, where its policy name does not read well.
+_NOUNS = {
+    "api_token": "API token",
+    "application": "membership application",
+    "mission": "mission statement",
+    "contact_message": "message",
+    "deconfliction_hit": "hit",
+    "deconfliction_case": "case",
+}
+
+
+def hidden(resource: Any) -> NotFound:
+    """The one answer for "does not exist" and "exists but not for you", per kind: services
+    raise it for a missing row, ``require`` for a hidden one, and the two cannot differ."""
+    kind = resource if isinstance(resource, str) else getattr(resource, "policy_kind", "")
+    noun = _NOUNS.get(kind, kind.replace("_", " "))
+    return NotFound(f"No such {noun}.")
+
+
+def _stored(resource: Any) -> bool:
+    if not _is_instance(resource):
+        return False
+    state = sa_inspect(resource, raiseerr=False)
+    return state is not None and bool(state.has_identity)
 
 
 def _is_instance(resource: Any) -> bool:
@@ -233,3 +272,21 @@ def _audit_entry(actor: Actor, action: Action, entry: Any) -> bool:
     if not _is_instance(entry):
         return True  # an org admin may list, filtered to their organisation
     return bool(entry.organisation_id == actor.organisation_id)
+
+
+def get_visible_or_404(
+    session: Session,
+    actor: Actor,
+    model: type[_Row],
+    ident: str,
+    *,
+    action: Action = Action.READ,
+    options: Sequence[ORMOption] = (),
+) -> _Row:
+    """The row ``ident`` of ``model`` if the actor may ``action`` it; otherwise the same
+    "No such …" whether it is missing or hidden."""
+    row = session.get(model, ident, options=options) if ident else None
+    if row is None:
+        raise hidden(getattr(model, "policy_kind", ""))
+    require(actor, action, row)
+    return row

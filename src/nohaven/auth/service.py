@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from nohaven.audit import service as audit
-from nohaven.auth import passwords
+from nohaven.auth import throttle
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken, RecoveryCode, WebSession
-from nohaven.auth.policy import Action, require
+from nohaven.auth.policy import Action, get_visible_or_404, require
 from nohaven.config import get_settings
-from nohaven.errors import InvalidInput, Locked, NotAuthenticated, NotFound
+from nohaven.errors import InvalidInput, Locked
 from nohaven.keys.ring import data_keyring
 from nohaven.kit import crypto
 from nohaven.kit.clock import as_utc, utcnow
@@ -33,7 +33,7 @@ TOTP_ISSUER = "nohaven"
 def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = None) -> Actor:
     """The acting identity of a user: their organisation and its seats in bodies today."""
     today = utcnow().date()
-    seats = members_repo.memberships_of_organisation(session, user.organisation_id, on=today)
+    seats = members_repo.seat_roles_of_organisation(session, user.organisation_id, on=today)
     return Actor(
         user_id=user.id,
         label=user.email,
@@ -41,71 +41,13 @@ def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = N
         organisation_kind=user.organisation.kind,
         country=user.organisation.country,
         roles=frozenset(user.roles),
-        body_roles={m.body_id: m.role for m in seats},
+        body_roles=seats,
         scopes=scopes,
     )
 
 
 def mfa_required(user: User) -> bool:
     return user.organisation.kind in get_settings().mfa_required_kinds
-
-
-# --- password step --------------------------------------------------------------------------
-
-
-def _anon(label: str) -> Actor:
-    return Actor(user_id=None, label=label)
-
-
-def check_password(session: Session, *, email: str, password: str) -> User:
-    """First step of a login. Wrong passwords count towards a temporary lockout."""
-    settings = get_settings()
-    user = members_repo.user_by_email(session, email.strip().lower())
-    now = utcnow()
-    if user is None or not user.is_active:
-        passwords.verify_password(None, password)
-        audit.record(
-            session,
-            actor=_anon("anonymous"),
-            action="auth.login_failed",
-            resource_type="user",
-            summary={"reason": "unknown or inactive account"},
-        )
-        raise NotAuthenticated("E-mail address or password is wrong.")
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        audit.record(
-            session,
-            actor=_anon(user.email),
-            action="auth.login_locked",
-            resource_type="user",
-            resource_id=user.id,
-            organisation_id=user.organisation_id,
-        )
-        raise Locked(
-            "Too many failed attempts: this account is locked for a while. "
-            "Try again later or ask your organisation's admin."
-        )
-    if not passwords.verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        locked = user.failed_logins >= settings.login_max_failures
-        if locked:
-            user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-            user.failed_logins = 0
-        audit.record(
-            session,
-            actor=_anon(user.email),
-            action="auth.login_failed",
-            resource_type="user",
-            resource_id=user.id,
-            organisation_id=user.organisation_id,
-            summary={"reason": "wrong password", "locked": locked},
-        )
-        raise NotAuthenticated("E-mail address or password is wrong.")
-    user.failed_logins = 0
-    user.locked_until = None
-    if user.password_hash and passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    return user
 
 
 # --- TOTP -----------------------------------------------------------------------------------
@@ -176,6 +118,10 @@ def confirm_totp_enrolment(session: Session, *, user: User, code: str) -> list[s
     return codes
 
 
+def _anon(label: str) -> Actor:
+    return Actor(user_id=None, label=label)
+
+
 def _self(user: User) -> Actor:
     return Actor(user_id=user.id, label=user.email, organisation_id=user.organisation_id)
 
@@ -194,33 +140,30 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
-    """A TOTP code, or else a one-time recovery code. Failures count towards the lockout."""
-    if _accept_code(user, code):
-        return True
-    wanted = sha256_hex(code.strip().lower())
-    recovery = session.execute(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == wanted,
-            RecoveryCode.used_at.is_(None),
-        )
-    ).scalar_one_or_none()
-    if recovery is not None:
-        recovery.used_at = utcnow()
-        audit.record(
-            session,
-            actor=_self(user),
-            action="auth.recovery_code_used",
-            resource_type="user",
-            resource_id=user.id,
-            organisation_id=user.organisation_id,
-        )
-        return True
+    """A TOTP code, or else a one-time recovery code.
+
+    Failures count on their own, per user and from every source, and pause the second factor
+    whatever happens at the password step: a correct password resets nothing here, so knowing
+    the password buys a handful of guesses, not a handful per login."""
     settings = get_settings()
-    user.failed_logins += 1
-    if user.failed_logins >= settings.login_max_failures:
-        user.locked_until = utcnow() + timedelta(minutes=settings.login_lockout_minutes)
-        user.failed_logins = 0
+    now = utcnow()
+    key = throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id)
+    paused = throttle.paused_until(session, throttle.Scope.SECOND_FACTOR, key, now=now)
+    if paused is not None:
+        raise Locked(
+            "Too many wrong codes: the second factor is paused until "
+            f"{paused:%H:%M} UTC. Try again then, or ask your organisation's admin."
+        )
+    if _accept_code(user, code) or _use_recovery_code(session, user=user, code=code):
+        throttle.forget(session, throttle.Scope.SECOND_FACTOR, key)
+        return True
+    until = throttle.record_failure(
+        session,
+        throttle.Scope.SECOND_FACTOR,
+        key,
+        throttle.limit_for(throttle.Scope.SECOND_FACTOR, settings),
+        now=now,
+    )
     audit.record(
         session,
         actor=_anon(user.email),
@@ -229,7 +172,40 @@ def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
         resource_id=user.id,
         organisation_id=user.organisation_id,
     )
+    if until is not None:
+        audit.record(
+            session,
+            actor=_anon(user.email),
+            action="auth.second_factor_paused",
+            resource_type="user",
+            resource_id=user.id,
+            organisation_id=user.organisation_id,
+            summary={"until": until.isoformat()},
+        )
     return False
+
+
+def _use_recovery_code(session: Session, *, user: User, code: str) -> bool:
+    wanted = sha256_hex(code.strip().lower())
+    recovery = session.execute(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == wanted,
+            RecoveryCode.used_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if recovery is None:
+        return False
+    recovery.used_at = utcnow()
+    audit.record(
+        session,
+        actor=_self(user),
+        action="auth.recovery_code_used",
+        resource_type="user",
+        resource_id=user.id,
+        organisation_id=user.organisation_id,
+    )
+    return True
 
 
 def remaining_recovery_codes(session: Session, *, user: User) -> int:
@@ -251,6 +227,12 @@ def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None
     user.totp_secret_sealed = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    # A fresh start: the pause earned by wrong codes under the old factor ends with it.
+    throttle.forget(
+        session,
+        throttle.Scope.SECOND_FACTOR,
+        throttle.key_for(get_settings(), throttle.Scope.SECOND_FACTOR, user.id),
+    )
     revoke_all_credentials(session, user_id=user.id)
     audit.record(
         session,
@@ -433,10 +415,7 @@ def list_api_tokens(session: Session, *, actor: Actor) -> Sequence[ApiToken]:
 
 
 def revoke_api_token(session: Session, *, actor: Actor, token_id: str) -> ApiToken:
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound("No such token.")
-    require(actor, Action.DELETE, token)
+    token = get_visible_or_404(session, actor, ApiToken, token_id, action=Action.DELETE)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from nohaven.auth import account, service
+from nohaven.auth import login as login_step
 from nohaven.auth.deps import (
     SESSION_COOKIE,
     DbSession,
@@ -39,6 +40,12 @@ def _safe_next(value: str | None) -> str:
     return value
 
 
+def client_address(request: Request) -> str:
+    """The address login throttling counts: the peer, or the client a trusted proxy names
+    (uvicorn rewrites the peer from X-Forwarded-For only for NOHAVEN_TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _set_session_cookie(request: Request, response: Response, token: str) -> None:
     settings: Settings = request.app.state.settings
     response.set_cookie(
@@ -46,7 +53,7 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
         signer(request, "session").dumps(token),
         httponly=True,
         samesite="lax",
-        secure=settings.secure_cookies,
+        secure=settings.secure_transport,
         max_age=settings.session_hours * 3600,
         path="/",
     )
@@ -71,9 +78,11 @@ def login(
 ) -> Response:
     target = _safe_next(next)
     try:
-        user = service.check_password(session, email=email, password=password)
+        user = login_step.check_password(
+            session, email=email, password=password, source=client_address(request)
+        )
     except NohavenError as exc:
-        session.commit()  # keep the failed-attempt count and its audit entry
+        session.commit()  # keep the failure count and its audit entry
         return render(
             request,
             "login.html",
@@ -122,19 +131,19 @@ def totp_verify(
     if web.mfa_verified:
         return _redirect(target)
     user = web.user
-    from nohaven.kit.clock import as_utc, utcnow
-
-    if user.locked_until is not None and as_utc(user.locked_until) > utcnow():
+    try:
+        accepted = user.totp_enabled_at is not None and service.verify_second_factor(
+            session, user=user, code=code
+        )
+    except NohavenError as exc:  # paused after too many wrong codes
         return render(
             request,
             "login_totp.html",
-            {"next": target, "error": "Too many failed attempts; try again later."},
-            status_code=423,
+            {"title": "Second factor", "next": target, "error": exc.detail},
+            status_code=exc.status_code,
         )
-    if user.totp_enabled_at is None or not service.verify_second_factor(
-        session, user=user, code=code
-    ):
-        session.commit()
+    if not accepted:
+        session.commit()  # keep the failure count and its audit entry
         return render(
             request,
             "login_totp.html",
@@ -215,7 +224,10 @@ def logout(request: Request, session: DbSession) -> Response:
     if web is not None:
         service.close_session(session, web=web)
     response = _redirect("/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    settings: Settings = request.app.state.settings
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=settings.secure_transport, httponly=True, samesite="lax"
+    )
     return response
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, can, require
+from nohaven.auth.policy import Action, can, get_visible_or_404, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.body_rules import settings_of
 from nohaven.governance.models import (
@@ -110,11 +110,7 @@ def apply(session: Session, *, actor: Actor, body_id: str, letter: str) -> Membe
 def get_application(
     session: Session, *, actor: Actor, application_id: str
 ) -> MembershipApplication:
-    application = session.get(MembershipApplication, application_id)
-    if application is None:
-        raise NotFound("No such application.")
-    require(actor, Action.READ, application)
-    return application
+    return get_visible_or_404(session, actor, MembershipApplication, application_id)
 
 
 def list_applications(session: Session, *, actor: Actor) -> list[MembershipApplication]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, require
+from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.governance.meetings import get_meeting
 from nohaven.governance.models import (
@@ -155,13 +155,17 @@ def add_decision(
             "A decision needs its text.", errors=[{"field": "text", "message": "required"}]
         )
     if motion_id:
-        # The motion a decision records must be one of this body's: checked here, so an
-        # unknown id is the client's 422 and never the database's foreign-key error.
+        # Only a motion of this meeting's body, and one the actor can see: anything else is
+        # refused alike, so the answer does not tell whether another body's motion exists.
         motion = session.get(Motion, motion_id)
-        if motion is None or motion.body_id != meeting.body_id:
+        if (
+            motion is None
+            or motion.body_id != meeting.body_id
+            or not can(actor, Action.READ, motion)
+        ):
             raise InvalidInput(
-                "No such motion in this meeting's body.",
-                errors=[{"field": "motion_id", "message": "unknown motion"}],
+                "No such motion in this body.",
+                errors=[{"field": "motion_id", "message": "not a motion of this body"}],
             )
     decision = Decision(meeting_id=meeting.id, text=text.strip(), motion_id=motion_id or None)
     session.add(decision)
@@ -230,7 +234,10 @@ def set_action_status(session: Session, *, actor: Actor, item_id: str, status: s
     item = session.get(ActionItem, item_id)
     if item is None:
         raise NotFound("No such action item.")
-    meeting = get_meeting(session, actor=actor, meeting_id=item.meeting_id)
+    try:
+        meeting = get_meeting(session, actor=actor, meeting_id=item.meeting_id)
+    except NotFound as exc:
+        raise NotFound("No such action item.") from exc  # an item of a hidden meeting is hidden
     owner = represents(actor) and actor.organisation_id == item.owner_id
     if not owner:
         require(actor, Action.UPDATE, meeting)

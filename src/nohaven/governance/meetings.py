@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, can, require
+from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.models import (
     AgendaItem,
@@ -215,8 +215,14 @@ def propose_agenda_item(
 ) -> AgendaItem:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("No such meeting.")
+        raise hidden("meeting")
+    role = capacity(session, actor, meeting)
+    if role is None and not can(actor, Action.READ, meeting):
+        # Reference groups and initiatives propose to a body they do not sit in; anyone else
+        # who cannot see the meeting is told it does not exist.
+        raise hidden(meeting)
     item = AgendaItem(
+        meeting=meeting,
         meeting_id=meeting.id,
         title=title.strip(),
         description=description.strip(),
@@ -224,7 +230,6 @@ def propose_agenda_item(
         proposer_capacity="",
     )
     require(actor, Action.PROPOSE, item)
-    role = capacity(session, actor, meeting)
     if role is None:
         raise Forbidden(
             "Agenda items come from members, the body's reference groups and registered "
@@ -256,12 +261,8 @@ def propose_agenda_item(
 def decide_agenda_item(
     session: Session, *, actor: Actor, item_id: str, status: str, position: int | None = None
 ) -> AgendaItem:
-    item = session.get(AgendaItem, item_id)
-    if item is None:
-        raise NotFound("No such agenda item.")
-    meeting = session.get(Meeting, item.meeting_id)
-    if meeting is None:  # pragma: no cover - a foreign key guarantees it
-        raise NotFound("No such meeting.")
+    item = get_visible_or_404(session, actor, AgendaItem, item_id)
+    meeting = item.meeting
     require(actor, Action.MANAGE, meeting)
     if status not in {AgendaStatus.ACCEPTED, AgendaStatus.DECLINED}:
         raise InvalidInput(

@@ -210,6 +210,14 @@ class AgendaItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposer: Mapped[Organisation] = relationship(lazy="raise")
+    # Loaded with every item: the policy asks for the meeting's body on each one.
+    meeting: Mapped[Meeting] = relationship(lazy="joined")
+
+    @property
+    def body_id(self) -> str:
+        """The body of the item's meeting, which decides who may see and manage it (the
+        meeting must be loaded with the item)."""
+        return self.meeting.body_id
 
 
 class Attendance(Base):

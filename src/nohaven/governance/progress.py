@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, require
+from nohaven.auth.policy import Action, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.models import (
     CaseStudy,
@@ -108,7 +108,7 @@ def create_mission(
 def mission_of(session: Session, *, actor: Actor, body_id: str) -> MissionStatement:
     mission = session.scalar(select(MissionStatement).where(MissionStatement.body_id == body_id))
     if mission is None:
-        raise NotFound("This body has no mission statement yet.")
+        raise hidden("mission")  # the same answer as for one the actor may not see
     require(actor, Action.READ, mission)
     return mission
 

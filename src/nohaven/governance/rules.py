@@ -99,9 +99,8 @@ def _initiative(actor: Actor, action: Action, initiative: Any) -> bool:
 
 @rule("agenda_item")
 def _agenda_item(actor: Actor, action: Action, item: Any) -> bool:
-    # The body of an agenda item is checked by the service (it knows the meeting); here the
-    # resource carries it as ``body_id`` set by the service before asking.
-    _body_id(item)
+    # An item belongs to its meeting's body (``AgendaItem.body_id``): outsiders of that body
+    # neither see nor manage it.
     if action == Action.PROPOSE:
         return actor.is_secretariat or represents(actor)  # capacity checked by the service
     return _read_or_officer(actor, action, item)

@@ -4,6 +4,7 @@ their signatory members; published statements are public (page and Atom feed).""
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
@@ -31,6 +32,16 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "statement"
 
 
+def _new_slug(session: Session, title: str) -> str:
+    """The title's words and a random part. A counter ("…-2") would tell the author that
+    another body, perhaps in a draft nobody else may see, already used the same title."""
+    base = slugify(title)[:70].rstrip("-")
+    while True:
+        slug = f"{base}-{secrets.token_hex(4)}"
+        if session.scalar(select(Statement.id).where(Statement.slug == slug)) is None:
+            return slug
+
+
 def _required(value: str, field: str) -> str:
     cleaned = value.strip()
     if not cleaned:
@@ -49,13 +60,7 @@ def create_statement(
     statement = Statement(body_id=body.id, title=_required(title, "title"))
     require(actor, Action.CREATE, statement)
     text = _required(text, "text")
-    base = slugify(statement.title)
-    slug = base
-    n = 1
-    while session.scalar(select(Statement.id).where(Statement.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    statement.slug = slug
+    statement.slug = _new_slug(session, statement.title)
     session.add(statement)
     session.flush()
     session.add(

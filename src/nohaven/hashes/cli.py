@@ -14,14 +14,21 @@ from typing import Annotated, Any, BinaryIO
 import httpx
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
-from nohaven.db import create_db_engine, make_sessionmaker, session_scope
+from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service
 from nohaven.hashes.hashing import hash_files
@@ -44,6 +51,18 @@ def _actor(session: Session, email: str) -> Actor:
     if user is None or not user.is_active:
         raise NotFound(f"No active user {email}.")
     return auth_service.actor_for(session, user)
+
+
+def _byte_progress() -> Progress:
+    """A bar over the bytes of a file, shown in kB/MB."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 def _progress() -> Progress:
@@ -117,11 +136,11 @@ def import_file(
         raise _fail(f"{file} is not a file.")
     fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
     settings = get_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = engine_for(settings)
     try:
         with (
             nullcontext(sys.stdin.buffer) if from_stdin else file.open("rb") as source,
-            _progress() as progress,
+            _byte_progress() as progress,
         ):
             with session_scope(settings) as session:
                 actor = _actor(session, as_user)

@@ -127,7 +127,7 @@ def sibling(number: int, base: service.CleanEntry, signal_type: str, value: str)
         canonical = signals.canonical_value(kind, value)
     except InvalidInput as exc:
         return Record(number, reject=_reason(exc))
-    return Record(number, base, None, kind.value, canonical)
+    return Record(number, base, None, signal_type, canonical)  # signal_type is kind's value
 
 
 class Templates:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, can, require
+from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.hashes import classification, signals
 from nohaven.hashes import repository as repo
@@ -110,11 +110,7 @@ def get_list(
 ) -> HashList:
     """A list the actor may see, checked for ``action``. A list the actor may not see is
     reported as not found, so its existence is not revealed."""
-    hash_list = session.get(HashList, list_id)
-    if hash_list is None or not can(actor, Action.READ, hash_list):
-        raise NotFound("No such hash list.")
-    require(actor, action, hash_list)
-    return hash_list
+    return get_visible_or_404(session, actor, HashList, list_id, action=action)
 
 
 def visible_lists(session: Session, *, actor: Actor) -> list[HashList]:
@@ -252,8 +248,11 @@ def _entry_and_list(
 ) -> tuple[HashEntry, HashList]:
     entry = session.get(HashEntry, entry_id)
     if entry is None:
-        raise NotFound("No such entry.")
-    hash_list = get_list(session, actor=actor, list_id=entry.list_id, action=action)
+        raise hidden("hash_entry")
+    try:
+        hash_list = get_list(session, actor=actor, list_id=entry.list_id, action=action)
+    except NotFound as exc:
+        raise hidden("hash_entry") from exc  # an entry of a hidden list is itself hidden
     return entry, hash_list
 
 

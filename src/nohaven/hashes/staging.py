@@ -212,8 +212,8 @@ class Staging:
         return found
 
     def prepare(self, list_id: str) -> Prepared:
-        """De-duplicate (PostgreSQL), count, and find the rows that are already entries of the
-        list: all outside the write lock."""
+        """Sort the staged rows into READY (dropping repeated hashes), count them, and find the
+        ones that are already entries of the list: all outside the write lock."""
         with self.step() as cur:
             if self.sqlite:
                 cur.execute(_SQLITE_READY)
@@ -286,8 +286,10 @@ class Staging:
                 f"INSERT INTO hash_entries ({_ENTRY_COLUMNS}) "
                 f"SELECT {new_id}, :list_id, {_prefixed('s.')}, :now, false, :user_id,"
                 " :first + s.k - 1, :first + s.k - 1, :now, :now"
+                # No ORDER BY: the rows come in key order (READY's key on SQLite, the order
+                # READY was written in on PostgreSQL), and sorting them again would be work
+                # done under the write lock.
                 f" FROM {numbered} AS s WHERE s.existing_id IS NULL"
-                " ORDER BY s.signal_type, s.value"
             ).bindparams(stamp),
             params,
         ).rowcount

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings
+from nohaven.db import INTENT_OPTION, READ_INTENT
 from nohaven.jobs.models import JobState
 from nohaven.jobs.registry import Job, JobContext, all_jobs
 from nohaven.kit.clock import utcnow
@@ -167,7 +168,9 @@ class JobWorker:
         """One pass: every job that is due, each in its own transaction."""
         now = utcnow()
         with self._maker() as session:
-            # A plain read first: an idle pass costs one query, not a lock per job.
+            # A plain read first: an idle pass costs one query, not a lock per job (on SQLite
+            # a deferred transaction, so looking never takes the write lock).
+            session.connection(execution_options={INTENT_OPTION: READ_INTENT})
             rows = session.execute(select(JobState.name, JobState.next_due_at)).all()
             due_at = dict(rows)
             session.rollback()

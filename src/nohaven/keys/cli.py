@@ -50,11 +50,12 @@ def keys_status() -> None:
         counts = service.census(session)
     table = Table("key id", "sealed values", "configured")
     for kid, count in sorted(counts.items()):
-        where = (
-            "current"
-            if kid == ring.current_id
-            else ("previous" if kid in ring.ids else "[red]missing[/]")
-        )
+        if kid == ring.current_id:
+            where = "current"
+        elif kid == service.FORMAT_1:
+            where = "old format: opened by whichever key fits; `keys rotate` updates it"
+        else:
+            where = "previous" if kid in ring.ids else "[red]missing[/]"
         table.add_row(kid, str(count), where)
     console.print(table)
     console.print(f"Current key: {ring.current_id}; previous: {', '.join(ring.ids[1:]) or '—'}")

@@ -69,6 +69,23 @@ def memberships_of_organisation(
     return _seats(session, Membership.organisation_id == organisation_id, on)
 
 
+def seat_roles_of_organisation(
+    session: Session, organisation_id: str, *, on: date
+) -> dict[str, str]:
+    """Body id -> role of each seat an organisation holds on ``on``: what an actor needs,
+    read as two columns (every authenticated request asks)."""
+    rows = session.execute(
+        select(Membership.body_id, Membership.role)
+        .where(
+            Membership.organisation_id == organisation_id,
+            Membership.start_date <= on,
+            or_(Membership.end_date.is_(None), Membership.end_date > on),
+        )
+        .order_by(Membership.start_date)
+    )
+    return {str(body_id): str(role) for body_id, role in rows}
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.execute(
         select(User).options(joinedload(User.organisation)).where(User.email == email.lower())

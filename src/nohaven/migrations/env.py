@@ -43,15 +43,21 @@ def run_migrations() -> None:
             # pragma only takes effect outside a transaction, so it is set before the
             # migrations' transaction begins, and the keys are checked before it commits.
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
-        context.configure(
-            connection=conn,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-        )
-        with context.begin_transaction():
+        # One transaction around every step, begun here: Alembic treats SQLite as having no
+        # transactional DDL and would otherwise commit each migration on its own after
+        # reading the versions outside any transaction, so two servers starting at once on
+        # one SQLite file could both plan the same steps. BEGIN IMMEDIATE (nohaven.db) takes
+        # the write lock before the versions are read; the second waits, then finds nothing.
+        with conn.begin():
             _one_migrator(conn)
-            context.run_migrations()
+            context.configure(
+                connection=conn,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
             if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
                 raise RuntimeError("a migration left rows pointing at missing rows")
         if sqlite:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, can, require
-from nohaven.errors import Conflict, InvalidInput, NotFound
+from nohaven.auth.policy import Action, can, get_visible_or_404, require
+from nohaven.errors import Conflict, InvalidInput
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.notifications import service as notifications
 from nohaven.policy import criteria
@@ -87,11 +87,7 @@ def create_assessment(
 
 
 def get_assessment(session: Session, *, actor: Actor, assessment_id: str) -> Assessment:
-    assessment = session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise NotFound("No such assessment.")
-    require(actor, Action.READ, assessment)
-    return assessment
+    return get_visible_or_404(session, actor, Assessment, assessment_id)
 
 
 def update_assessment(

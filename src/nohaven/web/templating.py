@@ -83,7 +83,7 @@ def render(
             signer(request, "csrf").dumps(anon),
             httponly=True,
             samesite="strict",
-            secure=settings.secure_cookies,
+            secure=settings.secure_transport,
             path="/",
         )
     return response

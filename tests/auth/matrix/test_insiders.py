@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "invitation": row(ALL, NOTHING, NOTHING, ALL),
     "api_token": row({L, R, D}, {L}, {L}, {L, R, D}),
     "audit_entry": row(READS, NOTHING, NOTHING, READS),
+    "audit_checkpoint": row(READS, READS, READS, READS),
     "notice": row({L, R, U}, {L, R, U}, {L, R, U}, {L}),
     # governance: a seat reads, officers run the body, delegates speak and vote
     "governance_settings": row(READS, READS, READS, ALL),

@@ -24,6 +24,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "invitation": LIST,
     "api_token": LIST,
     "audit_entry": NOTHING,
+    "audit_checkpoint": READS,  # signed heads are for every member to keep
     "notice": LIST,
     "governance_settings": NOTHING,
     "motion": LIST,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nohaven.audit.models import AuditEntry
+from nohaven.audit.models import AuditCheckpoint, AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action
@@ -84,10 +84,8 @@ OUTSIDERS: dict[str, Actor] = {
 
 
 def _agenda_item() -> AgendaItem:
-    item = AgendaItem(id="ai-a", meeting_id="mt-a")
-    # The service sets the meeting's body on the item before it asks the policy.
-    item.body_id = BODY_A  # type: ignore[attr-defined]
-    return item
+    # An item belongs to its meeting's body (AgendaItem.body_id reads it from the meeting).
+    return AgendaItem(id="ai-a", meeting_id="mt-a", meeting=Meeting(id="mt-a", body_id=BODY_A))
 
 
 def _resources() -> dict[str, Any]:
@@ -99,6 +97,7 @@ def _resources() -> dict[str, Any]:
         "invitation": Invitation(id="inv-a", organisation_id=A, roles=["analyst"]),
         "api_token": ApiToken(id="tok-a", user_id="u-colleague", organisation_id=A),
         "audit_entry": AuditEntry(seq=1, organisation_id=A),
+        "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
         "governance_settings": GovernanceSettings(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
