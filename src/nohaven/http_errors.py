@@ -84,17 +84,48 @@ def _unavailable(request: Request, exc: ServiceUnavailable) -> Response:
     return _html(request, exc.status_code, exc.title, exc.detail, retry_after=exc.retry_after)
 
 
+# PostgreSQL SQLSTATE classes that mean the server is away or going away, not that the
+# statement was wrong: connection exceptions (08) and operator intervention (57P0x).
+_AWAY_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# Program limits (54: a value too large for an index, say) are the client's input.
+_INPUT_SQLSTATES = ("54", "22")
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    state = getattr(exc.orig, "sqlstate", None)
+    return state if isinstance(state, str) else None
+
+
 def database_trouble(exc: Exception) -> ServiceUnavailable | None:
     """A database that is down, restarting or busy is a passing condition: 503, not 500."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return ServiceUnavailable("The database connection was lost; try again shortly.")
     if isinstance(exc, PoolTimeout):
         return ServiceUnavailable("Every database connection is busy; try again shortly.")
-    if isinstance(exc, OperationalError):
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            return DatabaseBusy("The database is busy with other writes; try again shortly.")
+    if not isinstance(exc, DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return ServiceUnavailable("The database connection was lost; try again shortly.")
+    if not isinstance(exc, OperationalError):
+        return None
+    message = str(exc.orig)
+    if "database is locked" in message or "database is busy" in message:
+        return DatabaseBusy("The database is busy with other writes; try again shortly.")
+    state = _sqlstate(exc)
+    # No SQLSTATE: the connection could not be made at all.
+    if state is None and "sqlite" not in type(exc.orig).__module__:
+        return ServiceUnavailable("The database is not reachable; try again shortly.")
+    if state is not None and state.startswith(_AWAY_SQLSTATES):
         return ServiceUnavailable("The database is not reachable; try again shortly.")
     return None
+
+
+def refused_value(exc: Exception) -> bool:
+    """A value the database cannot hold (NUL in text, out of range, too large to index)."""
+    if isinstance(exc, DataError):
+        return True
+    if isinstance(exc, OperationalError):
+        state = _sqlstate(exc)
+        return state is not None and state.startswith(_INPUT_SQLSTATES)
+    return False
 
 
 def _clean_errors(errors: Any) -> list[dict[str, Any]]:
@@ -179,7 +210,7 @@ def install(app: FastAPI) -> None:
         if (trouble := database_trouble(exc)) is not None:
             log.warning("database unavailable in %s %s: %s", request.method, request.url.path, exc)
             return _unavailable(request, trouble)
-        if isinstance(exc, DataError):
+        if refused_value(exc):
             # A value the database cannot hold got past validation: the client's input is
             # refused (422) and the gap in validation is logged with its traceback.
             log.error("invalid value reached the database in %s", request.url.path, exc_info=exc)

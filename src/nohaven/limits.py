@@ -8,16 +8,21 @@ arrives, before anything is parsed or a database connection is taken.
   A declared Content-Length over the limit is refused at once (413) without reading a byte;
   a body without one is counted as it streams and refused when it passes the limit.
 - Slow clients: a body that stalls for ``body_idle_seconds`` ends in 408.
-- NUL characters in the path, the query string or a URL-encoded form are refused (422): no
+- NUL characters in the path, the query string, a URL-encoded form or a JSON body are
+  refused (422): no
   text field anywhere stores them (PostgreSQL cannot), so they are refused at the door.
+- Integers in the query string beyond 64 bits are refused (422) for every parameter at once:
+  no column or offset can hold them. Bodies bound theirs in their schemas (nohaven.kit.schemas).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -54,6 +59,36 @@ class BodyTimeout(HTTPException):
 class NulInText(HTTPException):
     def __init__(self, where: str) -> None:
         super().__init__(422, f"The {where} contains a NUL character, which no text may hold.")
+
+
+class IntegerTooLarge(HTTPException):
+    def __init__(self, name: str) -> None:
+        super().__init__(422, f"The parameter {name} is a number beyond 64 bits.")
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{19,}")
+INT64_MAX = 2**63 - 1
+
+
+def _oversized_integer(query: bytes) -> str | None:
+    """The name of the first query parameter whose value is an integer beyond 64 bits."""
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if _INTEGER.fullmatch(value.strip()) and abs(int(value)) > INT64_MAX:
+            return name[:64]
+    return None
+
+
+def _json_nul(data: bytes) -> bool:
+    """Whether JSON text holds the escape of a NUL character (a raw NUL is not valid JSON)."""
+    start = data.find(b"\\u0000")
+    while start != -1:
+        slashes = 0
+        while start - slashes - 1 >= 0 and data[start - slashes - 1] == 0x5C:
+            slashes += 1
+        if slashes % 2 == 0:  # the backslash before u0000 is not itself escaped
+            return True
+        start = data.find(b"\\u0000", start + 1)
+    return False
 
 
 def _has_credentials(scope: Scope) -> bool:
@@ -96,17 +131,21 @@ class RequestLimits:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+        query: bytes = scope.get("query_string", b"")
+        if "\x00" in scope.get("path", "") or b"%00" in query:
             await _refuse(scope, send, NulInText("address"))
+            return
+        if query and (name := _oversized_integer(query)) is not None:
+            await _refuse(scope, send, IntegerTooLarge(name))
             return
         await self.app(scope, self._guarded(scope, receive), send)
 
     def _guarded(self, scope: Scope, receive: Receive) -> Receive:
         length_header = _header(scope, b"content-length")
         declared = int(length_header) if length_header and length_header.isdigit() else None
-        form = (_header(scope, b"content-type") or b"").startswith(
-            b"application/x-www-form-urlencoded"
-        )
+        content_type = _header(scope, b"content-type") or b""
+        form = content_type.startswith(b"application/x-www-form-urlencoded")
+        json_body = content_type.startswith(b"application/json") or b"+json" in content_type
         idle = self.settings.body_idle_seconds
         limit: int | None = None
         seen = 0
@@ -138,6 +177,11 @@ class RequestLimits:
                 if b"%00" in window or b"\x00" in window:
                     raise NulInText("form")
                 tail = window[-2:]
+            elif json_body:
+                window = tail + chunk
+                if _json_nul(window):
+                    raise NulInText("JSON body")
+                tail = window[-16:]
             if not message.get("more_body", False):
                 done = True
             return message

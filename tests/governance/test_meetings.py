@@ -341,6 +341,14 @@ def test_decisions_api(client: TestClient, seats: Seats, db: Session) -> None:
     assert denied.status_code == 403
     empty = client.post(f"/api/v1/meetings/{meeting.id}/decisions", json={"text": " "}, headers=sec)
     assert empty.status_code == 422
+    # An unknown motion is the client's mistake (422), not the database's foreign-key error.
+    unknown = client.post(
+        f"/api/v1/meetings/{meeting.id}/decisions",
+        json={"text": "Adopted", "motion_id": "no-such-motion"},
+        headers=sec,
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "motion_id"
     listed = client.get(f"/api/v1/meetings/{meeting.id}/decisions", headers=member)
     assert [d["text"] for d in listed.json()] == ["Meet in Manila"]
 

@@ -4,6 +4,7 @@ committed database of its own (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
 import secrets
 import sqlite3
 import threading
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 from nohaven import transactions
 from nohaven.auth.models import ApiToken
 from nohaven.db import session_scope
+from nohaven.hashes.hma_csv import SignalRow, write_hma_csv
 from nohaven.main import create_app
 from tests.system.live import World, build_world, closes_at, fresh_database, serve
 
@@ -46,9 +48,9 @@ def _flip(value: str, bits: int) -> str:
 @pytest.mark.slow
 @pytest.mark.usefixtures("strict_intent")
 def test_many_clients_at_once_all_succeed(world: World) -> None:
-    """Matching, trust votes, motion votes and reads from 20 clients through 4 worker threads:
-    every answer 2xx, in bounded time. Before, the pool deadlocked (a request held one
-    connection while waiting for a second one) and SQLite answered "database is locked"."""
+    """Matching, trust votes, motion votes, reads and imports from 22 clients through 4 worker
+    threads: every answer 2xx, in bounded time. Before, the pool deadlocked (a request held
+    one connection while waiting for a second one) and SQLite answered "database is locked"."""
     settings = world.settings.model_copy(update={"request_threads": 4, "db_wait_seconds": 30})
     statuses: Counter[int] = Counter()
     failures: list[str] = []
@@ -124,7 +126,24 @@ def test_many_clients_at_once_all_succeed(world: World) -> None:
 
             return work
 
-        works = [matcher(h) for h in world.partners + [world.owner] * 4]
+        def importer(client: httpx.Client, n: int) -> httpx.Response:
+            # Two imports of 3,000 records each while everything else goes on.
+            if n % 5:
+                return client.get(f"/api/v1/lists/{world.list_id}", headers=world.owner)
+            rows = [
+                SignalRow("md5", secrets.token_hex(16), category="TRUE_POSITIVE")
+                for _ in range(3000)
+            ]
+            out = io.StringIO()
+            write_hma_csv(rows, out)
+            return client.post(
+                f"/api/v1/lists/{world.list_id}/import?format=hma",
+                files={"file": ("load.csv", out.getvalue().encode(), "text/csv")},
+                headers=world.owner,
+            )
+
+        works = [importer]
+        works += [matcher(h) for h in world.partners + [world.owner] * 4]
         works += [truster(h) for h in world.partners]
         works += [voter(h) for h in world.voters]
         hashes = ["/api/v1/lists", f"/api/v1/lists/{world.list_id}/entries", "/api/v1/health"]

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nohaven.kit.schemas import Instant
+
 Scope = Literal["read", "write", "admin"]
 
 
@@ -23,7 +25,7 @@ class TokenRead(BaseModel):
     prefix: str
     scopes: list[str]
     user_id: str
-    expires_at: datetime
+    expires_at: Instant
     revoked_at: datetime | None
     last_used_at: datetime | None
     created_at: datetime

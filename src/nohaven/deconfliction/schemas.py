@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from nohaven.kit.schemas import Count, Instant
+
 
 class EvaluateRequest(BaseModel):
     # Base64 of 32-byte ristretto255 elements, blinded by the client.
@@ -13,7 +15,7 @@ class EvaluateRequest(BaseModel):
 
 
 class EvaluateResponse(BaseModel):
-    key_epoch: int
+    key_epoch: Count
     elements: list[str]
 
 
@@ -26,9 +28,9 @@ class TokenIn(BaseModel):
 class RegistrationRequest(BaseModel):
     case_reference: str = Field(min_length=1, max_length=80)
     handling_code: str = Field(max_length=4)
-    key_epoch: int
+    key_epoch: Count
     masked: bool = False
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
     items: list[TokenIn] = Field(min_length=1)
 
 
@@ -77,7 +79,7 @@ class CaseOut(BaseModel):
     registrations: int
     stale_registrations: int
     hits: int
-    expires_at: datetime | None
+    expires_at: Instant | None
     closed_at: datetime | None
 
 

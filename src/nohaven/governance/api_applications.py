@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from fastapi import APIRouter, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.governance import applications as service
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.schemas import MotionRead
+from nohaven.kit.schemas import Day, Moment
 from nohaven.members.models import MembershipRole
 
 router = APIRouter(tags=["governance"])
@@ -34,7 +35,7 @@ class ApplicationRead(BaseModel):
 
 
 class VoteOpen(BaseModel):
-    closes_at: AwareDatetime | None = None
+    closes_at: Moment | None = None
 
 
 class Refusal(BaseModel):
@@ -44,14 +45,14 @@ class Refusal(BaseModel):
 class HandOver(BaseModel):
     to_organisation_id: str
     role: MembershipRole = MembershipRole.CHAIR
-    on: date | None = None
+    on: Day | None = None
 
 
 class TermRead(BaseModel):
     organisation_id: str
     role: str
-    start_date: date
-    end_date: date | None
+    start_date: Day
+    end_date: Day | None
 
 
 @router.get("/applications", response_model=list[ApplicationRead])

@@ -25,6 +25,7 @@ from nohaven.governance.schemas import (
     MeetingRead,
     MinutesUpdate,
 )
+from nohaven.kit.schemas import Day
 
 router = APIRouter(tags=["governance"])
 
@@ -207,7 +208,7 @@ class InitiativeRead(BaseModel):
     id: str
     organisation_id: str
     name: str
-    since: date
+    since: Day
 
 
 @router.get("/governance/bodies/{body}/initiatives", response_model=list[InitiativeRead])

@@ -11,6 +11,7 @@ from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.governance import progress as service
 from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.schemas import ProgressReportCreate
+from nohaven.kit.schemas import Count
 
 router = APIRouter(tags=["governance"])
 
@@ -57,8 +58,8 @@ class DashboardRead(BaseModel):
 class CaseStudyCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1, max_length=50000)
-    commitments: list[int] = Field(default_factory=list)
-    capabilities: list[int] = Field(default_factory=list)
+    commitments: list[Count] = Field(default_factory=list)
+    capabilities: list[Count] = Field(default_factory=list)
     publish: bool = False
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.db import SQL_INT_MAX
 from nohaven.governance.models import Majority, ProgressStatus
+from nohaven.kit.schemas import Day, Instant, Moment
 
 
 class SettingsRead(BaseModel):
@@ -32,8 +33,8 @@ class MotionCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(default="", max_length=20000)
     options: list[str] | None = Field(default=None, max_length=12)
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime
+    opens_at: Moment | None = None
+    closes_at: Moment
     secret: bool = False
     statement_id: str | None = None
 
@@ -78,7 +79,7 @@ class VoteRead(BaseModel):
 class MeetingCreate(BaseModel):
     body: str
     title: str = Field(min_length=1, max_length=200)
-    starts_at: datetime = Field(description="local time in `timezone` (or aware)")
+    starts_at: Instant = Field(description="local time in `timezone` (or aware)")
     duration_minutes: int = Field(default=120, ge=15, le=60 * 24 * 5)
     timezone: str = Field(default="UTC", max_length=60)
     location: str = Field(default="", max_length=300)
@@ -91,7 +92,7 @@ class MeetingRead(BaseModel):
     id: str
     body_id: str
     title: str
-    starts_at: datetime
+    starts_at: Instant
     ends_at: datetime
     timezone: str
     location: str
@@ -132,7 +133,7 @@ class MinutesUpdate(BaseModel):
 class ActionItemCreate(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
     owner_id: str
-    due_date: date
+    due_date: Day
 
 
 class ActionItemRead(BaseModel):
@@ -143,7 +144,7 @@ class ActionItemRead(BaseModel):
     meeting_id: str
     text: str
     owner_id: str
-    due_date: date
+    due_date: Day
     status: str
 
 

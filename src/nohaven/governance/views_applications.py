@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -20,6 +19,7 @@ from nohaven.governance.bodies import body_by_ref
 from nohaven.governance.forms import utc_from_form
 from nohaven.governance.models import Majority, Motion
 from nohaven.kit.clock import utcnow
+from nohaven.kit.schemas import Day
 from nohaven.members import repository as members_repo
 from nohaven.members.models import Body, BodyKind, MembershipRole, Organisation, OrganisationKind
 from nohaven.web.templating import render
@@ -194,7 +194,7 @@ def hand_over(
     slug: str,
     to_organisation_id: Annotated[str, Form(max_length=32)],
     role: Annotated[str, Form(max_length=20)] = "chair",
-    on: Annotated[date | None, Form()] = None,
+    on: Annotated[Day | None, Form()] = None,
 ) -> Response:
     body = body_by_ref(session, slug)
     try:

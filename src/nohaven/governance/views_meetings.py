@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -21,6 +21,7 @@ from nohaven.governance.models import Meeting
 from nohaven.governance.rules import is_officer
 from nohaven.governance.views_motions import my_bodies
 from nohaven.kit.clock import utcnow
+from nohaven.kit.schemas import Day
 from nohaven.members import repository as members_repo
 from nohaven.members.models import Body
 from nohaven.web.templating import render
@@ -314,7 +315,7 @@ def action(
     meeting_id: str,
     text: Annotated[str, Form(max_length=2000)],
     owner_id: Annotated[str, Form(max_length=32)],
-    due_date: Annotated[date, Form()],
+    due_date: Annotated[Day, Form()],
 ) -> Response:
     return _act(
         request,

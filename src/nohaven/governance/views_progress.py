@@ -18,6 +18,7 @@ from nohaven.governance.models import MissionStatement, ProgressStatus
 from nohaven.governance.views_motions import my_bodies
 from nohaven.governance.voting import voting_organisations
 from nohaven.kit.clock import utcnow
+from nohaven.kit.schemas import Count
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -205,7 +206,7 @@ def add_case_study(
     title: Annotated[str, Form(max_length=200)],
     text: Annotated[str, Form(max_length=50000)],
     commitments: Annotated[str, Form(max_length=200)] = "",
-    capabilities: Annotated[list[int] | None, Form()] = None,
+    capabilities: Annotated[list[Count] | None, Form()] = None,
     publish: Annotated[bool, Form()] = False,
 ) -> Response:
     try:

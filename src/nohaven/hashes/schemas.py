@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.auth.policy import Tlp
 from nohaven.hashes.models import FeedbackVerdict, SignalType, VoteVerdict
+from nohaven.kit.schemas import Count
 
 
 class HashListCreate(BaseModel):
@@ -48,7 +49,7 @@ class EntryCreate(BaseModel):
     model_config = ConfigDict(coerce_numbers_to_str=True)
     signal_type: SignalType
     value: str = Field(min_length=1, max_length=300)
-    pdq_quality: int | None = None
+    pdq_quality: Count | None = None
     classification_scheme: str | None = None
     classification: str | None = None
     series: str | None = Field(default=None, max_length=200)
@@ -160,7 +161,7 @@ class MatchQuery(BaseModel):
 
 class MatchRequest(BaseModel):
     queries: list[MatchQuery]
-    pdq_threshold: int | None = Field(default=None, ge=0)
+    pdq_threshold: Count | None = None
 
 
 class ListSummary(BaseModel):

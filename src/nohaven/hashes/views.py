@@ -79,7 +79,7 @@ def create_list(
     name: Annotated[str, Form(max_length=200)],
     tlp: Annotated[str, Form(max_length=20)],
     description: Annotated[str, Form(max_length=4000)] = "",
-    trust_threshold: Annotated[int, Form()] = 3,
+    trust_threshold: Annotated[int, Form(ge=1, le=50)] = 3,
     organisations: Annotated[list[str] | None, Form()] = None,
     bodies: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
@@ -153,7 +153,7 @@ def share_list(
     actor: WebActor,
     list_id: str,
     tlp: Annotated[str, Form(max_length=20)],
-    trust_threshold: Annotated[int, Form()] = 3,
+    trust_threshold: Annotated[int, Form(ge=1, le=50)] = 3,
     organisations: Annotated[list[str] | None, Form()] = None,
     bodies: Annotated[list[str] | None, Form()] = None,
 ) -> Response:

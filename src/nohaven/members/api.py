@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.kit.schemas import Day
 from nohaven.members import service
 from nohaven.members.models import Membership, User
 from nohaven.members.schemas import (
@@ -110,7 +110,7 @@ def list_memberships(
     body: str,
     session: DbSession,
     actor: ApiActor,
-    on: Annotated[date | None, Query(description="only seats held that day")] = None,
+    on: Annotated[Day | None, Query(description="only seats held that day")] = None,
 ) -> list[MembershipRead]:
     found = service.get_body(session, actor=actor, body_id_or_slug=body)
     return [
@@ -120,7 +120,7 @@ def list_memberships(
 
 @router.get("/bodies/{body}/chair", response_model=MembershipRead | None)
 def chair_on(
-    body: str, session: DbSession, actor: ApiActor, on: date | None = None
+    body: str, session: DbSession, actor: ApiActor, on: Day | None = None
 ) -> MembershipRead | None:
     """Who chaired the body on a given day (today by default)."""
     from nohaven.kit.clock import utcnow

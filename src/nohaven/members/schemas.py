@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from nohaven.kit.schemas import Day, Instant
 from nohaven.members.models import BodyKind, MembershipRole, OrganisationKind, UserRole
 
 
@@ -82,8 +83,8 @@ class BodyRead(BaseModel):
 class MembershipCreate(BaseModel):
     organisation_id: str
     role: MembershipRole
-    start_date: date
-    end_date: date | None = None
+    start_date: Day
+    end_date: Day | None = None
     note: str = Field(default="", max_length=2000)
 
 
@@ -94,8 +95,8 @@ class MembershipRead(BaseModel):
     organisation_name: str
     body_id: str
     role: str
-    start_date: date
-    end_date: date | None
+    start_date: Day
+    end_date: Day | None
     note: str
 
 
@@ -134,7 +135,7 @@ class InvitationRead(BaseModel):
     email: str
     organisation_id: str
     roles: list[str]
-    expires_at: datetime
+    expires_at: Instant
     accept_url: str | None = None
 
 

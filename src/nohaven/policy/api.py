@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
 from nohaven.errors import InvalidInput, NotFound
+from nohaven.kit.schemas import Day
 from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.policy import criteria, exchange, gaps, maturity, service
@@ -150,7 +150,7 @@ def reject_assessment(
 
 @router.get("/policy/countries", response_model=list[CountryStatusRead])
 def list_countries(
-    session: DbSession, actor: ApiActor, as_of: date | None = None
+    session: DbSession, actor: ApiActor, as_of: Day | None = None
 ) -> list[CountryStatusRead]:
     analysis = gaps.analysis(session, actor=actor, as_of=as_of)
     return [_country(r) for r in analysis.results.values()]
@@ -158,7 +158,7 @@ def list_countries(
 
 @router.get("/policy/countries/{code}", response_model=CountryStatusRead)
 def get_country(
-    code: str, session: DbSession, actor: ApiActor, as_of: date | None = None
+    code: str, session: DbSession, actor: ApiActor, as_of: Day | None = None
 ) -> CountryStatusRead:
     if code.upper() not in countries():
         raise InvalidInput(f"{code!r} is no ISO 3166 alpha-2 code.")
@@ -168,7 +168,7 @@ def get_country(
 
 @router.get("/policy/criteria/{key}/failures", response_model=CriterionFailuresRead)
 def criterion_failures(
-    key: str, session: DbSession, actor: ApiActor, as_of: date | None = None
+    key: str, session: DbSession, actor: ApiActor, as_of: Day | None = None
 ) -> CriterionFailuresRead:
     analysis = gaps.analysis(session, actor=actor, as_of=as_of)
     found = analysis.failures(key)
@@ -186,8 +186,8 @@ def criterion_failures(
 def safe_havens(
     session: DbSession,
     actor: ApiActor,
-    as_of: date | None = None,
-    since: date | None = None,
+    as_of: Day | None = None,
+    since: Day | None = None,
     region: str | None = None,
     sub_region: str | None = None,
     body: str | None = None,
@@ -229,7 +229,7 @@ def export(
     session: DbSession,
     actor: ApiActor,
     format: Annotated[Literal["csv", "json"], Query()] = "json",
-    as_of: date | None = None,
+    as_of: Day | None = None,
 ) -> Response:
     rows = exchange.export_rows(session, actor=actor, as_of=as_of)
     if format == "csv":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nohaven.kit.schemas import Day
 from nohaven.policy.models import Status
 
 
@@ -126,8 +127,8 @@ class SafeHavenChange(BaseModel):
 
 
 class SafeHavensRead(BaseModel):
-    as_of: date
-    since: date | None
+    as_of: Day
+    since: Day | None
     region: str | None
     body: str | None
     countries: list[CountryStatusRead]

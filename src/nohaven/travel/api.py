@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.errors import Forbidden
+from nohaven.kit.schemas import Day
 from nohaven.transactions import writes
 from nohaven.travel import present, service
 from nohaven.travel.schemas import (
@@ -66,10 +66,10 @@ def list_notifications(
         str | None, Query(max_length=100, description="only with a leg to this country")
     ] = None,
     departs_from: Annotated[
-        date | None, Query(description="only with a leg departing on or after this date")
+        Day | None, Query(description="only with a leg departing on or after this date")
     ] = None,
     departs_until: Annotated[
-        date | None, Query(description="only with a leg departing on or before this date")
+        Day | None, Query(description="only with a leg departing on or before this date")
     ] = None,
 ) -> list[NotificationSummary]:
     where = service.leg_filter(

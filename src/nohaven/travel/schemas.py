@@ -6,9 +6,10 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nohaven.kit.clock import utcnow
+from nohaven.kit.schemas import Day, Moment
 from nohaven.members.schemas import normalise_country
 from nohaven.travel.models import ComplaintSource, ResponseKind, RiskTier
 
@@ -52,7 +53,7 @@ class Subject(BaseModel):
     """The minimum: nothing beyond what identifies the person at a border."""
 
     name: str = Field(min_length=2, max_length=200)
-    date_of_birth: date
+    date_of_birth: Day
     nationality: str
     passport_number: str
 
@@ -77,8 +78,8 @@ class Subject(BaseModel):
 
 class LegIn(BaseModel):
     destination_country: str
-    departs_at: AwareDatetime = Field(description="departure towards this destination, UTC")
-    leaves_on: date | None = Field(default=None, description="when the subject leaves it")
+    departs_at: Moment = Field(description="departure towards this destination, UTC")
+    leaves_on: Day | None = Field(default=None, description="when the subject leaves it")
     carrier: str | None = Field(default=None, max_length=100)
     flight_number: str | None = Field(default=None, max_length=20)
 
@@ -110,7 +111,7 @@ class NotificationCreate(BaseModel):
 
 class SubjectAmend(BaseModel):
     name: str | None = Field(default=None, min_length=2, max_length=200)
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     nationality: str | None = None
     passport_number: str | None = None
 
@@ -129,8 +130,8 @@ class LegAmend(BaseModel):
     """A change to the leg at the same position; destinations cannot change (withdraw and
     send a new notification instead: the receivers would differ)."""
 
-    departs_at: AwareDatetime | None = None
-    leaves_on: date | None = None
+    departs_at: Moment | None = None
+    leaves_on: Day | None = None
     carrier: str | None = Field(default=None, max_length=100)
     flight_number: str | None = Field(default=None, max_length=20)
 
@@ -197,14 +198,14 @@ class LegRead(BaseModel):
     departs_on: date
     # The sealed details: None once purged.
     departs_at: datetime | None
-    leaves_on: date | None
+    leaves_on: Day | None
     carrier: str | None
     flight_number: str | None
 
 
 class SubjectRead(BaseModel):
     name: str
-    date_of_birth: date
+    date_of_birth: Day
     nationality: str
     passport_number: str
 
