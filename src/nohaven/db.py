@@ -163,7 +163,11 @@ def create_db_engine(
 ) -> Engine:
     """``pool_size`` should be the number of requests a process serves at once (its worker
     threads) plus a little room for health probes and jobs: then no request waits for a
-    connection. A wait beyond ``pool_timeout`` becomes 503, not a hang."""
+    connection. A wait beyond ``pool_timeout`` becomes 503, not a hang.
+
+    ``hide_parameters``: a database error's message carries the statement's values, and those
+    messages reach the error log with their traceback; the values may be personal data (a
+    subject's name before it is sealed, an e-mail address), so they never go into the text."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -171,6 +175,7 @@ def create_db_engine(
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False},
+            hide_parameters=True,
             pool_size=pool_size,
             max_overflow=2,
             pool_timeout=pool_timeout,
@@ -182,7 +187,12 @@ def create_db_engine(
     # pre_ping: a connection the server dropped (a restart) is replaced before use, so the
     # service recovers by itself once the database is back.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=2, pool_timeout=pool_timeout
+        url,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=2,
+        pool_timeout=pool_timeout,
     )
 
 
