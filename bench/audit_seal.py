@@ -35,17 +35,8 @@ from nohaven.audit.models import AuditEntry
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.kit.clock import utcnow
 
-COLUMNS = (
-    "at",
-    "actor_user_id",
-    "actor_label",
-    "organisation_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "request_id",
-    "summary",
-)
+# The same content the sealer hashes, so the anchor inserts the same bytes.
+COLUMNS = sealing.CONTENT_COLUMNS
 
 
 def entries(count: int) -> list[dict[str, Any]]:

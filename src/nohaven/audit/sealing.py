@@ -107,7 +107,7 @@ def seal(session: Session, *, limit: int = SEAL_BATCH) -> int:
     # Plain rows and one executemany UPDATE, not ORM objects: sealing is the one path every
     # audit entry takes, and this keeps it several times faster.
     table = cast(Table, AuditEntry.__table__)
-    content = [table.c[name] for name in _CONTENT]
+    content = [table.c[name] for name in CONTENT_COLUMNS]
     pending = session.execute(
         select(table.c.id, *content).where(table.c.seq.is_(None)).order_by(table.c.id).limit(limit)
     ).all()
@@ -135,7 +135,7 @@ def seal(session: Session, *, limit: int = SEAL_BATCH) -> int:
     return len(changes)
 
 
-_CONTENT = (
+CONTENT_COLUMNS = (
     "at",
     "actor_user_id",
     "actor_label",
