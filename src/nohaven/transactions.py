@@ -19,11 +19,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -127,6 +127,10 @@ async def request_session(request: Request) -> AsyncIterator[Session]:
         finally:
             with anyio.CancelScope(shield=True):
                 await _in_thread(session.close)
+
+
+# The dependency every router and the authentication dependencies share: one per request.
+DbSession = Annotated[Session, Depends(request_session, scope="function")]
 
 
 @event.listens_for(Session, "before_flush")
