@@ -12,7 +12,7 @@ from nohaven.errors import Conflict, Forbidden, InvalidInput
 from nohaven.governance import applications as service
 from nohaven.governance import body_rules, voting
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import MembershipRole, OrganisationKind
 from tests.factories import Factory, csrf_from, web_login
 from tests.governance.conftest import Seats
@@ -75,7 +75,7 @@ def test_vote_admits_through_the_members_service(
         voting.cast_vote(db, actor=seats.actor(who), motion_id=motion.id, option="yes")
     voting.close_motion(db, actor=seats.actor("chair"), motion_id=motion.id)
     assert application.status == "admitted"
-    seats_now = members_repo.memberships_of_body(db, seats.body.id, on=utcnow().date())
+    seats_now = members_service.seats_of_body(db, body_id=seats.body.id, on=utcnow().date())
     assert any(m.organisation_id == police.id and m.role == "member" for m in seats_now)
 
 
@@ -130,13 +130,15 @@ def test_hand_over_the_chair_in_one_action(db: Session, seats: Seats) -> None:
     )
     now = {
         m.organisation_id: m.role
-        for m in members_repo.memberships_of_body(db, seats.body.id, on=day)
+        for m in members_service.seats_of_body(db, body_id=seats.body.id, on=day)
     }
     assert now[seats.a.id] == MembershipRole.CHAIR
     assert now[seats.chair.id] == MembershipRole.MEMBER  # the outgoing chair stays a member
     before = {
         m.organisation_id: m.role
-        for m in members_repo.memberships_of_body(db, seats.body.id, on=day - timedelta(days=1))
+        for m in members_service.seats_of_body(
+            db, body_id=seats.body.id, on=day - timedelta(days=1)
+        )
     }
     assert before[seats.chair.id] == MembershipRole.CHAIR
     history = service.office_history(db, body_id=seats.body.id)

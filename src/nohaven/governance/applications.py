@@ -29,7 +29,6 @@ from nohaven.governance.models import (
 from nohaven.governance.public import secretariat_organisations
 from nohaven.governance.voting import create_motion
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
 from nohaven.members import service as members_service
 from nohaven.members.models import Body, Membership, MembershipRole, Organisation
 from nohaven.members.schemas import MembershipCreate
@@ -51,7 +50,7 @@ def ineligibility(session: Session, *, body: Body, organisation: Organisation) -
             f"{body.name} admits only governments that are members of the WeProtect Global "
             "Alliance."
         )
-    seats = members_repo.memberships_of_body(session, body.id, on=utcnow().date())
+    seats = members_service.seats_of_body(session, body_id=body.id, on=utcnow().date())
     if any(m.organisation_id == organisation.id for m in seats):
         reasons.append("Your organisation already holds a seat in this body.")
     pending = session.scalar(
@@ -282,7 +281,7 @@ def hand_over(
     if role not in (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR):
         raise InvalidInput("Only the chair and the vice-chair are handed over.")
     day = on or utcnow().date()
-    seats = members_repo.memberships_of_body(session, body_id, on=day)
+    seats = members_service.seats_of_body(session, body_id=body_id, on=day)
     current = next((m for m in seats if m.role == role), None)
     successor_seat = next((m for m in seats if m.organisation_id == to_organisation_id), None)
     if successor_seat is None or successor_seat.role not in (
@@ -341,7 +340,7 @@ def office_history(session: Session, *, body_id: str) -> list[Membership]:
     return sorted(
         (
             m
-            for m in members_repo.memberships_of_body(session, body_id)
+            for m in members_service.seats_of_body(session, body_id=body_id)
             if m.role in (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR)
         ),
         key=lambda m: m.start_date,

@@ -26,7 +26,7 @@ from nohaven.governance.models import (
 )
 from nohaven.governance.rules import represents
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import Organisation
 
 # --- the meeting itself ---------------------------------------------------------------------
@@ -39,8 +39,8 @@ def record_attendance(
     require(actor, Action.UPDATE, meeting)
     seated = {
         m.organisation_id
-        for m in members_repo.memberships_of_body(
-            session, meeting.body_id, on=meeting.starts_at.date()
+        for m in members_service.seats_of_body(
+            session, body_id=meeting.body_id, on=meeting.starts_at.date()
         )
     }
     unknown = set(organisation_ids) - seated
@@ -133,7 +133,9 @@ def update_minutes(
     if wanted == MinutesStatus.CIRCULATED:
         from nohaven.notifications import service as notifications
 
-        for m in members_repo.memberships_of_body(session, meeting.body_id, on=utcnow().date()):
+        for m in members_service.seats_of_body(
+            session, body_id=meeting.body_id, on=utcnow().date()
+        ):
             notifications.notify(
                 session,
                 actor=actor,

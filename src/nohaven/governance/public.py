@@ -23,7 +23,7 @@ from nohaven.errors import InvalidInput, NotFound, TooManyRequests
 from nohaven.governance.models import ContactAttempt, ContactMessage
 from nohaven.governance.settings import governance_settings
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import Body, Membership, MembershipRole
 from nohaven.notifications import service as notifications
 
@@ -42,7 +42,7 @@ def public_body(session: Session, *, slug: str) -> PublicBody:
     body = session.scalar(select(Body).where(Body.slug == slug))
     if body is None:
         raise NotFound("No such body.")
-    seats = members_repo.memberships_of_body(session, body.id, on=utcnow().date())
+    seats = members_service.seats_of_body(session, body_id=body.id, on=utcnow().date())
     members = sorted(
         (
             m
@@ -180,7 +180,7 @@ def secretariat_organisations(session: Session, body: Body) -> list[str]:
         found = sorted(
             {
                 m.organisation_id
-                for m in members_repo.memberships_of_body(session, current.id, on=today)
+                for m in members_service.seats_of_body(session, body_id=current.id, on=today)
                 if m.role == MembershipRole.SECRETARIAT
             }
         )

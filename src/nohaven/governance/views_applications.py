@@ -20,7 +20,7 @@ from nohaven.governance.forms import utc_from_form
 from nohaven.governance.models import Majority, Motion
 from nohaven.kit.clock import utcnow
 from nohaven.kit.schemas import Day
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import Body, BodyKind, MembershipRole, Organisation, OrganisationKind
 from nohaven.web.templating import render
 
@@ -161,7 +161,7 @@ def _officers_page(
     **extra: Any,
 ) -> Response:
     body = body_by_ref(session, slug)
-    seats = members_repo.memberships_of_body(session, body.id, on=utcnow().date())
+    seats = members_service.seats_of_body(session, body_id=body.id, on=utcnow().date())
     return render(
         request,
         "governance/officers.html",

@@ -22,7 +22,7 @@ from nohaven.governance.rules import is_officer
 from nohaven.governance.views_motions import my_bodies
 from nohaven.kit.clock import utcnow
 from nohaven.kit.schemas import Day
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import Body
 from nohaven.web.templating import render
 
@@ -133,7 +133,9 @@ def propose_from_list(
 def _meeting_context(session: Session, actor: Actor, meeting_id: str) -> dict[str, Any]:
     meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
     body = session.get(Body, meeting.body_id)
-    seats = members_repo.memberships_of_body(session, meeting.body_id, on=meeting.starts_at.date())
+    seats = members_service.seats_of_body(
+        session, body_id=meeting.body_id, on=meeting.starts_at.date()
+    )
     present = {a.organisation_id for a in record.attendance(session, meeting=meeting)}
     return {
         "title": meeting.title,

@@ -62,7 +62,7 @@ from nohaven.governance.models import (
 )
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_token, sha256_hex
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import VOTING_ROLES, Body, UserRole
 
 # --- motions --------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def _can_read(actor: Actor, motion: Motion) -> bool:
 def voting_organisations(session: Session, body_id: str, day: date) -> set[str]:
     return {
         m.organisation_id
-        for m in members_repo.memberships_of_body(session, body_id, on=day)
+        for m in members_service.seats_of_body(session, body_id=body_id, on=day)
         if m.role in VOTING_ROLES
     }
 
