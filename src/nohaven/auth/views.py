@@ -12,18 +12,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from nohaven.auth import account, service
 from nohaven.auth import login as login_step
-from nohaven.auth.deps import (
-    SESSION_COOKIE,
-    DbSession,
-    WebActor,
-    current_web_session,
-    signer,
-)
+from nohaven.auth.deps import DbSession, WebActor, current_web_session
 from nohaven.auth.models import WebSession
 from nohaven.config import Settings
-from nohaven.errors import NohavenError
-from nohaven.http_errors import LoginRequired
+from nohaven.errors import LoginRequired, NohavenError
 from nohaven.transactions import writes
+from nohaven.web.cookies import SESSION_COOKIE, signer
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
