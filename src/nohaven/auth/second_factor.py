@@ -4,7 +4,7 @@ wrong codes earn (counted per user, whatever happens at the password step)."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy import select, update
@@ -16,7 +16,8 @@ from nohaven.auth import throttle, users
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import RecoveryCode
 from nohaven.auth.policy import Action, require
-from nohaven.config import get_settings
+from nohaven.config import Settings, get_settings
+from nohaven.db import write_even_if_refused
 from nohaven.errors import InvalidInput, Locked
 from nohaven.keys.ring import data_keyring
 from nohaven.kit import crypto
@@ -128,6 +129,16 @@ def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
     if _accept_code(user, code) or _use_recovery_code(session, user=user, code=code):
         throttle.forget(session, throttle.Scope.SECOND_FACTOR, key)
         return True
+    # Kept even when the page's action is refused: the count is what stops guessing.
+    write_even_if_refused(
+        session, lambda s: _count_wrong_code(s, settings, user=user, key=key, now=now)
+    )
+    return False
+
+
+def _count_wrong_code(
+    session: Session, settings: Settings, *, user: User, key: str, now: datetime
+) -> None:
     until = throttle.record_failure(
         session,
         throttle.Scope.SECOND_FACTOR,
@@ -153,7 +164,6 @@ def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
             organisation_id=user.organisation_id,
             summary={"until": until.isoformat()},
         )
-    return False
 
 
 def _use_recovery_code(session: Session, *, user: User, code: str) -> bool:
