@@ -28,6 +28,15 @@ class NotAuthenticated(NohavenError):
     type_slug = "not-authenticated"
 
 
+class LoginRequired(NohavenError):
+    """Raised by page dependencies; a page answers it with a redirect to the login page, the
+    API with 401."""
+
+    status_code = 401
+    title = "Login required"
+    type_slug = "login-required"
+
+
 class Forbidden(NohavenError):
     status_code = 403
     title = "Forbidden"

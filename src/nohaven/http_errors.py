@@ -1,30 +1,38 @@
-"""Render errors: RFC 9457 problem+json under /api, an HTML page elsewhere. Never a stack trace."""
+"""Render errors: RFC 9457 problem+json under /api, an HTML page elsewhere. Never a stack trace.
+
+The pages themselves belong to the web layer: ``nohaven.web.errors`` installs these handlers
+with its page renderer, so this module knows nothing of templates."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from nohaven.errors import DatabaseBusy, NohavenError, NotAuthenticated, ServiceUnavailable
+from nohaven.errors import (
+    DatabaseBusy,
+    LoginRequired,
+    NohavenError,
+    NotAuthenticated,
+    ServiceUnavailable,
+)
 from nohaven.kit.context import current_request_id
 
 log = logging.getLogger("nohaven")
 PROBLEM_BASE = "https://nohaven.invalid/problems/"
 
 
-class LoginRequired(NohavenError):
-    """Raised by page dependencies; rendered as a redirect to the login page."""
-
-    status_code = 401
-    title = "Login required"
-    type_slug = "login-required"
+# An error page for a person: (request, status, title, detail, retry_after) -> response.
+ErrorPage = Callable[[Request, int, str, str, int | None], Response]
+# Where a page that needs a login sends the person instead.
+LoginRedirect = Callable[[Request], Response]
 
 
 def _wants_json(request: Request) -> bool:
@@ -58,30 +66,6 @@ def problem(
     return JSONResponse(
         body, status_code=status, media_type="application/problem+json", headers=headers
     )
-
-
-def _html(
-    request: Request, status: int, title: str, detail: str, *, retry_after: int | None = None
-) -> Response:
-    from nohaven.web.templating import render  # the web layer depends on this, not the reverse
-
-    response = render(request, "error.html", {"title": title, "detail": detail}, status_code=status)
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-def _unavailable(request: Request, exc: ServiceUnavailable) -> Response:
-    if _wants_json(request):
-        return problem(
-            exc.status_code,
-            exc.title,
-            exc.detail,
-            type_slug=exc.type_slug,
-            instance=request.url.path,
-            retry_after=exc.retry_after,
-        )
-    return _html(request, exc.status_code, exc.title, exc.detail, retry_after=exc.retry_after)
 
 
 # PostgreSQL SQLSTATE classes that mean the server is away or going away, not that the
@@ -136,7 +120,24 @@ def _clean_errors(errors: Any) -> list[dict[str, Any]]:
     return out
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, *, page: ErrorPage, login: LoginRedirect) -> None:
+    def _html(
+        request: Request, status: int, title: str, detail: str, retry_after: int | None = None
+    ) -> Response:
+        return page(request, status, title, detail, retry_after)
+
+    def _unavailable(request: Request, exc: ServiceUnavailable) -> Response:
+        if _wants_json(request):
+            return problem(
+                exc.status_code,
+                exc.title,
+                exc.detail,
+                type_slug=exc.type_slug,
+                instance=request.url.path,
+                retry_after=exc.retry_after,
+            )
+        return _html(request, exc.status_code, exc.title, exc.detail, exc.retry_after)
+
     @app.exception_handler(NohavenError)
     def _domain(request: Request, exc: NohavenError) -> Response:
         if isinstance(exc, ServiceUnavailable):
@@ -146,10 +147,7 @@ def install(app: FastAPI) -> None:
                 return problem(
                     401, NotAuthenticated.title, exc.detail, type_slug=NotAuthenticated.type_slug
                 )
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            from urllib.parse import quote
-
-            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+            return login(request)
         if _wants_json(request):
             return problem(
                 exc.status_code,

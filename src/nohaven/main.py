@@ -13,13 +13,14 @@ from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nohaven import http_errors, transactions
+from nohaven import transactions
 from nohaven.auth import token_usage
 from nohaven.config import Settings, get_settings
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 from nohaven.limits import RequestLimits
+from nohaven.web import errors as web_errors
 
 STATIC = Path(__file__).parent / "web" / "static"
 log = logging.getLogger("nohaven")
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(RequestContext, hsts=settings.secure_transport)
-    http_errors.install(app)
+    web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from nohaven.routes import include_routers

@@ -19,11 +19,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ log = logging.getLogger("nohaven")
 F = TypeVar("F", bound=Callable[..., Any])
 _INTENT_ATTR = "__nohaven_intent__"
 _READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SPARE_THREADS = 4
 # Set by the test suite: a request declared as reading that writes fails loudly there, so the
 # declaration is corrected instead of meeting "database is locked" in production.
 strict_intent = False
@@ -91,11 +92,16 @@ class RequestSlots:
 
 def install(app: FastAPI, *, threads: int, wait_seconds: float) -> None:
     app.state.request_slots = RequestSlots(threads, wait_seconds)
+    # every thread of anyio's pool (tests take them all to show nothing else needs one)
+    app.state.request_threads = max(threads, 1) + SPARE_THREADS
 
     def size_threads(_app: FastAPI) -> None:
-        # The worker threads of sync endpoints and dependencies: never fewer than slots.
+        # The worker threads of sync endpoints and dependencies: one per slot, so a request
+        # holding a slot (and perhaps SQLite's write gate) always finds a thread for its next
+        # step, plus a few for work that holds no slot (static files, sync dependencies of
+        # routes without a session), which must never take the last thread from a slot holder.
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = max(threads, 1)
+        limiter.total_tokens = _app.state.request_threads
 
     app.state.startup_hooks.append(size_threads)
 
@@ -127,6 +133,10 @@ async def request_session(request: Request) -> AsyncIterator[Session]:
         finally:
             with anyio.CancelScope(shield=True):
                 await _in_thread(session.close)
+
+
+# The dependency every router and the authentication dependencies share: one per request.
+DbSession = Annotated[Session, Depends(request_session, scope="function")]
 
 
 @event.listens_for(Session, "before_flush")

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from nohaven.hashes import service
-from nohaven.hashes.views import parse_lookup
+from nohaven.hashes.views.lookup import parse_lookup
 from tests.factories import Factory, csrf_from, web_login
 from tests.hashes.conftest import World, md5_entry, pdq_entry, shared_list
 

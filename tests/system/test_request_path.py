@@ -231,3 +231,40 @@ def test_token_use_is_noted_in_memory_and_written_in_batches(world: World) -> No
         assert usage.pending() == {}
     finally:
         app.state.engine.dispose()
+
+
+def test_token_use_is_written_while_every_request_thread_is_taken(world: World) -> None:
+    """The flusher has a thread of its own. It used to borrow a request thread to wait for
+    SQLite's write gate; a request holding the gate could then find no thread to finish in,
+    and the queue behind the gate ended, at its timeout, in a burst of 503s."""
+    settings = world.settings.model_copy(update={"request_threads": 1})
+    release = threading.Event()
+    entered = threading.Semaphore(0)
+
+    def hold() -> dict[str, str]:
+        entered.release()
+        release.wait(60)
+        return {}
+
+    with serve(settings) as served, httpx.Client(base_url=served.url, timeout=90) as client:
+        served.app.add_api_route("/test/hold", hold)
+        assert client.get("/api/v1/lists", headers=world.owner).status_code == 200
+        pool = served.app.state.request_threads
+        holders = [
+            threading.Thread(target=lambda: httpx.get(served.url + "/test/hold", timeout=90))
+            for _ in range(pool)
+        ]
+        try:
+            for holder in holders:
+                holder.start()
+            for _ in holders:
+                assert entered.acquire(timeout=30), "the holding requests did not start"
+            served.app.state.token_usage_flusher.flush_soon()
+            deadline = time.monotonic() + 30
+            while not any(_last_used(world).values()):
+                assert time.monotonic() < deadline, "token use was not written"
+                time.sleep(0.05)
+        finally:
+            release.set()
+            for holder in holders:
+                holder.join(timeout=30)

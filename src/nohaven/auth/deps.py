@@ -1,48 +1,28 @@
-"""HTTP dependencies: the database session per request, and who is asking."""
+"""HTTP dependencies: who is asking (an API token's holder, a logged-in person)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import WebSession
-from nohaven.config import Settings
-from nohaven.errors import Forbidden, NotAuthenticated
-from nohaven.http_errors import LoginRequired
-from nohaven.transactions import request_session
+from nohaven.errors import Forbidden, LoginRequired, NotAuthenticated
+from nohaven.transactions import DbSession
+from nohaven.web.cookies import SESSION_COOKIE, read_signed_cookie
 
-SESSION_COOKIE = "nh_session"
-ANON_CSRF_COOKIE = "nh_csrf"
-
-
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-# The request's one session and transaction (nohaven.transactions); authentication uses it too.
-DbSession = Annotated[Session, Depends(request_session, scope="function")]
-
-
-def signer(request: Request, purpose: str) -> URLSafeSerializer:
-    settings: Settings = request.app.state.settings
-    return URLSafeSerializer(settings.secret_key.get_secret_value(), salt=f"nohaven.{purpose}")
-
-
-def read_signed_cookie(request: Request, name: str, purpose: str) -> str | None:
-    raw = request.cookies.get(name)
-    if not raw:
-        return None
-    try:
-        value = signer(request, purpose).loads(raw)
-    except BadSignature:
-        return None
-    return value if isinstance(value, str) else None
+# Routers take the request's session from here beside the actors (it lives in transactions).
+__all__ = [
+    "ApiActor",
+    "DbSession",
+    "WebActor",
+    "bearer_actor",
+    "current_web_session",
+    "require_role",
+    "web_actor",
+]
 
 
 def bearer_actor(request: Request, session: DbSession) -> Actor:

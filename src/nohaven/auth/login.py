@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth import passwords, throttle
+from nohaven.auth import repository as repo
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings, get_settings
 from nohaven.errors import NotAuthenticated, TooManyRequests
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
 from nohaven.members.models import User
 
 # One answer for every refused attempt before the password is known right, whether the account
@@ -45,7 +45,7 @@ def check_password(session: Session, *, email: str, password: str, source: str) 
     typed = email.strip().lower()
     at_source = throttle.key_for(settings, throttle.Scope.ACCOUNT_AT_SOURCE, typed, source)
     from_source = throttle.key_for(settings, throttle.Scope.SOURCE, source)
-    user = members_repo.user_by_email(session, typed)
+    user = repo.user_by_email(session, typed)
     if user is not None and not user.is_active:
         user = None
     paused = throttle.paused_until(

@@ -5,16 +5,20 @@ minute a write transaction, under SQLite's write lock. The request now only note
 here; a flusher writes the batch in its own short transaction at most every
 ``FLUSH_SECONDS``, and a failed flush is logged and retried later, never felt by a request.
 The figure is coarse on purpose (a minute), as before.
+
+The flusher is a thread of its own, not one of the request threads (anyio's pool): a flush may
+wait for SQLite's write gate, and a request thread spent on that wait is one a request holding
+the gate may need to finish (its endpoint or its commit runs in another pool thread). With every
+pool thread taken, the gate's holder waited for a thread and everyone else for the gate, until
+the gate's timeout turned the queue into a burst of 503s (bench/load.py on SQLite, 50 clients).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from datetime import datetime, timedelta
 
-import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,27 +77,44 @@ class TokenUsage:
         return len(batch)
 
 
+class Flusher:
+    """Flushes ``usage`` every ``every`` seconds (or at once when asked) in a thread of its own."""
+
+    def __init__(self, usage: TokenUsage, maker: sessionmaker[Session], every: float) -> None:
+        self._usage = usage
+        self._maker = maker
+        self._every = every
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="nohaven-token-usage", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._every)
+            self._wake.clear()
+            if not self._stop.is_set():
+                self._usage.flush(self._maker)
+
+    def flush_soon(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+            self._thread = None
+        self._usage.flush(self._maker)
+
+
 def install(app: FastAPI) -> None:
     usage = TokenUsage()
     app.state.token_usage = usage
-    tasks: list[asyncio.Task[None]] = []
-
-    async def flush_now() -> None:
-        await anyio.to_thread.run_sync(usage.flush, app.state.sessionmaker)
-
-    async def flusher() -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            await flush_now()
-
-    def start(_app: FastAPI) -> None:
-        tasks.append(asyncio.get_running_loop().create_task(flusher()))
-
-    def stop(_app: FastAPI) -> None:
-        for task in tasks:
-            task.cancel()
-        tasks.clear()
-        usage.flush(app.state.sessionmaker)
-
-    app.state.startup_hooks.append(start)
-    app.state.shutdown_hooks.append(stop)
+    flusher = Flusher(usage, app.state.sessionmaker, FLUSH_SECONDS)
+    app.state.token_usage_flusher = flusher
+    app.state.startup_hooks.append(lambda _app: flusher.start())
+    app.state.shutdown_hooks.append(lambda _app: flusher.stop())

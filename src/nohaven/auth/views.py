@@ -9,21 +9,17 @@ import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from nohaven.auth import account, service
+from nohaven.auth import account, second_factor, service
 from nohaven.auth import login as login_step
-from nohaven.auth.deps import (
-    SESSION_COOKIE,
-    DbSession,
-    WebActor,
-    current_web_session,
-    signer,
-)
+from nohaven.auth.deps import DbSession, WebActor, current_web_session
 from nohaven.auth.models import WebSession
 from nohaven.config import Settings
-from nohaven.errors import NohavenError
-from nohaven.http_errors import LoginRequired
+from nohaven.errors import LoginRequired, NohavenError
+from nohaven.members.models import User
 from nohaven.transactions import writes
+from nohaven.web.cookies import SESSION_COOKIE, signer
 from nohaven.web.csrf import check_csrf
 from nohaven.web.templating import render
 
@@ -57,6 +53,11 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
         max_age=settings.session_hours * 3600,
         path="/",
     )
+
+
+def _enrolment_secret(session: Session, user: User) -> str:
+    """The secret being enrolled: the one already shown, or a new one."""
+    return second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(session, user=user)
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -132,7 +133,7 @@ def totp_verify(
         return _redirect(target)
     user = web.user
     try:
-        accepted = user.totp_enabled_at is not None and service.verify_second_factor(
+        accepted = user.totp_enabled_at is not None and second_factor.verify_second_factor(
             session, user=user, code=code
         )
     except NohavenError as exc:  # paused after too many wrong codes
@@ -168,7 +169,9 @@ def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str
     user = web.user
     if user.totp_enabled_at is not None:
         return _redirect(_safe_next(next))
-    secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+    secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
+        session, user=user
+    )
     return render(
         request,
         "enrol_totp.html",
@@ -176,7 +179,7 @@ def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str
             "title": "Second factor",
             "secret": secret,
             "next": _safe_next(next),
-            "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
+            "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
             "required": service.mfa_required(user),
         },
     )
@@ -193,9 +196,11 @@ def enrol(
     user = web.user
     target = _safe_next(next)
     try:
-        codes = service.confirm_totp_enrolment(session, user=user, code=code)
+        codes = second_factor.confirm_totp_enrolment(session, user=user, code=code)
     except NohavenError as exc:
-        secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+        secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
+            session, user=user
+        )
         return render(
             request,
             "enrol_totp.html",
@@ -204,7 +209,7 @@ def enrol(
                 "secret": secret,
                 "next": target,
                 "error": exc.detail,
-                "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
+                "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
                 "required": service.mfa_required(user),
             },
             status_code=exc.status_code,
@@ -295,7 +300,7 @@ def _account_page(
         {
             "title": "Your account",
             "user": user,
-            "recovery_left": service.remaining_recovery_codes(session, user=user),
+            "recovery_left": second_factor.remaining_recovery_codes(session, user=user),
             **extra,
         },
         status_code=status_code,

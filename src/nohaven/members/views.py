@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from nohaven.auth import service as auth_service
+from nohaven.auth import second_factor
+from nohaven.auth import users as accounts
 from nohaven.auth.deps import DbSession, WebActor, require_role
 from nohaven.errors import NohavenError
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as repo
+from nohaven.members import invitations as invites
 from nohaven.members import service
 from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
 from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
@@ -32,8 +33,8 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
         if actor.organisation_id
         else None
     )
-    seats = repo.memberships_of_organisation(
-        session, actor.organisation_id or "", on=utcnow().date()
+    seats = service.seats_of_organisation(
+        session, organisation_id=actor.organisation_id or "", on=utcnow().date()
     )
     return render(
         request,
@@ -129,7 +130,7 @@ def organisation_page(
     request: Request, session: DbSession, actor: WebActor, organisation_id: str
 ) -> Response:
     org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
-    seats = repo.memberships_of_organisation(session, org.id)
+    seats = service.seats_of_organisation(session, organisation_id=org.id)
     parent = None
     if org.parent_id:
         parent = service.get_organisation(session, actor=actor, organisation_id=org.parent_id)
@@ -233,8 +234,8 @@ def _users_page(
     **extra: object,
 ) -> Response:
     require_role(actor, UserRole.ORG_ADMIN)
-    users = service.list_users(session, actor=actor)
-    invitations = service.list_invitations(session, actor=actor)
+    users = accounts.list_users(session, actor=actor)
+    invitations = invites.list_invitations(session, actor=actor)
     orgs = (
         service.list_organisations(session, actor=actor)
         if actor.is_secretariat
@@ -279,7 +280,7 @@ def invite(
         data = InvitationCreate.model_validate(
             {"email": email, "organisation_id": organisation_id, "roles": roles or []}
         )
-        issued = service.invite_user(session, actor=actor, data=data)
+        issued = invites.invite_user(session, actor=actor, data=data)
     except (ValidationError, NohavenError) as exc:
         error, status = form_problem(exc)
         return _users_page(request, session, actor, error=error, status_code=status)
@@ -305,7 +306,7 @@ def set_roles(
         valid = [UserRole(r).value for r in roles or []]
         if not valid:
             raise NohavenError("Choose at least one role.")
-        service.set_user_roles(session, actor=actor, user_id=user_id, roles=valid)
+        accounts.set_user_roles(session, actor=actor, user_id=user_id, roles=valid)
     except ValueError:
         return _users_page(request, session, actor, error="Unknown role.", status_code=422)
     except NohavenError as exc:
@@ -322,7 +323,7 @@ def set_active(
     active: Annotated[bool, Form()],
 ) -> Response:
     try:
-        service.set_user_active(session, actor=actor, user_id=user_id, active=active)
+        accounts.set_user_active(session, actor=actor, user_id=user_id, active=active)
     except NohavenError as exc:
         return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
     return _users_page(
@@ -332,7 +333,7 @@ def set_active(
 
 @router.post("/users/{user_id}/reset-2fa")
 def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: str) -> Response:
-    auth_service.reset_second_factor(session, actor=actor, user_id=user_id)
+    second_factor.reset_second_factor(session, actor=actor, user_id=user_id)
     return _users_page(
         request,
         session,
@@ -345,13 +346,13 @@ def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: st
 def revoke_invitation(
     request: Request, session: DbSession, actor: WebActor, invitation_id: str
 ) -> Response:
-    service.revoke_invitation(session, actor=actor, invitation_id=invitation_id)
+    invites.revoke_invitation(session, actor=actor, invitation_id=invitation_id)
     return _users_page(request, session, actor, notice="Invitation withdrawn.")
 
 
 @router.get("/invitations/{token}")
 def accept_page(request: Request, session: DbSession, token: str) -> Response:
-    invitation = service.pending_invitation(session, token=token)
+    invitation = invites.pending_invitation(session, token=token)
     return render(
         request,
         "invitation.html",
@@ -368,13 +369,13 @@ def accept(
     password: Annotated[str, Form(max_length=1000)],
     password_again: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    invitation = service.pending_invitation(session, token=token)
+    invitation = invites.pending_invitation(session, token=token)
     error = None
     if password != password_again:
         error = "The two passwords differ."
     else:
         try:
-            service.accept_invitation(
+            accounts.accept_invitation(
                 session, token=token, display_name=display_name, password=password
             )
         except NohavenError as exc:

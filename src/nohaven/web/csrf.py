@@ -9,10 +9,10 @@ import hmac
 
 from fastapi import Request
 
-from nohaven.auth.deps import ANON_CSRF_COOKIE, SESSION_COOKIE, read_signed_cookie
 from nohaven.config import Settings
 from nohaven.errors import Forbidden
 from nohaven.kit.ids import new_token
+from nohaven.web.cookies import ANON_CSRF_COOKIE, SESSION_COOKIE, read_signed_cookie
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"

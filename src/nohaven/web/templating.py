@@ -12,9 +12,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from nohaven.auth.deps import ANON_CSRF_COOKIE, signer
 from nohaven.config import Settings
 from nohaven.web import csrf
+from nohaven.web.cookies import ANON_CSRF_COOKIE, signer
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))

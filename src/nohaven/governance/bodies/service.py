@@ -22,10 +22,6 @@ from nohaven.members import service as members_service
 from nohaven.members.models import VOTING_ROLES, Body, Membership, MembershipRole
 from nohaven.members.schemas import MembershipCreate
 
-# Seats are public within the platform; governance reads them on behalf of no one in particular.
-READER = Actor.system("governance")
-
-
 def body_by_ref(session: Session, ref: str) -> Body:
     """Without a policy check: public pages and internal steps use it."""
     body = repo.body_by_id_or_slug(session, ref)
@@ -56,7 +52,7 @@ def my_bodies(session: Session, actor: Actor) -> list[Body]:
 
 
 def seats(session: Session, body_id: str, *, on: date | None = None) -> Sequence[Membership]:
-    return members_service.memberships(session, actor=READER, body_id=body_id, on=on)
+    return members_service.seats_of_body(session, body_id=body_id, on=on)
 
 
 def voting_organisations(session: Session, body_id: str, day: date) -> set[str]:

@@ -1,0 +1,68 @@
+"""Review of assessments: submit, approve, reject, delete a draft."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.errors import NohavenError, NotFound
+from nohaven.policy import service
+from nohaven.policy.rules import may_review
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/policy/review")
+def review_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _review(request, session, actor)
+
+
+def _review(
+    request: Request, session: DbSession, actor: WebActor, *, status_code: int = 200, **extra: Any
+) -> Response:
+    pending = service.pending(session, actor=actor)
+    return render(
+        request,
+        "policy/review.html",
+        {
+            "title": "Review of assessments",
+            "pending": pending,
+            "may_review": {a.id: may_review(actor, a) for a in pending},
+            "may_edit": {a.id: can(actor, Action.UPDATE, a) for a in pending},
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/policy/assessments/{assessment_id}/{verb}")
+def decide(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    assessment_id: str,
+    verb: str,
+    note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        if verb == "submit":
+            service.submit_assessment(session, actor=actor, assessment_id=assessment_id)
+        elif verb == "approve":
+            service.approve_assessment(session, actor=actor, assessment_id=assessment_id, note=note)
+        elif verb == "reject":
+            service.reject_assessment(session, actor=actor, assessment_id=assessment_id, note=note)
+        elif verb == "delete":
+            service.delete_draft(session, actor=actor, assessment_id=assessment_id)
+        else:
+            raise NotFound("No such action.")
+    except NohavenError as exc:
+        session.rollback()
+        return _review(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    target = back if back.startswith("/policy/") else "/policy/review"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,98 @@
+"""The travel list (sent and received) and the secretariat's points of contact."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.errors import NohavenError
+from nohaven.members import service as members_service
+from nohaven.members.models import OrganisationKind
+from nohaven.travel import present, service
+from nohaven.travel.models import PointOfContact, TravelNotification
+from nohaven.travel.views.forms import country_choices
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _index(
+    request: Request, session: DbSession, actor: WebActor, *, status_code: int = 200, **extra: Any
+) -> Response:
+    may_list = can(actor, Action.LIST, TravelNotification)
+    query = {
+        key: request.query_params.get(key, "")[:100]
+        for key in ("destination", "departs_from", "departs_until")
+    }
+    try:
+        where = service.leg_filter(**query)
+    except NohavenError as exc:
+        where = None
+        extra.setdefault("error", exc.detail)
+        status_code = 422
+    found = service.list_notifications(session, actor=actor, where=where) if may_list else []
+    shown = present.summaries(session, actor=actor, found=found)
+    contacts = service.list_points_of_contact(session, actor=actor)
+    manages = can(actor, Action.CREATE, PointOfContact)
+    agencies = (
+        members_service.list_organisations(
+            session, actor=actor, kind=OrganisationKind.LAW_ENFORCEMENT.value
+        )
+        if manages
+        else []
+    )
+    return render(
+        request,
+        "travel/index.html",
+        {
+            "title": "Travel notifications",
+            "sent": [n for n in shown if n.direction == "sent"],
+            "received": [n for n in shown if n.direction == "received"],
+            "may_list": may_list,
+            "may_send": can(actor, Action.CREATE, TravelNotification),
+            "contacts": contacts,
+            "manages": manages,
+            "agencies": agencies,
+            "countries": country_choices(),
+            "query": query,
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/travel")
+def index(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _index(request, session, actor)
+
+
+@router.post("/travel/points-of-contact")
+def set_point_of_contact(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    country: Annotated[str, Form(max_length=100)] = "",
+    organisation_id: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    try:
+        contact = service.set_point_of_contact(
+            session, actor=actor, country=country, organisation_id=organisation_id
+        )
+    except NohavenError as exc:
+        return _index(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _index(request, session, actor, notice=f"Point of contact for {contact.country} set.")
+
+
+@router.post("/travel/points-of-contact/{country}/remove")
+def remove_point_of_contact(
+    request: Request, session: DbSession, actor: WebActor, country: str
+) -> Response:
+    try:
+        service.remove_point_of_contact(session, actor=actor, country=country)
+    except NohavenError as exc:
+        return _index(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return _index(request, session, actor, notice=f"Point of contact for {country} removed.")

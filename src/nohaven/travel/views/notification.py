@@ -1,0 +1,204 @@
+"""One travel notification: the receiver acknowledges and responds; the sender sees
+receipts, withdraws and resolves complaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.errors import NohavenError
+from nohaven.transactions import writes
+from nohaven.travel import present, service
+from nohaven.travel.models import ResponseKind
+from nohaven.travel.schemas import (
+    ComplaintIn,
+    ComplaintResolution,
+    NotificationRead,
+    ResponseIn,
+    Withdrawal,
+)
+from nohaven.travel.views.forms import FIELD
+from nohaven.web.forms import validation_message
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _detail(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    found = service.get_notification(session, actor=actor, notification_id=notification_id)
+    shown: NotificationRead = present.detail(session, actor=actor, notification=found)
+    is_sender = shown.direction == "sent"
+    mine = next((r for r in shown.recipients if r.organisation_id == actor.organisation_id), None)
+    if request.query_params.get("late") and shown.is_late and "notice" not in extra:
+        extra["notice"] = (
+            "Sent. It left less than 48 hours before departure and is flagged as late."
+        )
+    elif request.query_params.get("sent") and "notice" not in extra:
+        extra["notice"] = "Sent."
+    return render(
+        request,
+        "travel/detail.html",
+        {
+            "title": "Travel notification",
+            "n": shown,
+            "is_sender": is_sender,
+            "mine": mine,
+            "may_amend": is_sender and can(actor, Action.UPDATE, found) and found.is_open,
+            "may_respond": mine is not None and can(actor, Action.RESPOND, found),
+            "may_resolve": is_sender and can(actor, Action.MANAGE, found),
+            "responses": list(ResponseKind),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/travel/{notification_id}")
+@writes  # records an audited read
+def detail(request: Request, session: DbSession, actor: WebActor, notification_id: str) -> Response:
+    return _detail(request, session, actor, notification_id)
+
+
+@router.post("/travel/{notification_id}/acknowledge")
+def acknowledge(
+    request: Request, session: DbSession, actor: WebActor, notification_id: str
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        notification_id,
+        lambda: service.acknowledge(session, actor=actor, notification_id=notification_id),
+    )
+
+
+@router.post("/travel/{notification_id}/respond")
+def respond(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    response: Annotated[str, Form(max_length=FIELD)] = "",
+    note: Annotated[str, Form(max_length=FIELD)] = "",
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        notification_id,
+        lambda: service.respond(
+            session,
+            actor=actor,
+            notification_id=notification_id,
+            data=ResponseIn.model_validate({"response": response, "note": note}),
+        ),
+    )
+
+
+@router.post("/travel/{notification_id}/withdraw")
+def withdraw(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    reason: Annotated[str, Form(max_length=FIELD)] = "",
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        notification_id,
+        lambda: service.withdraw(
+            session,
+            actor=actor,
+            notification_id=notification_id,
+            data=Withdrawal.model_validate({"reason": reason}),
+        ),
+    )
+
+
+@router.post("/travel/{notification_id}/complaints")
+def lodge_complaint(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    source: Annotated[str, Form(max_length=FIELD)] = "",
+    grounds: Annotated[str, Form(max_length=FIELD)] = "",
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        notification_id,
+        lambda: service.lodge_complaint(
+            session,
+            actor=actor,
+            notification_id=notification_id,
+            data=ComplaintIn.model_validate({"source": source, "grounds": grounds}),
+        ),
+    )
+
+
+@router.post("/travel/{notification_id}/complaints/{complaint_id}/resolve")
+def resolve_complaint(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    complaint_id: str,
+    outcome: Annotated[str, Form(max_length=FIELD)] = "",
+    reasons: Annotated[str, Form(max_length=FIELD)] = "",
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        notification_id,
+        lambda: service.resolve_complaint(
+            session,
+            actor=actor,
+            notification_id=notification_id,
+            complaint_id=complaint_id,
+            data=ComplaintResolution.model_validate({"outcome": outcome, "reasons": reasons}),
+        ),
+    )
+
+
+def _act(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    action: Callable[[], object],
+) -> Response:
+    """Run one action; on bad input re-render the page with the message and a 4xx. A
+    notification the actor may not see stays a 404 page."""
+    try:
+        action()
+    except ValidationError as exc:
+        return _detail(
+            request, session, actor, notification_id, error=validation_message(exc), status_code=422
+        )
+    except NohavenError as exc:
+        if exc.status_code == 404 and "travel notification" in exc.detail:
+            raise
+        return _detail(
+            request, session, actor, notification_id, error=exc.detail, status_code=exc.status_code
+        )
+    return RedirectResponse(f"/travel/{notification_id}", status_code=303)

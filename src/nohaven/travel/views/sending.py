@@ -1,0 +1,183 @@
+"""Sending a travel notification and amending one already sent."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.errors import Forbidden, NohavenError
+from nohaven.transactions import writes
+from nohaven.travel import present, service
+from nohaven.travel.models import RiskTier, TravelNotification
+from nohaven.travel.schemas import NotificationAmend, NotificationCreate
+from nohaven.travel.views.forms import LEG_ROWS, AmendForm, SendForm, amend_values, country_choices
+from nohaven.web.forms import validation_message
+from nohaven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _send_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    *,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    if not can(actor, Action.CREATE, TravelNotification):
+        raise Forbidden("Only law-enforcement analysts send travel notifications.")
+    return render(
+        request,
+        "travel/new.html",
+        {
+            "title": "New travel notification",
+            "form": form or {},
+            "rows": range(1, LEG_ROWS + 1),
+            "countries": country_choices(),
+            "tiers": list(RiskTier),
+            "contacts": service.list_points_of_contact(session, actor=actor),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/travel/new")
+def new_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _send_page(request, session, actor)
+
+
+@router.post("/travel/new")
+def send(
+    request: Request, session: DbSession, actor: WebActor, form: Annotated[SendForm, Form()]
+) -> Response:
+    values = form.model_dump()
+    try:
+        data = NotificationCreate.model_validate(
+            {
+                "subject": {
+                    "name": form.name,
+                    "date_of_birth": form.date_of_birth,
+                    "nationality": form.nationality,
+                    "passport_number": form.passport_number,
+                },
+                "conviction_summary": form.conviction_summary,
+                "risk_tier": form.risk_tier,
+                "legs": form.legs(),
+            }
+        )
+        notification, warnings = service.create_notification(session, actor=actor, data=data)
+    except ValidationError as exc:
+        return _send_page(
+            request, session, actor, form=values, error=validation_message(exc), status_code=422
+        )
+    except NohavenError as exc:
+        return _send_page(
+            request, session, actor, form=values, error=exc.detail, status_code=exc.status_code
+        )
+    suffix = "?late=1" if warnings else ""
+    return RedirectResponse(f"/travel/{notification.id}{suffix}", status_code=303)
+
+
+def _amend_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    *,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    found = service.get_notification(session, actor=actor, notification_id=notification_id)
+    if not can(actor, Action.UPDATE, found):
+        raise Forbidden("Only an analyst of the sending agency amends a notification.")
+    shown = present.detail(session, actor=actor, notification=found)
+    return render(
+        request,
+        "travel/amend.html",
+        {
+            "title": "Amend travel notification",
+            "n": shown,
+            "form": form or amend_values(shown),
+            "countries": country_choices(),
+            "tiers": list(RiskTier),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/travel/{notification_id}/amend")
+@writes  # records an audited read
+def amend_page(
+    request: Request, session: DbSession, actor: WebActor, notification_id: str
+) -> Response:
+    return _amend_page(request, session, actor, notification_id)
+
+
+@router.post("/travel/{notification_id}/amend")
+def amend(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    notification_id: str,
+    form: Annotated[AmendForm, Form()],
+) -> Response:
+    values = form.model_dump()
+    try:
+        legs = []
+        for leg in form.legs():
+            legs.append(
+                {
+                    "departs_at": leg["departs_at"],
+                    "leaves_on": leg["leaves_on"],
+                    "carrier": leg["carrier"],
+                    "flight_number": leg["flight_number"],
+                }
+            )
+        data = NotificationAmend.model_validate(
+            {
+                "reason": form.reason,
+                "subject": {
+                    "name": form.name or None,
+                    "date_of_birth": form.date_of_birth or None,
+                    "nationality": form.nationality or None,
+                    "passport_number": form.passport_number or None,
+                },
+                "conviction_summary": form.conviction_summary or None,
+                "risk_tier": form.risk_tier or None,
+                "legs": legs or None,
+            }
+        )
+        service.amend(session, actor=actor, notification_id=notification_id, data=data)
+    except ValidationError as exc:
+        return _amend_page(
+            request,
+            session,
+            actor,
+            notification_id,
+            form=values,
+            error=validation_message(exc),
+            status_code=422,
+        )
+    except NohavenError as exc:
+        if exc.status_code == 404:
+            raise
+        return _amend_page(
+            request,
+            session,
+            actor,
+            notification_id,
+            form=values,
+            error=exc.detail,
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/travel/{notification_id}", status_code=303)
