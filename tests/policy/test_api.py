@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nohaven.policy import criteria
-from nohaven.policy.models import Framework
+from nohaven.policy.models import Assessment, Framework
 from tests.factories import Factory
 from tests.policy.conftest import Person
 
@@ -86,6 +87,23 @@ def test_import_api_is_all_or_nothing(
     ok = client.post("/api/v1/policy/import?format=json", json=rows[:1], headers=headers)
     assert ok.status_code == 201
     assert ok.json() == {"created": 1, "rejected": []}
+
+
+def test_import_api_refuses_a_body_over_5_mb(
+    client: TestClient,
+    db: Session,
+    factory: Factory,
+    framework: Framework,
+    person: Callable[..., Person],
+) -> None:
+    headers = factory.headers(person().user) | {"Content-Type": "text/csv"}
+    row = b"KE,grooming,met\n"
+    body = b"country,criterion_key,status\n" + row * (5 * 1024 * 1024 // len(row) + 1)
+    refused = client.post("/api/v1/policy/import?format=csv", content=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "larger than 5 MB" in refused.json()["detail"]
+    assert db.execute(select(func.count()).select_from(Assessment)).scalar_one() == 0
 
 
 def test_criteria_api_versions_and_secretariat_only(

@@ -188,6 +188,22 @@ def test_import_page_reports_rejected_rows_and_writes_nothing(
     assert export.json() == {"as_of": None, "assessments": []}  # drafts are not exported
 
 
+def test_import_page_refuses_a_file_over_5_mb(
+    client: TestClient, db: Session, framework: Framework, person: Callable[..., Person]
+) -> None:
+    token = _login(client, person().user)
+    row = b"KE,grooming,met\n"
+    text = b"country,criterion_key,status\n" + row * (5 * 1024 * 1024 // len(row) + 1)
+    response = client.post(
+        "/policy/import",
+        data={"csrf_token": token},
+        files={"file": ("rows.csv", text, "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "larger than 5 MB" in response.text
+    assert db.execute(select(func.count()).select_from(Assessment)).scalar_one() == 0
+
+
 def test_criteria_page_and_loading_a_new_version(
     client: TestClient, db: Session, framework: Framework, person: Callable[..., Person]
 ) -> None:

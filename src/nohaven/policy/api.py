@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
@@ -37,6 +37,15 @@ from nohaven.transactions import writes
 router = APIRouter(tags=["policy"])
 
 
+async def _request_body(request: Request) -> bytes:
+    # Read on the event loop, before the session dependency takes a database slot, so the
+    # endpoints that take it are plain ``def``s whose synchronous work runs in a worker thread.
+    return await request.body()
+
+
+RequestBody = Annotated[bytes, Depends(_request_body)]
+
+
 def _country(r: CountryResult) -> CountryStatusRead:
     return CountryStatusRead(
         country=r.country.code,
@@ -66,11 +75,11 @@ def get_criteria(
 
 @router.post("/policy/criteria", response_model=FrameworkRead)
 @body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
-async def load_criteria(
-    request: Request, response: Response, session: DbSession, actor: ApiActor
+def load_criteria(
+    body: RequestBody, response: Response, session: DbSession, actor: ApiActor
 ) -> FrameworkRead:
     """Load a criteria file (the JSON document as the body); 201 when it is a new version."""
-    text = (await request.body()).decode("utf-8", errors="replace")
+    text = body.decode("utf-8", errors="replace")
     framework, created = criteria.load_framework(session, actor=actor, text=text, source="api")
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return FrameworkRead.model_validate(framework)
@@ -239,15 +248,14 @@ def export(
 
 @router.post("/policy/import", response_model=ImportReport, status_code=status.HTTP_201_CREATED)
 @body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
-async def import_assessments(
-    request: Request,
+def import_assessments(
+    raw: RequestBody,
     session: DbSession,
     actor: ApiActor,
     format: Annotated[Literal["csv", "json"], Query()] = "json",
     submit: bool = False,
 ) -> ImportReport:
     """Import rows as drafts (or submitted); 422 with every rejected row if any is invalid."""
-    raw = await request.body()
     if len(raw) > 5 * 1024 * 1024:
         raise InvalidInput("The body is larger than 5 MB.")
     try:

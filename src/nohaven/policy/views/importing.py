@@ -60,11 +60,11 @@ def criteria_file(session: DbSession, actor: WebActor) -> Response:
 
 @router.post("/policy/criteria")
 @body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
-async def load_criteria(
+def load_criteria(
     request: Request, session: DbSession, actor: WebActor, file: Annotated[UploadFile, File()]
 ) -> Response:
     try:
-        text = await read_upload(file)
+        text = read_upload(file)
         framework, created = criteria.load_framework(
             session, actor=actor, text=text, source=file.filename or "upload"
         )
@@ -93,7 +93,7 @@ def import_page(request: Request, actor: WebActor) -> Response:
 
 @router.post("/policy/import")
 @body_limit(6 * 1024 * 1024)  # the 5 MB files these accept, and a form
-async def import_post(
+def import_post(
     request: Request,
     session: DbSession,
     actor: WebActor,
@@ -103,7 +103,7 @@ async def import_post(
     name = (file.filename or "").lower()
     fmt = "json" if name.endswith(".json") else "csv"
     try:
-        text = await read_upload(file)
+        text = read_upload(file)
         result = exchange.import_assessments(
             session, actor=actor, text=text, fmt=fmt, submit=bool(submit)
         )

@@ -14,6 +14,7 @@ from nohaven.errors import InvalidInput, NohavenError
 from nohaven.members import service as members_service
 from nohaven.policy import maturity
 from nohaven.policy.schemas import MaturityRatingIn
+from nohaven.policy.views.inputs import PostedForm
 from nohaven.transactions import writes
 from nohaven.web.templating import render
 
@@ -49,8 +50,9 @@ def maturity_page(request: Request, session: DbSession, actor: WebActor) -> Resp
 
 
 @router.post("/policy/maturity")
-async def maturity_save(request: Request, session: DbSession, actor: WebActor) -> Response:
-    form = await request.form()
+def maturity_save(
+    request: Request, form: PostedForm, session: DbSession, actor: WebActor
+) -> Response:
     ratings = []
     try:
         for cap in maturity.capabilities():
