@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from nohaven.auth import second_factor
 from nohaven.auth import service as auth_service
 from nohaven.config import get_settings
 from nohaven.keys.service import sealed_tables
@@ -80,7 +81,7 @@ def fill(session: Session) -> SealedWorld:
         complaint_id=complaint.id,
         data=ComplaintResolution(outcome="upheld", reasons="Confirmed mix-up"),
     )
-    auth_service.begin_totp_enrolment(session, user=receiver)
+    second_factor.begin_totp_enrolment(session, user=receiver)
     session.flush()
     return SealedWorld(notification_id=nid, sender_id=sender.id, receiver_id=receiver.id)
 
@@ -97,7 +98,7 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     shown = present.detail(session, actor=actor, notification=found)
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
-        "totp": auth_service.totp_secret(receiver),
+        "totp": second_factor.totp_secret(receiver),
     }
 
 

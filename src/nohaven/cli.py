@@ -182,16 +182,17 @@ def users_create(
     ] = None,
 ) -> None:
     """Create a user (as the system: for the first secretariat admin and for scripts)."""
+    from nohaven.auth import users as accounts
     from nohaven.auth.actor import Actor
-    from nohaven.members import repository, service
+    from nohaven.members import service
     from nohaven.members.schemas import UserCreate
 
     secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = get_settings()
     try:
         with session_scope(settings) as session:
-            org = repository.organisation_by_name(
-                session, organisation
+            org = service.find_organisation(
+                session, name_or_id=organisation
             ) or service.get_organisation(
                 session, actor=Actor.system("cli"), organisation_id=organisation
             )
@@ -204,7 +205,7 @@ def users_create(
                     "password": secret,
                 }
             )
-            user = service.create_user(session, actor=Actor.system("cli"), data=data)
+            user = accounts.create_user(session, actor=Actor.system("cli"), data=data)
             console.print(f"Created {user.email} ({', '.join(user.roles)}) in {org.name}.")
     except NohavenError as exc:
         raise fail(exc.detail) from exc
@@ -215,14 +216,18 @@ def users_create(
 @users_app.command("list")
 def users_list(organisation: Annotated[str | None, typer.Option()] = None) -> None:
     """List users."""
-    from nohaven.members import repository
+    from nohaven.auth import users as accounts
+    from nohaven.auth.actor import Actor
+    from nohaven.members import service
 
     with session_scope(get_settings()) as session:
-        org = repository.organisation_by_name(session, organisation) if organisation else None
+        org = service.find_organisation(session, name_or_id=organisation) if organisation else None
         if organisation and org is None:
             raise fail(f"no organisation named {organisation!r}")
         table = Table("e-mail", "name", "organisation", "roles", "active", "2FA")
-        for u in repository.users(session, organisation_id=org.id if org else None):
+        for u in accounts.list_users(session, actor=Actor.system("cli")):
+            if org is not None and u.organisation_id != org.id:
+                continue
             table.add_row(
                 u.email,
                 u.display_name,
@@ -243,10 +248,10 @@ def tokens_create(
 ) -> None:
     """Create an API token for a user; the secret is printed once."""
     from nohaven.auth import service as auth_service
-    from nohaven.members import repository
+    from nohaven.auth import users as accounts
 
     with session_scope(get_settings()) as session:
-        user = repository.user_by_email(session, email)
+        user = accounts.find_user(session, email=email)
         if user is None or not user.is_active:
             raise fail(f"no active user {email!r}")
         try:
@@ -269,11 +274,13 @@ def tokens_create(
 @orgs_app.command("list")
 def orgs_list(kind: str | None = None, country: str | None = None) -> None:
     """List member organisations."""
-    from nohaven.members import repository
+    from nohaven.auth.actor import Actor
+    from nohaven.members import service
 
     with session_scope(get_settings()) as session:
         table = Table("name", "short", "kind", "country", "id")
-        for o in repository.organisations(session, kind=kind, country=country):
+        cli_actor = Actor.system("cli")
+        for o in service.list_organisations(session, actor=cli_actor, kind=kind, country=country):
             table.add_row(o.name, o.short_name or "", o.kind, o.country or "", o.id)
         console.print(table)
 
@@ -313,18 +320,15 @@ def orgs_create(
 @orgs_app.command("show")
 def orgs_show(name_or_id: str) -> None:
     """An organisation and its seats, past and present."""
-    from nohaven.members import repository
-    from nohaven.members.models import Organisation
+    from nohaven.members import service
 
     with session_scope(get_settings()) as session:
-        org = repository.organisation_by_name(session, name_or_id) or session.get(
-            Organisation, name_or_id
-        )
+        org = service.find_organisation(session, name_or_id=name_or_id)
         if org is None:
             raise fail(f"no organisation {name_or_id!r}")
         console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
         table = Table("body", "role", "from", "until")
-        for m in repository.memberships_of_organisation(session, org.id):
+        for m in service.seats_of_organisation(session, organisation_id=org.id):
             table.add_row(m.body.name, m.role, str(m.start_date), str(m.end_date or "—"))
         console.print(table)
 

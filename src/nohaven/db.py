@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -208,6 +208,38 @@ def engine_for(settings: Settings) -> Engine:
 def read_intent(engine: Engine) -> Engine:
     """The same engine and pool, opening deferred (read) transactions on SQLite."""
     return engine.execution_options(**{INTENT_OPTION: READ_INTENT})
+
+
+# Work a refused form action keeps (nohaven.web.forms.form_action): a failed login's count and
+# its audit entry must survive the rollback of everything else the refused action wrote.
+_KEPT_KEY = "nohaven_kept_if_refused"
+
+
+def write_even_if_refused(session: Session, work: Callable[[Session], None]) -> None:
+    """Write ``work`` whatever becomes of the action around it. Inside a form action it runs
+    once that action has ended (after a refusal's rollback, so it is kept); elsewhere at once.
+
+    The one way a refused action keeps a write: a throttle's failure count, say, which would
+    be worthless if a refusal rolled it back."""
+    pending = session.info.get(_KEPT_KEY)
+    if pending is None:
+        work(session)
+    else:
+        pending.append(work)
+
+
+@contextmanager
+def collecting_kept_writes(session: Session) -> Iterator[list[Callable[[Session], None]]]:
+    """Hold back ``write_even_if_refused`` work while an action runs; the caller runs it once
+    the action's savepoint is committed or rolled back."""
+    if _KEPT_KEY in session.info:
+        raise RuntimeError("form actions do not nest")
+    pending: list[Callable[[Session], None]] = []
+    session.info[_KEPT_KEY] = pending
+    try:
+        yield pending
+    finally:
+        del session.info[_KEPT_KEY]
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
-from nohaven.auth import service, throttle
+from nohaven.auth import second_factor, throttle
 from nohaven.auth.models import LoginThrottle
 from nohaven.config import get_settings
 from nohaven.kit.clock import utcnow
@@ -64,10 +64,12 @@ def _code(client: TestClient, code: str) -> httpx.Response:
 
 def _enrolled(db: Session, factory: Factory) -> tuple[User, pyotp.TOTP]:
     user = factory.user(roles=("delegate",))
-    secret = service.begin_totp_enrolment(db, user=user)
+    secret = second_factor.begin_totp_enrolment(db, user=user)
     # Enrol with the code of the previous step, so the current one is still unused.
     totp = pyotp.TOTP(secret)
-    service.confirm_totp_enrolment(db, user=user, code=totp.at(utcnow() - timedelta(seconds=30)))
+    second_factor.confirm_totp_enrolment(
+        db, user=user, code=totp.at(utcnow() - timedelta(seconds=30))
+    )
     return user, totp
 
 
@@ -110,9 +112,9 @@ def test_an_admin_reset_of_the_second_factor_ends_its_pause(
 ) -> None:
     user, _totp = _enrolled(db, factory)
     for _ in range(5):
-        assert not service.verify_second_factor(db, user=user, code="999999")
+        assert not second_factor.verify_second_factor(db, user=user, code="999999")
     admin = factory.user(user.organisation, roles=("org_admin",))
-    service.reset_second_factor(db, actor=factory.actor(admin), user_id=user.id)
+    second_factor.reset_second_factor(db, actor=factory.actor(admin), user_id=user.id)
     assert db.execute(select(LoginThrottle)).scalars().all() == []
 
 

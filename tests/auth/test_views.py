@@ -9,7 +9,7 @@ import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from nohaven.auth import service
+from nohaven.auth import second_factor
 from nohaven.members.models import OrganisationKind
 from tests.factories import PASSWORD, Factory, csrf_from, web_login
 
@@ -70,7 +70,7 @@ def test_law_enforcement_must_enrol_totp_then_logs_in_with_it(
     page = client.get("/account/totp")
     assert "<svg" in page.text
     db.refresh(user)
-    secret = service.totp_secret(user)
+    secret = second_factor.totp_secret(user)
     assert secret is not None
     wrong = client.post(
         "/account/totp", data={"code": "000000", "csrf_token": csrf_from(page.text)}
@@ -89,8 +89,8 @@ def test_recovery_code_opens_the_account_once(
     client: TestClient, factory: Factory, db: Session
 ) -> None:
     user = factory.user(roles=("delegate",))
-    secret = service.begin_totp_enrolment(db, user=user)
-    codes = service.confirm_totp_enrolment(db, user=user, code=pyotp.TOTP(secret).now())
+    secret = second_factor.begin_totp_enrolment(db, user=user)
+    codes = second_factor.confirm_totp_enrolment(db, user=user, code=pyotp.TOTP(secret).now())
     response = _login(client, user.email, PASSWORD)
     assert response.headers["location"].startswith("/login/totp")
     page = client.get("/login/totp")
@@ -202,7 +202,7 @@ def test_renewing_recovery_codes_needs_the_second_factor(
         "/account/recovery-codes", data={"code": "123456", "csrf_token": csrf_from(page.text)}
     )
     assert refused.status_code == 422
-    secret = service.totp_secret(user)
+    secret = second_factor.totp_secret(user)
     assert secret is not None
     fresh = client.post(
         "/account/recovery-codes",

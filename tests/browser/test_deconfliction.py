@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from nohaven.auth import passwords
+from nohaven.auth import passwords, second_factor
 from nohaven.auth import service as auth_service
 from nohaven.deconfliction import client
 from nohaven.deconfliction.keys import server_key
@@ -44,8 +44,8 @@ def test_open_a_hit_and_record_an_outcome(page: Page, live_server: LiveServer) -
             session.refresh(user, ["organisation"])
             emails[name] = user.email
             if country == "GB":
-                secret = auth_service.begin_totp_enrolment(session, user=user)
-                auth_service.confirm_totp_enrolment(
+                secret = second_factor.begin_totp_enrolment(session, user=user)
+                second_factor.confirm_totp_enrolment(
                     session, user=user, code=pyotp.TOTP(secret).now()
                 )
                 user.totp_last_step = None

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from nohaven.auth import passwords
+from nohaven.auth import passwords, second_factor
 from nohaven.auth import service as auth_service
 from nohaven.auth.policy import Tlp
 from nohaven.cli import app
@@ -46,8 +46,8 @@ def _analyst(live_server: LiveServer) -> tuple[str, str]:
         session.add(user)
         session.flush()
         session.refresh(user, ["organisation"])
-        secret = auth_service.begin_totp_enrolment(session, user=user)
-        auth_service.confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
+        secret = second_factor.begin_totp_enrolment(session, user=user)
+        second_factor.confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
         user.totp_last_step = None
     return email, secret
 

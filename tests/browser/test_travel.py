@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
 from nohaven.auth import passwords
-from nohaven.auth.service import begin_totp_enrolment, confirm_totp_enrolment
+from nohaven.auth.second_factor import begin_totp_enrolment, confirm_totp_enrolment
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Organisation, User
 from tests.browser.conftest import LiveServer, browser_login

@@ -9,7 +9,7 @@ import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from nohaven.auth import passwords
+from nohaven.auth import passwords, second_factor
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.members.models import (
@@ -95,8 +95,8 @@ class Factory:
         self.session.flush()
         self.session.refresh(user, ["organisation"])
         if totp:
-            secret = auth_service.begin_totp_enrolment(self.session, user=user)
-            auth_service.confirm_totp_enrolment(
+            secret = second_factor.begin_totp_enrolment(self.session, user=user)
+            second_factor.confirm_totp_enrolment(
                 self.session, user=user, code=pyotp.TOTP(secret).now()
             )
             user.totp_last_step = None  # let the test log in within the same 30 s
@@ -140,7 +140,7 @@ def web_login(client: TestClient, user: User, *, password: str = PASSWORD) -> No
     )
     assert response.status_code == 303, response.text
     if response.headers["location"].startswith("/login/totp"):
-        from nohaven.auth.service import totp_secret
+        from nohaven.auth.second_factor import totp_secret
 
         secret = totp_secret(user)
         assert secret is not None

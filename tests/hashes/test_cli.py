@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from nohaven import migrate
 from nohaven.auth import service as auth_service
+from nohaven.auth import users as accounts
 from nohaven.cli import app
 from nohaven.config import get_settings
 from nohaven.db import session_scope
@@ -19,7 +20,6 @@ from nohaven.hashes import demo as hashes_demo
 from nohaven.hashes import service
 from nohaven.hashes.hashing import hash_files
 from nohaven.hashes.schemas import EntryCreate
-from nohaven.members import repository as members_repo
 from tests.hashes import images
 
 AFP = "analyst@afp.demo.nohaven.test"
@@ -62,7 +62,7 @@ def test_scan_against_the_local_database(demo_db: str, tmp_path: Path) -> None:
     (folder / "notes.txt").write_text("text")
     (hashed,) = list(hash_files([tmp_path / "listed.jpg"]))
     with session_scope(get_settings()) as session:
-        nca = members_repo.user_by_email(session, "analyst@nca.demo.nohaven.test")
+        nca = accounts.find_user(session, email="analyst@nca.demo.nohaven.test")
         assert nca is not None
         actor = auth_service.actor_for(session, nca)
         names = [h.name for h in service.visible_lists(session, actor=actor)]
@@ -107,7 +107,7 @@ def test_scan_against_the_local_database(demo_db: str, tmp_path: Path) -> None:
 def test_export_and_import_files(demo_db: str, tmp_path: Path) -> None:
     nca = "analyst@nca.demo.nohaven.test"
     with session_scope(get_settings()) as session:
-        user = members_repo.user_by_email(session, nca)
+        user = accounts.find_user(session, email=nca)
         assert user is not None
         actor = auth_service.actor_for(session, user)
         list_id = next(

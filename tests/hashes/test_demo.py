@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
+from nohaven.auth import users as accounts
 from nohaven.hashes import demo, service
 from nohaven.hashes.models import HashEntry, HashList
 from nohaven.members import demo as members_demo
-from nohaven.members import repository as members_repo
 
 
 def test_demo_loads_once_and_is_shared_as_described(db: Session) -> None:
@@ -23,7 +23,7 @@ def test_demo_loads_once_and_is_shared_as_described(db: Session) -> None:
     assert lists[demo.AFP_LIST].tlp == "TLP:RED"
 
     def sees(email: str) -> set[str]:
-        user = members_repo.user_by_email(db, email)
+        user = accounts.find_user(db, email=email)
         assert user is not None
         actor = auth_service.actor_for(db, user)
         return {h.name for h in service.visible_lists(db, actor=actor)}

@@ -6,8 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
-from nohaven.auth import passwords
-from nohaven.auth import service as auth_service
+from nohaven.auth import passwords, second_factor
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import WebSession
 from nohaven.errors import InvalidInput
@@ -57,9 +56,9 @@ def renew_recovery_codes(session: Session, *, user: User, code: str) -> list[str
     """New recovery codes (the old ones stop working), after proving the second factor."""
     if user.totp_enabled_at is None:
         raise InvalidInput("Turn on the second factor first.")
-    if not auth_service.verify_second_factor(session, user=user, code=code):
+    if not second_factor.verify_second_factor(session, user=user, code=code):
         raise InvalidInput("That code is not right.")
-    codes = auth_service.new_recovery_codes(session, user)
+    codes = second_factor.new_recovery_codes(session, user)
     audit.record(
         session,
         actor=_own(user),

@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth import passwords, throttle
+from nohaven.auth import repository as repo
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings, get_settings
+from nohaven.db import write_even_if_refused
 from nohaven.errors import NotAuthenticated, TooManyRequests
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
 from nohaven.members.models import User
 
 # One answer for every refused attempt before the password is known right, whether the account
@@ -45,7 +46,7 @@ def check_password(session: Session, *, email: str, password: str, source: str) 
     typed = email.strip().lower()
     at_source = throttle.key_for(settings, throttle.Scope.ACCOUNT_AT_SOURCE, typed, source)
     from_source = throttle.key_for(settings, throttle.Scope.SOURCE, source)
-    user = members_repo.user_by_email(session, typed)
+    user = repo.user_by_email(session, typed)
     if user is not None and not user.is_active:
         user = None
     paused = throttle.paused_until(
@@ -56,14 +57,19 @@ def check_password(session: Session, *, email: str, password: str, source: str) 
     if paused is not None:
         raise TooManyRequests(PAUSED)
     if user is None or not right:
-        _count_password_failure(
+        # The count is the throttle: a refusal that rolled it back would allow endless tries.
+        failed = user
+        write_even_if_refused(
             session,
-            settings,
-            user=user,
-            typed=typed,
-            source=source,
-            now=now,
-            keys=(at_source, from_source),
+            lambda s: _count_password_failure(
+                s,
+                settings,
+                user=failed,
+                typed=typed,
+                source=source,
+                now=now,
+                keys=(at_source, from_source),
+            ),
         )
         raise NotAuthenticated(WRONG_CREDENTIALS)
     throttle.forget(session, throttle.Scope.ACCOUNT_AT_SOURCE, at_source)

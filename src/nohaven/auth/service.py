@@ -1,4 +1,7 @@
-"""Logging in (password, lockout, TOTP, recovery codes), web sessions and API tokens."""
+"""Who is acting (an actor from a user), web sessions and API tokens.
+
+The password step is nohaven.auth.login, the second factor nohaven.auth.second_factor and the
+accounts themselves nohaven.auth.users."""
 
 from __future__ import annotations
 
@@ -7,33 +10,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyotp
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from nohaven.audit import service as audit
-from nohaven.auth import throttle
 from nohaven.auth.actor import Actor
-from nohaven.auth.models import ApiToken, RecoveryCode, WebSession
+from nohaven.auth.models import ApiToken, WebSession
 from nohaven.auth.policy import Action, get_visible_or_404, require
 from nohaven.config import get_settings
-from nohaven.errors import InvalidInput, Locked
-from nohaven.keys.ring import data_keyring
-from nohaven.kit import crypto
+from nohaven.errors import InvalidInput
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_token, sha256_hex
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import User
 
 TOKEN_SCOPES = frozenset({"read", "write", "admin"})
-RECOVERY_CODE_COUNT = 10
-TOTP_ISSUER = "nohaven"
 
 
 def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = None) -> Actor:
     """The acting identity of a user: their organisation and its seats in bodies today."""
     today = utcnow().date()
-    seats = members_repo.seat_roles_of_organisation(session, user.organisation_id, on=today)
+    seats = members_service.seat_roles_of_organisation(
+        session, organisation_id=user.organisation_id, on=today
+    )
     return Actor(
         user_id=user.id,
         label=user.email,
@@ -50,198 +49,9 @@ def mfa_required(user: User) -> bool:
     return user.organisation.kind in get_settings().mfa_required_kinds
 
 
-# --- TOTP -----------------------------------------------------------------------------------
-
-
-def _kek() -> crypto.Keyring:
-    return data_keyring()
-
-
-def _totp_context(user: User) -> str:
-    return f"users.totp_secret:{user.id}"
-
-
-def totp_secret(user: User) -> str | None:
-    if user.totp_secret_sealed is None:
-        return None
-    return crypto.unseal(_kek(), user.totp_secret_sealed, context=_totp_context(user))
-
-
-def begin_totp_enrolment(session: Session, *, user: User) -> str:
-    """A new secret, kept sealed but not yet active until the user proves they hold it."""
-    if user.totp_enabled_at is not None:
-        raise InvalidInput("A second factor is already enrolled.")
-    secret = pyotp.random_base32()
-    user.totp_secret_sealed = crypto.seal(_kek(), secret, context=_totp_context(user))
-    session.flush()
-    return secret
-
-
-def provisioning_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
-
-
-def _accept_code(user: User, code: str) -> bool:
-    secret = totp_secret(user)
-    code = code.strip().replace(" ", "")
-    if secret is None or not code.isdigit() or len(code) != 6:
-        return False
-    totp = pyotp.TOTP(secret)
-    now = utcnow()
-    for drift in (0, -1, 1):
-        moment = now + timedelta(seconds=30 * drift)
-        step = totp.timecode(moment)
-        if secrets.compare_digest(totp.at(moment), code):
-            if user.totp_last_step is not None and step <= user.totp_last_step:
-                return False  # each code works once: a watched code cannot be replayed
-            user.totp_last_step = step
-            return True
-    return False
-
-
-def confirm_totp_enrolment(session: Session, *, user: User, code: str) -> list[str]:
-    """Activate the second factor and return fresh recovery codes (shown once)."""
-    if user.totp_enabled_at is not None:
-        raise InvalidInput("A second factor is already enrolled.")
-    if not _accept_code(user, code):
-        raise InvalidInput("That code is not right; check your device's clock and try again.")
-    user.totp_enabled_at = utcnow()
-    codes = new_recovery_codes(session, user)
-    audit.record(
-        session,
-        actor=_self(user),
-        action="auth.totp_enrolled",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-    )
-    return codes
-
-
-def _anon(label: str) -> Actor:
-    return Actor(user_id=None, label=label)
-
-
-def _self(user: User) -> Actor:
+def self_actor(user: User) -> Actor:
+    """A user acting on their own account (before an actor with seats exists)."""
     return Actor(user_id=user.id, label=user.email, organisation_id=user.organisation_id)
-
-
-def new_recovery_codes(session: Session, user: User) -> list[str]:
-    session.execute(
-        update(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    codes = ["-".join(secrets.token_hex(3) for _ in range(3)) for _ in range(RECOVERY_CODE_COUNT)]
-    for code in codes:
-        session.add(RecoveryCode(user_id=user.id, code_hash=sha256_hex(code)))
-    session.flush()
-    return codes
-
-
-def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
-    """A TOTP code, or else a one-time recovery code.
-
-    Failures count on their own, per user and from every source, and pause the second factor
-    whatever happens at the password step: a correct password resets nothing here, so knowing
-    the password buys a handful of guesses, not a handful per login."""
-    settings = get_settings()
-    now = utcnow()
-    key = throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id)
-    paused = throttle.paused_until(session, throttle.Scope.SECOND_FACTOR, key, now=now)
-    if paused is not None:
-        raise Locked(
-            "Too many wrong codes: the second factor is paused until "
-            f"{paused:%H:%M} UTC. Try again then, or ask your organisation's admin."
-        )
-    if _accept_code(user, code) or _use_recovery_code(session, user=user, code=code):
-        throttle.forget(session, throttle.Scope.SECOND_FACTOR, key)
-        return True
-    until = throttle.record_failure(
-        session,
-        throttle.Scope.SECOND_FACTOR,
-        key,
-        throttle.limit_for(throttle.Scope.SECOND_FACTOR, settings),
-        now=now,
-    )
-    audit.record(
-        session,
-        actor=_anon(user.email),
-        action="auth.second_factor_failed",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-    )
-    if until is not None:
-        audit.record(
-            session,
-            actor=_anon(user.email),
-            action="auth.second_factor_paused",
-            resource_type="user",
-            resource_id=user.id,
-            organisation_id=user.organisation_id,
-            summary={"until": until.isoformat()},
-        )
-    return False
-
-
-def _use_recovery_code(session: Session, *, user: User, code: str) -> bool:
-    wanted = sha256_hex(code.strip().lower())
-    recovery = session.execute(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == wanted,
-            RecoveryCode.used_at.is_(None),
-        )
-    ).scalar_one_or_none()
-    if recovery is None:
-        return False
-    recovery.used_at = utcnow()
-    audit.record(
-        session,
-        actor=_self(user),
-        action="auth.recovery_code_used",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-    )
-    return True
-
-
-def remaining_recovery_codes(session: Session, *, user: User) -> int:
-    return len(
-        session.execute(
-            select(RecoveryCode.id).where(
-                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
-            )
-        ).all()
-    )
-
-
-def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None:
-    """An admin clears a lost second factor; the user enrols again at next login."""
-    from nohaven.members import service as members_service
-
-    user = members_service.get_user(session, actor=actor, user_id=user_id)
-    require(actor, Action.UPDATE, user)
-    user.totp_secret_sealed = None
-    user.totp_enabled_at = None
-    user.totp_last_step = None
-    # A fresh start: the pause earned by wrong codes under the old factor ends with it.
-    throttle.forget(
-        session,
-        throttle.Scope.SECOND_FACTOR,
-        throttle.key_for(get_settings(), throttle.Scope.SECOND_FACTOR, user.id),
-    )
-    revoke_all_credentials(session, user_id=user.id)
-    audit.record(
-        session,
-        actor=actor,
-        action="auth.totp_reset",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-    )
 
 
 # --- web sessions ---------------------------------------------------------------------------
@@ -266,7 +76,7 @@ def open_session(session: Session, *, user: User, mfa_verified: bool) -> OpenedS
         user.last_login_at = utcnow()
         audit.record(
             session,
-            actor=_self(user),
+            actor=self_actor(user),
             action="auth.login",
             resource_type="user",
             resource_id=user.id,
@@ -303,7 +113,7 @@ def close_session(session: Session, *, web: WebSession) -> None:
     web.revoked_at = utcnow()
     audit.record(
         session,
-        actor=_self(web.user),
+        actor=self_actor(web.user),
         action="auth.logout",
         resource_type="user",
         resource_id=web.user_id,

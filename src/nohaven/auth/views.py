@@ -9,16 +9,19 @@ import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from nohaven.auth import account, service
+from nohaven.auth import account, second_factor, service
 from nohaven.auth import login as login_step
 from nohaven.auth.deps import DbSession, WebActor, current_web_session
 from nohaven.auth.models import WebSession
 from nohaven.config import Settings
-from nohaven.errors import LoginRequired, NohavenError
+from nohaven.errors import LoginRequired, NotAuthenticated
+from nohaven.members.models import User
 from nohaven.transactions import writes
 from nohaven.web.cookies import SESSION_COOKIE, signer
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -71,29 +74,32 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     target = _safe_next(next)
-    try:
+
+    def log_in() -> tuple[str, service.OpenedSession]:
         user = login_step.check_password(
             session, email=email, password=password, source=client_address(request)
         )
-    except NohavenError as exc:
-        session.commit()  # keep the failure count and its audit entry
-        return render(
+        if user.totp_enabled_at is not None:
+            half = service.open_session(session, user=user, mfa_verified=False)
+            return f"/login/totp?next={target}", half
+        if service.mfa_required(user):
+            half = service.open_session(session, user=user, mfa_verified=False)
+            return f"/account/totp?next={target}", half
+        return target, service.open_session(session, user=user, mfa_verified=True)
+
+    return form_action(
+        request,
+        session,
+        log_in,
+        refused=lambda refusal: render(
             request,
             "login.html",
-            {"title": "Log in", "next": target, "email": email, "error": exc.detail},
-            status_code=exc.status_code,
-        )
-    if user.totp_enabled_at is not None:
-        opened = service.open_session(session, user=user, mfa_verified=False)
-        response = _redirect(f"/login/totp?next={target}")
-    elif service.mfa_required(user):
-        opened = service.open_session(session, user=user, mfa_verified=False)
-        response = _redirect(f"/account/totp?next={target}")
-    else:
-        opened = service.open_session(session, user=user, mfa_verified=True)
-        response = _redirect(target)
-    _set_session_cookie(request, response, opened.token)
-    return response
+            {"title": "Log in", "next": target, "email": email, "error": refusal.message},
+            status_code=refusal.status_code,
+        ),
+        redirect=lambda done: done[0],
+        finish=lambda done, response: _set_session_cookie(request, response, done[1].token),
+    )
 
 
 def _half_session(request: Request, session: DbSession) -> WebSession:
@@ -125,29 +131,27 @@ def totp_verify(
     if web.mfa_verified:
         return _redirect(target)
     user = web.user
-    try:
-        accepted = user.totp_enabled_at is not None and service.verify_second_factor(
+
+    def verify() -> service.OpenedSession:
+        if user.totp_enabled_at is None or not second_factor.verify_second_factor(
             session, user=user, code=code
-        )
-    except NohavenError as exc:  # paused after too many wrong codes
-        return render(
+        ):
+            raise NotAuthenticated("That code is not right.")
+        return service.complete_second_factor(session, web=web, user=user)
+
+    return form_action(
+        request,
+        session,
+        verify,
+        refused=lambda refusal: render(
             request,
             "login_totp.html",
-            {"title": "Second factor", "next": target, "error": exc.detail},
-            status_code=exc.status_code,
-        )
-    if not accepted:
-        session.commit()  # keep the failure count and its audit entry
-        return render(
-            request,
-            "login_totp.html",
-            {"title": "Second factor", "next": target, "error": "That code is not right."},
-            status_code=401,
-        )
-    opened = service.complete_second_factor(session, web=web, user=user)
-    response = _redirect(target)
-    _set_session_cookie(request, response, opened.token)
-    return response
+            {"title": "Second factor", "next": target, "error": refusal.message},
+            status_code=refusal.status_code,
+        ),
+        redirect=target,
+        finish=lambda opened, response: _set_session_cookie(request, response, opened.token),
+    )
 
 
 def _qr_svg(uri: str) -> str:
@@ -156,24 +160,35 @@ def _qr_svg(uri: str) -> str:
     return svg
 
 
-@router.get("/account/totp")
-@writes  # records an audited read
-def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
-    user = web.user
-    if user.totp_enabled_at is not None:
-        return _redirect(_safe_next(next))
-    secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+def _enrol_page(
+    request: Request, session: Session, user: User, target: str, **extra: object
+) -> Response:
+    # The secret shown when the page was opened, until it is confirmed.
+    secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
+        session, user=user
+    )
+    status = int(str(extra.pop("status_code", 200)))
     return render(
         request,
         "enrol_totp.html",
         {
             "title": "Second factor",
             "secret": secret,
-            "next": _safe_next(next),
-            "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
+            "next": target,
+            "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
             "required": service.mfa_required(user),
+            **extra,
         },
+        status_code=status,
     )
+
+
+@router.get("/account/totp")
+@writes  # records an audited read
+def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
+    if web.user.totp_enabled_at is not None:
+        return _redirect(_safe_next(next))
+    return _enrol_page(request, session, web.user, _safe_next(next))
 
 
 @router.post("/account/totp")
@@ -186,43 +201,56 @@ def enrol(
 ) -> Response:
     user = web.user
     target = _safe_next(next)
-    try:
-        codes = service.confirm_totp_enrolment(session, user=user, code=code)
-    except NohavenError as exc:
-        secret = service.totp_secret(user) or service.begin_totp_enrolment(session, user=user)
+
+    def confirm() -> tuple[list[str], service.OpenedSession]:
+        codes = second_factor.confirm_totp_enrolment(session, user=user, code=code)
+        return codes, service.complete_second_factor(session, web=web, user=user)
+
+    def show_codes(done: tuple[list[str], service.OpenedSession]) -> Response:
+        codes, opened = done
+        request.state.csrf_seed = "s:" + opened.token
         return render(
             request,
-            "enrol_totp.html",
-            {
-                "title": "Second factor",
-                "secret": secret,
-                "next": target,
-                "error": exc.detail,
-                "qr_svg": _qr_svg(service.provisioning_uri(user, secret)),
-                "required": service.mfa_required(user),
-            },
-            status_code=exc.status_code,
+            "recovery_codes.html",
+            {"title": "Recovery codes", "codes": codes, "next": target},
         )
-    opened = service.complete_second_factor(session, web=web, user=user)
-    request.state.csrf_seed = "s:" + opened.token
-    response = render(
-        request, "recovery_codes.html", {"title": "Recovery codes", "codes": codes, "next": target}
+
+    return form_action(
+        request,
+        session,
+        confirm,
+        refused=lambda refusal: _enrol_page(
+            request,
+            session,
+            user,
+            target,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        show=show_codes,  # recovery codes are shown once, never carried in a cookie
+        finish=lambda done, response: _set_session_cookie(request, response, done[1].token),
     )
-    _set_session_cookie(request, response, opened.token)
-    return response
 
 
 @router.post("/logout")
 def logout(request: Request, session: DbSession) -> Response:
     web = current_web_session(request, session)
-    if web is not None:
-        service.close_session(session, web=web)
-    response = _redirect("/login")
-    settings: Settings = request.app.state.settings
-    response.delete_cookie(
-        SESSION_COOKIE, path="/", secure=settings.secure_transport, httponly=True, samesite="lax"
-    )
-    return response
+
+    def log_out() -> None:
+        if web is not None:
+            service.close_session(session, web=web)
+
+    def forget_cookie(_done: None, response: Response) -> None:
+        settings: Settings = request.app.state.settings
+        response.delete_cookie(
+            SESSION_COOKIE,
+            path="/",
+            secure=settings.secure_transport,
+            httponly=True,
+            samesite="lax",
+        )
+
+    return form_action(request, session, log_out, redirect="/login", finish=forget_cookie)
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -255,25 +283,35 @@ def create_token(
     days: Annotated[int, Form(ge=1, le=3650)] = 90,
     scopes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
-        issued = service.create_api_token(
-            session, actor=actor, name=name, scopes=scopes or [], days=days
-        )
-    except NohavenError as exc:
-        return _tokens_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _tokens_page(
+    return form_action(
         request,
         session,
-        actor,
-        issued=issued.secret,
-        notice=f"Token {issued.token.prefix} created.",
+        lambda: service.create_api_token(
+            session, actor=actor, name=name, scopes=scopes or [], days=days
+        ),
+        refused=lambda refusal: _tokens_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        # The secret is shown once, on this answer: never in a cookie or a URL.
+        show=lambda issued: _tokens_page(
+            request,
+            session,
+            actor,
+            issued=issued.secret,
+            notice=f"Token {issued.token.prefix} created.",
+        ),
     )
 
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(request: Request, session: DbSession, actor: WebActor, token_id: str) -> Response:
-    token = service.revoke_api_token(session, actor=actor, token_id=token_id)
-    return _tokens_page(request, session, actor, notice=f"Token {token.prefix} revoked.")
+    return form_action(
+        request,
+        session,
+        lambda: service.revoke_api_token(session, actor=actor, token_id=token_id),
+        redirect="/tokens",
+        flash=lambda token: f"Token {token.prefix} revoked.",
+    )
 
 
 # --- the user's own account -----------------------------------------------------------------
@@ -289,7 +327,7 @@ def _account_page(
         {
             "title": "Your account",
             "user": user,
-            "recovery_left": service.remaining_recovery_codes(session, user=user),
+            "recovery_left": second_factor.remaining_recovery_codes(session, user=user),
             **extra,
         },
         status_code=status_code,
@@ -310,32 +348,39 @@ def change_password(
     new: Annotated[str, Form(max_length=1000)],
     again: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    try:
-        account.change_password(
+    return form_action(
+        request,
+        session,
+        lambda: account.change_password(
             session,
             user=request.state.user,
             current=current,
             new=new,
             again=again,
             keep_session_id=request.state.web_session.id,
-        )
-    except NohavenError as exc:
-        session.commit()  # keep the audit of a failed second-factor attempt, if any
-        return _account_page(request, session, error=exc.detail, status_code=exc.status_code)
-    return _account_page(request, session, notice="Password changed; your other sessions ended.")
+        ),
+        refused=lambda refusal: _account_page(
+            request, session, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/account",
+        flash="Password changed; your other sessions ended.",
+    )
 
 
 @router.post("/account/recovery-codes")
 def renew_recovery_codes(
     request: Request, session: DbSession, actor: WebActor, code: Annotated[str, Form(max_length=40)]
 ) -> Response:
-    try:
-        codes = account.renew_recovery_codes(session, user=request.state.user, code=code)
-    except NohavenError as exc:
-        session.commit()  # the failed attempt counts towards the lockout
-        return _account_page(request, session, error=exc.detail, status_code=exc.status_code)
-    return render(
+    return form_action(
         request,
-        "recovery_codes.html",
-        {"title": "Recovery codes", "codes": codes, "next": "/account"},
+        session,
+        lambda: account.renew_recovery_codes(session, user=request.state.user, code=code),
+        refused=lambda refusal: _account_page(
+            request, session, error=refusal.message, status_code=refusal.status_code
+        ),
+        show=lambda codes: render(  # shown once, never carried in a cookie
+            request,
+            "recovery_codes.html",
+            {"title": "Recovery codes", "codes": codes, "next": "/account"},
+        ),
     )

@@ -177,17 +177,15 @@ def _register_locally(
     batch: int,
     advance: Callable[[int], None],
 ) -> client.RegistrationReport:
-    from nohaven.auth import service as auth_service
+    from nohaven.auth import users as accounts
     from nohaven.deconfliction.keys import server_key
     from nohaven.deconfliction.local import LocalTransport
-    from nohaven.members import repository as members_repo
 
     settings = get_settings()
     with session_scope(settings) as session:
-        user = members_repo.user_by_email(session, email)
-        if user is None or not user.is_active:
+        actor = accounts.actor_for_email(session, email=email)
+        if actor is None:
             raise _fail(f"no active user {email}")
-        actor = auth_service.actor_for(session, user)
         transport = LocalTransport(session, actor, server_key(settings))
         report, _ = client.register_selectors(
             transport,

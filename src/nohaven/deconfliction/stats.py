@@ -14,7 +14,6 @@ from nohaven.auth.policy import Action, require
 from nohaven.deconfliction import quotas
 from nohaven.deconfliction.models import HitParty, QuotaBucket, RatioFlag, Registration
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
 from nohaven.members import service as members_service
 from nohaven.members.models import Organisation
 
@@ -70,7 +69,8 @@ def body_statistics(session: Session, *, actor: Actor) -> list[BodyFigures]:
     rows = []
     for body in members_service.list_bodies(session, actor=actor):
         orgs = {
-            m.organisation_id for m in members_repo.memberships_of_body(session, body.id, on=today)
+            m.organisation_id
+            for m in members_service.seats_of_body(session, body_id=body.id, on=today)
         }
         total = Figures()
         for org in orgs:

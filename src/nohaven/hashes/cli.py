@@ -25,14 +25,13 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from nohaven.auth import service as auth_service
+from nohaven.auth import users as accounts
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
 from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service
 from nohaven.hashes.hashing import hash_files
-from nohaven.members import repository as members_repo
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
 console = Console()
@@ -47,10 +46,10 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _actor(session: Session, email: str) -> Actor:
-    user = members_repo.user_by_email(session, email.strip().lower())
-    if user is None or not user.is_active:
+    actor = accounts.actor_for_email(session, email=email)
+    if actor is None:
         raise NotFound(f"No active user {email}.")
-    return auth_service.actor_for(session, user)
+    return actor
 
 
 def _byte_progress() -> Progress:

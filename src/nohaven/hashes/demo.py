@@ -14,7 +14,7 @@ from nohaven.auth.policy import Tlp
 from nohaven.hashes import service
 from nohaven.hashes.models import HashList
 from nohaven.hashes.schemas import EntryCreate, HashListCreate
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.members.models import Organisation
 
 NCA_LIST = "NCA known material (synthetic demo)"
@@ -74,7 +74,7 @@ def load(session: Session) -> None:
     industry affiliates); AFP's list goes to NCA and US HSI only, at TLP:RED."""
     actor = Actor.system("demo loader")
     nca, afp, hsi = _org(session, "NCA"), _org(session, "AFP"), _org(session, "US HSI")
-    vgt = members_repo.body_by_slug(session, "vgt")
+    vgt = members_service.body_by_slug(session, slug="vgt")
     if nca is None or afp is None or hsi is None or vgt is None:
         return
     _list(

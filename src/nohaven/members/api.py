@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from nohaven.auth import users as accounts
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.kit.schemas import Day
+from nohaven.members import invitations as invites
 from nohaven.members import service
 from nohaven.members.models import Membership, User
 from nohaven.members.schemas import (
@@ -146,23 +148,23 @@ def add_membership(
 
 @router.get("/users", response_model=list[UserRead])
 def list_users(session: DbSession, actor: ApiActor) -> list[UserRead]:
-    return [_user(u) for u in service.list_users(session, actor=actor)]
+    return [_user(u) for u in accounts.list_users(session, actor=actor)]
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
 def create_user(data: UserCreate, session: DbSession, actor: ApiActor) -> UserRead:
-    return _user(service.create_user(session, actor=actor, data=data))
+    return _user(accounts.create_user(session, actor=actor, data=data))
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
 def get_user(user_id: str, session: DbSession, actor: ApiActor) -> UserRead:
-    return _user(service.get_user(session, actor=actor, user_id=user_id))
+    return _user(accounts.get_user(session, actor=actor, user_id=user_id))
 
 
 @router.put("/users/{user_id}/roles", response_model=UserRead)
 def set_roles(user_id: str, data: UserRolesUpdate, session: DbSession, actor: ApiActor) -> UserRead:
     return _user(
-        service.set_user_roles(
+        accounts.set_user_roles(
             session, actor=actor, user_id=user_id, roles=[r.value for r in data.roles]
         )
     )
@@ -172,7 +174,7 @@ def set_roles(user_id: str, data: UserRolesUpdate, session: DbSession, actor: Ap
 def invite(
     data: InvitationCreate, request: Request, session: DbSession, actor: ApiActor
 ) -> InvitationRead:
-    issued = service.invite_user(session, actor=actor, data=data)
+    issued = invites.invite_user(session, actor=actor, data=data)
     inv = issued.invitation
     return InvitationRead(
         id=inv.id,
@@ -190,7 +192,7 @@ def invite(
 def accept(token: str, data: InvitationAccept, session: DbSession) -> UserRead:
     """Accept an invitation (no authentication: the one-time token is the credential)."""
     return _user(
-        service.accept_invitation(
+        accounts.accept_invitation(
             session, token=token, display_name=data.display_name, password=data.password
         )
     )

@@ -86,23 +86,11 @@ def seat_roles_of_organisation(
     return {str(body_id): str(role) for body_id, role in rows}
 
 
-def user_by_email(session: Session, email: str) -> User | None:
-    return session.execute(
-        select(User).options(joinedload(User.organisation)).where(User.email == email.lower())
-    ).scalar_one_or_none()
-
-
-def user_with_org(session: Session, user_id: str) -> User | None:
-    return session.execute(
-        select(User).options(joinedload(User.organisation)).where(User.id == user_id)
-    ).scalar_one_or_none()
-
-
-def users(session: Session, *, organisation_id: str | None = None) -> Sequence[User]:
-    query = select(User).options(joinedload(User.organisation)).order_by(User.email)
-    if organisation_id:
-        query = query.where(User.organisation_id == organisation_id)
-    return session.execute(query).scalars().all()
+def account_exists(session: Session, email: str) -> bool:
+    """Whether an address already has an account: all an invitation asks of the users table
+    (the identities themselves are auth's)."""
+    found = session.execute(select(User.id).where(User.email == email.lower())).first()
+    return found is not None
 
 
 def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:

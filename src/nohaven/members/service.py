@@ -1,39 +1,29 @@
-"""Rules of the members domain: directory, memberships and their history, users, invitations."""
+"""Rules of the members domain: organisations, bodies, memberships and their history.
+
+Invitations are in nohaven.members.invitations; the people who log in are auth's
+(nohaven.auth.users)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
-from nohaven.auth import passwords
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
-from nohaven.config import get_settings
-from nohaven.errors import Conflict, Gone, InvalidInput, NotFound
-from nohaven.kit.clock import as_utc, utcnow
-from nohaven.kit.ids import new_token, sha256_hex
+from nohaven.errors import Conflict, InvalidInput, NotFound
+from nohaven.kit.clock import utcnow
 from nohaven.members import repository as repo
-from nohaven.members.models import (
-    Body,
-    Invitation,
-    Membership,
-    MembershipRole,
-    Organisation,
-    User,
-    summary_of,
-)
+from nohaven.members.models import Body, Membership, MembershipRole, Organisation, summary_of
 from nohaven.members.schemas import (
     BodyCreate,
-    InvitationCreate,
     MembershipCreate,
     OrganisationCreate,
     OrganisationUpdate,
-    UserCreate,
 )
 
 # --- organisations ---------------------------------------------------------------------------
@@ -45,6 +35,15 @@ def get_organisation(session: Session, *, actor: Actor, organisation_id: str) ->
         raise NotFound("No such organisation.")
     require(actor, Action.READ, org)
     return org
+
+
+def find_organisation(session: Session, *, name_or_id: str) -> Organisation | None:
+    """An organisation named by an operator's command, by its name or its id; no actor asks."""
+    return repo.organisation_by_name(session, name_or_id) or session.get(Organisation, name_or_id)
+
+
+def organisation_exists(session: Session, organisation_id: str) -> bool:
+    return session.get(Organisation, organisation_id) is not None
 
 
 def list_organisations(
@@ -264,196 +263,30 @@ def directory(session: Session, *, actor: Actor, on: date | None = None) -> list
     return out
 
 
-# --- users and invitations --------------------------------------------------------------------
+# --- seats, for the rules of other domains ----------------------------------------------------
+# These answer without an actor: the caller's own rules decide what it shows of them (who may
+# vote on a motion, who sees a body's statistics, which seats an actor holds).
 
 
-def _normalise_email(email: str) -> str:
-    return email.strip().lower()
+def seats_of_body(
+    session: Session, *, body_id: str, on: date | None = None
+) -> Sequence[Membership]:
+    """Seats in a body, oldest first, with their organisations; only those held on ``on``."""
+    return repo.memberships_of_body(session, body_id, on=on)
 
 
-def get_user(session: Session, *, actor: Actor, user_id: str) -> User:
-    user = repo.user_with_org(session, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    require(actor, Action.READ, user)
-    return user
+def seats_of_organisation(
+    session: Session, *, organisation_id: str, on: date | None = None
+) -> Sequence[Membership]:
+    return repo.memberships_of_organisation(session, organisation_id, on=on)
 
 
-def list_users(session: Session, *, actor: Actor) -> Sequence[User]:
-    require(actor, Action.LIST, User)
-    scope = None if actor.is_secretariat else actor.organisation_id
-    return repo.users(session, organisation_id=scope)
+def seat_roles_of_organisation(
+    session: Session, *, organisation_id: str, on: date
+) -> dict[str, str]:
+    """Body id -> role of each seat the organisation holds on ``on``: what an actor carries."""
+    return repo.seat_roles_of_organisation(session, organisation_id, on=on)
 
 
-def create_user(session: Session, *, actor: Actor, data: UserCreate) -> User:
-    email = _normalise_email(str(data.email))
-    roles = sorted({r.value for r in data.roles})
-    user = User(
-        email=email,
-        display_name=data.display_name,
-        organisation_id=data.organisation_id,
-        roles=roles,
-    )
-    require(actor, Action.CREATE, user)
-    if session.get(Organisation, data.organisation_id) is None:
-        raise InvalidInput("The organisation does not exist.")
-    if repo.user_by_email(session, email):
-        raise Conflict("A user with that e-mail address already exists.")
-    passwords.check_strength(data.password, email=email)
-    user.password_hash = passwords.hash_password(data.password)
-    session.add(user)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.create",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-        summary={"roles": roles},
-    )
-    return user
-
-
-def set_user_roles(session: Session, *, actor: Actor, user_id: str, roles: list[str]) -> User:
-    user = get_user(session, actor=actor, user_id=user_id)
-    before = list(user.roles)
-    wanted = sorted(set(roles))
-    probe = User(id=user.id, organisation_id=user.organisation_id, roles=wanted + before)
-    require(actor, Action.UPDATE, probe)
-    if user.id == actor.user_id and not set(before) <= set(wanted):
-        raise InvalidInput("You cannot take roles away from yourself; ask another admin.")
-    user.roles = wanted
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.roles",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-        summary={"before": before, "after": wanted},
-    )
-    return user
-
-
-def set_user_active(session: Session, *, actor: Actor, user_id: str, active: bool) -> User:
-    user = get_user(session, actor=actor, user_id=user_id)
-    require(actor, Action.UPDATE, user)
-    if user.id == actor.user_id and not active:
-        raise InvalidInput("You cannot deactivate yourself.")
-    user.is_active = active
-    session.flush()
-    from nohaven.auth import service as auth_service  # auth depends on members, not the reverse
-
-    if not active:
-        auth_service.revoke_all_credentials(session, user_id=user.id)
-    audit.record(
-        session,
-        actor=actor,
-        action="user.activate" if active else "user.deactivate",
-        resource_type="user",
-        resource_id=user.id,
-        organisation_id=user.organisation_id,
-    )
-    return user
-
-
-@dataclass(frozen=True)
-class IssuedInvitation:
-    invitation: Invitation
-    token: str  # shown once to the inviter, who passes the link on
-
-
-def invite_user(session: Session, *, actor: Actor, data: InvitationCreate) -> IssuedInvitation:
-    email = _normalise_email(str(data.email))
-    roles = sorted({r.value for r in data.roles})
-    token = new_token()
-    invitation = Invitation(
-        organisation_id=data.organisation_id,
-        email=email,
-        roles=roles,
-        token_hash=sha256_hex(token),
-        invited_by_id=actor.user_id,
-        expires_at=utcnow() + timedelta(days=get_settings().invitation_days),
-    )
-    require(actor, Action.CREATE, invitation)
-    if session.get(Organisation, data.organisation_id) is None:
-        raise InvalidInput("The organisation does not exist.")
-    if repo.user_by_email(session, email):
-        raise Conflict("A user with that e-mail address already exists.")
-    session.add(invitation)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="invitation.create",
-        resource_type="invitation",
-        resource_id=invitation.id,
-        organisation_id=invitation.organisation_id,
-        summary={"roles": roles},
-    )
-    return IssuedInvitation(invitation=invitation, token=token)
-
-
-def pending_invitation(session: Session, *, token: str) -> Invitation:
-    invitation = repo.invitation_by_token_hash(session, sha256_hex(token))
-    if invitation is None:
-        raise NotFound("This invitation link is not valid.")
-    if invitation.accepted_at is not None or invitation.revoked_at is not None:
-        raise Gone("This invitation has already been used or withdrawn.")
-    if as_utc(invitation.expires_at) <= utcnow():
-        raise Gone("This invitation has expired; ask for a new one.")
-    return invitation
-
-
-def accept_invitation(session: Session, *, token: str, display_name: str, password: str) -> User:
-    invitation = pending_invitation(session, token=token)
-    if repo.user_by_email(session, invitation.email):
-        raise Conflict("A user with that e-mail address already exists.")
-    passwords.check_strength(password, email=invitation.email)
-    user = User(
-        email=invitation.email,
-        display_name=display_name.strip() or invitation.email,
-        organisation_id=invitation.organisation_id,
-        roles=list(invitation.roles),
-        password_hash=passwords.hash_password(password),
-    )
-    session.add(user)
-    invitation.accepted_at = utcnow()
-    session.flush()
-    audit.record(
-        session,
-        actor=Actor(user_id=user.id, label=user.email, organisation_id=user.organisation_id),
-        action="invitation.accept",
-        resource_type="invitation",
-        resource_id=invitation.id,
-        organisation_id=user.organisation_id,
-        summary={"user_id": user.id},
-    )
-    return user
-
-
-def list_invitations(session: Session, *, actor: Actor) -> Sequence[Invitation]:
-    require(actor, Action.LIST, Invitation)
-    scope = None if actor.is_secretariat else actor.organisation_id
-    return repo.invitations(session, organisation_id=scope)
-
-
-def revoke_invitation(session: Session, *, actor: Actor, invitation_id: str) -> Invitation:
-    invitation = session.get(Invitation, invitation_id)
-    if invitation is None:
-        raise NotFound("No such invitation.")
-    require(actor, Action.DELETE, invitation)
-    if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="invitation.revoke",
-            resource_type="invitation",
-            resource_id=invitation.id,
-            organisation_id=invitation.organisation_id,
-        )
-    return invitation
+def body_by_slug(session: Session, *, slug: str) -> Body | None:
+    return repo.body_by_slug(session, slug)

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 
-from nohaven.auth import service as auth_service
+from nohaven.auth import second_factor
+from nohaven.auth import users as accounts
 from nohaven.auth.deps import DbSession, WebActor, require_role
-from nohaven.errors import NohavenError
+from nohaven.errors import InvalidInput, NohavenError
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as repo
+from nohaven.members import invitations as invites
 from nohaven.members import service
-from nohaven.members.models import MembershipRole, OrganisationKind, UserRole
+from nohaven.members.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    User,
+    UserRole,
+)
 from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
 from nohaven.notifications import service as notifications
 from nohaven.web.csrf import check_csrf
-from nohaven.web.forms import form_problem
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -32,8 +40,8 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
         if actor.organisation_id
         else None
     )
-    seats = repo.memberships_of_organisation(
-        session, actor.organisation_id or "", on=utcnow().date()
+    seats = service.seats_of_organisation(
+        session, organisation_id=actor.organisation_id or "", on=utcnow().date()
     )
     return render(
         request,
@@ -129,7 +137,7 @@ def organisation_page(
     request: Request, session: DbSession, actor: WebActor, organisation_id: str
 ) -> Response:
     org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
-    seats = repo.memberships_of_organisation(session, org.id)
+    seats = service.seats_of_organisation(session, organisation_id=org.id)
     parent = None
     if org.parent_id:
         parent = service.get_organisation(session, actor=actor, organisation_id=org.parent_id)
@@ -153,7 +161,7 @@ def create_organisation(
     country: Annotated[str, Form(max_length=60)] = "",
     short_name: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    try:
+    def create() -> Organisation:
         data = OrganisationCreate.model_validate(
             {
                 "name": name.strip(),
@@ -162,11 +170,18 @@ def create_organisation(
                 "short_name": short_name.strip() or None,
             }
         )
-        org = service.create_organisation(session, actor=actor, data=data)
-    except (ValidationError, NohavenError) as exc:
-        error, status = form_problem(exc)
-        return _organisations_page(request, session, actor, error=error, status_code=status)
-    return RedirectResponse(f"/organisations/{org.id}", status_code=303)
+        return service.create_organisation(session, actor=actor, data=data)
+
+    return form_action(
+        request,
+        session,
+        create,
+        refused=lambda refusal: _organisations_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda org: f"/organisations/{org.id}",
+        flash=lambda org: f"{org.name} added to the directory.",
+    )
 
 
 @router.post("/bodies/{slug}/memberships")
@@ -181,7 +196,7 @@ def add_seat(
     end_date: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
+    def add() -> Membership:
         data = MembershipCreate.model_validate(
             {
                 "organisation_id": organisation_id,
@@ -191,11 +206,18 @@ def add_seat(
                 "note": note,
             }
         )
-        service.add_membership(session, actor=actor, body_id=slug, data=data)
-    except (ValidationError, NohavenError) as exc:
-        error, status = form_problem(exc)
-        return _body_page(request, session, actor, slug, error=error, status_code=status)
-    return _body_page(request, session, actor, slug, notice="Seat added.")
+        return service.add_membership(session, actor=actor, body_id=slug, data=data)
+
+    return form_action(
+        request,
+        session,
+        add,
+        refused=lambda refusal: _body_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/bodies/{quote(slug)}",
+        flash="Seat added.",
+    )
 
 
 @router.post("/bodies/{slug}/memberships/{membership_id}/end")
@@ -207,18 +229,25 @@ def end_seat(
     membership_id: str,
     end_date: Annotated[str, Form(max_length=10)],
 ) -> Response:
-    try:
-        day = date.fromisoformat(end_date)
-        service.end_membership(session, actor=actor, membership_id=membership_id, end_date=day)
-    except ValueError:
-        return _body_page(
-            request, session, actor, slug, status_code=422, error="Give the end date as YYYY-MM-DD."
+    def end() -> Membership:
+        try:
+            day = date.fromisoformat(end_date)
+        except ValueError as exc:
+            raise InvalidInput("Give the end date as YYYY-MM-DD.") from exc
+        return service.end_membership(
+            session, actor=actor, membership_id=membership_id, end_date=day
         )
-    except NohavenError as exc:
-        return _body_page(
-            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
-        )
-    return _body_page(request, session, actor, slug, notice="Seat ended.")
+
+    return form_action(
+        request,
+        session,
+        end,
+        refused=lambda refusal: _body_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/bodies/{quote(slug)}",
+        flash="Seat ended.",
+    )
 
 
 # --- users and invitations ---------------------------------------------------------------
@@ -233,8 +262,8 @@ def _users_page(
     **extra: object,
 ) -> Response:
     require_role(actor, UserRole.ORG_ADMIN)
-    users = service.list_users(session, actor=actor)
-    invitations = service.list_invitations(session, actor=actor)
+    users = accounts.list_users(session, actor=actor)
+    invitations = invites.list_invitations(session, actor=actor)
     orgs = (
         service.list_organisations(session, actor=actor)
         if actor.is_secretariat
@@ -275,21 +304,27 @@ def invite(
     organisation_id: Annotated[str, Form(max_length=32)],
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
+    def invite() -> invites.IssuedInvitation:
         data = InvitationCreate.model_validate(
             {"email": email, "organisation_id": organisation_id, "roles": roles or []}
         )
-        issued = service.invite_user(session, actor=actor, data=data)
-    except (ValidationError, NohavenError) as exc:
-        error, status = form_problem(exc)
-        return _users_page(request, session, actor, error=error, status_code=status)
-    link = str(request.base_url) + f"invitations/{issued.token}"
-    return _users_page(
+        return invites.invite_user(session, actor=actor, data=data)
+
+    return form_action(
         request,
         session,
-        actor,
-        invite_link=link,
-        notice=f"Invitation created for {issued.invitation.email}.",
+        invite,
+        refused=lambda refusal: _users_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        # The link carries the one-time token: shown once, on this answer, never in a cookie.
+        show=lambda issued: _users_page(
+            request,
+            session,
+            actor,
+            invite_link=str(request.base_url) + f"invitations/{issued.token}",
+            notice=f"Invitation created for {issued.invitation.email}.",
+        ),
     )
 
 
@@ -301,16 +336,25 @@ def set_roles(
     user_id: str,
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
-        valid = [UserRole(r).value for r in roles or []]
+    def set_roles() -> User:
+        try:
+            valid = [UserRole(r).value for r in roles or []]
+        except ValueError as exc:
+            raise InvalidInput("Unknown role.") from exc
         if not valid:
             raise NohavenError("Choose at least one role.")
-        service.set_user_roles(session, actor=actor, user_id=user_id, roles=valid)
-    except ValueError:
-        return _users_page(request, session, actor, error="Unknown role.", status_code=422)
-    except NohavenError as exc:
-        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _users_page(request, session, actor, notice="Roles updated.")
+        return accounts.set_user_roles(session, actor=actor, user_id=user_id, roles=valid)
+
+    return form_action(
+        request,
+        session,
+        set_roles,
+        refused=lambda refusal: _users_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/users",
+        flash="Roles updated.",
+    )
 
 
 @router.post("/users/{user_id}/active")
@@ -321,23 +365,29 @@ def set_active(
     user_id: str,
     active: Annotated[bool, Form()],
 ) -> Response:
-    try:
-        service.set_user_active(session, actor=actor, user_id=user_id, active=active)
-    except NohavenError as exc:
-        return _users_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _users_page(
-        request, session, actor, notice="User reactivated." if active else "User deactivated."
+    return form_action(
+        request,
+        session,
+        lambda: accounts.set_user_active(session, actor=actor, user_id=user_id, active=active),
+        refused=lambda refusal: _users_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/users",
+        flash="User reactivated." if active else "User deactivated.",
     )
 
 
 @router.post("/users/{user_id}/reset-2fa")
 def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: str) -> Response:
-    auth_service.reset_second_factor(session, actor=actor, user_id=user_id)
-    return _users_page(
+    return form_action(
         request,
         session,
-        actor,
-        notice="Second factor cleared; the user enrols again at next login.",
+        lambda: second_factor.reset_second_factor(session, actor=actor, user_id=user_id),
+        refused=lambda refusal: _users_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/users",
+        flash="Second factor cleared; the user enrols again at next login.",
     )
 
 
@@ -345,13 +395,21 @@ def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: st
 def revoke_invitation(
     request: Request, session: DbSession, actor: WebActor, invitation_id: str
 ) -> Response:
-    service.revoke_invitation(session, actor=actor, invitation_id=invitation_id)
-    return _users_page(request, session, actor, notice="Invitation withdrawn.")
+    return form_action(
+        request,
+        session,
+        lambda: invites.revoke_invitation(session, actor=actor, invitation_id=invitation_id),
+        refused=lambda refusal: _users_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/users",
+        flash="Invitation withdrawn.",
+    )
 
 
 @router.get("/invitations/{token}")
 def accept_page(request: Request, session: DbSession, token: str) -> Response:
-    invitation = service.pending_invitation(session, token=token)
+    invitation = invites.pending_invitation(session, token=token)
     return render(
         request,
         "invitation.html",
@@ -368,22 +426,30 @@ def accept(
     password: Annotated[str, Form(max_length=1000)],
     password_again: Annotated[str, Form(max_length=1000)],
 ) -> Response:
-    invitation = service.pending_invitation(session, token=token)
-    error = None
-    if password != password_again:
-        error = "The two passwords differ."
-    else:
-        try:
-            service.accept_invitation(
-                session, token=token, display_name=display_name, password=password
-            )
-        except NohavenError as exc:
-            error = exc.detail
-    if error:
-        return render(
+    invitation = invites.pending_invitation(session, token=token)
+
+    def join() -> User:
+        if password != password_again:
+            raise InvalidInput("The two passwords differ.")
+        return accounts.accept_invitation(
+            session, token=token, display_name=display_name, password=password
+        )
+
+    return form_action(
+        request,
+        session,
+        join,
+        refused=lambda refusal: render(
             request,
             "invitation.html",
-            {"title": "Join nohaven", "token": token, "invitation": invitation, "error": error},
+            {
+                "title": "Join nohaven",
+                "token": token,
+                "invitation": invitation,
+                "error": refusal.message,
+            },
             status_code=422,
-        )
-    return RedirectResponse("/login?joined=1", status_code=303)
+        ),
+        redirect="/login",
+        flash="Welcome: your account is ready. Log in to continue.",
+    )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.notifications import service
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -24,6 +25,10 @@ def inbox_page(
 
 
 @router.post("/inbox/{notice_id}/read")
-def mark_read(session: DbSession, actor: WebActor, notice_id: str) -> Response:
-    notice = service.mark_read(session, actor=actor, notice_id=notice_id)
-    return RedirectResponse(notice.link or "/inbox", status_code=303)
+def mark_read(request: Request, session: DbSession, actor: WebActor, notice_id: str) -> Response:
+    return form_action(
+        request,
+        session,
+        lambda: service.mark_read(session, actor=actor, notice_id=notice_id),
+        redirect=lambda notice: notice.link or "/inbox",
+    )

@@ -10,12 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nohaven.auth import service as auth_service
+from nohaven.auth import users as accounts
 from nohaven.auth.actor import Actor
 from nohaven.config import get_settings
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
-from nohaven.members import repository as members_repo
 from nohaven.policy import criteria, exchange, gaps
 
 policy_app = typer.Typer(
@@ -80,10 +79,9 @@ def import_file(
         raise _fail(f"cannot read {file}: {exc.strerror}") from exc
     try:
         with session_scope(get_settings()) as session:
-            found = members_repo.user_by_email(session, user)
-            if found is None or not found.is_active:
+            actor = accounts.actor_for_email(session, email=user)
+            if actor is None:
                 raise _fail(f"no active user {user}")
-            actor = auth_service.actor_for(session, found)
             report = exchange.import_assessments(
                 session, actor=actor, text=text, fmt=fmt, submit=submit
             )

@@ -15,7 +15,6 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
-from nohaven.members import repository as members_repo
 from nohaven.members import service as members_service
 from nohaven.policy import criteria as criteria_service
 from nohaven.policy import service
@@ -130,7 +129,7 @@ def analysis(session: Session, *, actor: Actor, as_of: date | None = None) -> An
 def body_countries(session: Session, *, actor: Actor, body: str, on: date) -> set[str]:
     """Countries of the organisations holding a seat in a body on a day."""
     found = members_service.get_body(session, actor=actor, body_id_or_slug=body)
-    seats = members_repo.memberships_of_body(session, found.id, on=on)
+    seats = members_service.seats_of_body(session, body_id=found.id, on=on)
     return {s.organisation.country for s in seats if s.organisation.country}
 
 

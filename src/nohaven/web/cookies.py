@@ -9,6 +9,8 @@ from nohaven.config import Settings
 
 SESSION_COOKIE = "nh_session"
 ANON_CSRF_COOKIE = "nh_csrf"
+# The message a form action leaves for the page it redirects to (nohaven.web.forms).
+FLASH_COOKIE = "nh_flash"
 
 
 def signer(request: Request, purpose: str) -> URLSafeSerializer:

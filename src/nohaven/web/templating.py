@@ -15,6 +15,7 @@ from starlette.responses import Response
 from nohaven.config import Settings
 from nohaven.web import csrf
 from nohaven.web.cookies import ANON_CSRF_COOKIE, signer
+from nohaven.web.flash import flash_message, take_flash
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -67,6 +68,7 @@ def render(
         "csrf_token": csrf.token_for(request),
         "demo": settings.demo,
         "nav_items": nav_items(),
+        "flash": flash_message(request),
         **(context or {}),
     }
     is_htmx = request.headers.get("hx-request") == "true"
@@ -76,6 +78,8 @@ def render(
     response = templates.TemplateResponse(
         request, name, ctx, status_code=status_code, headers=headers
     )
+    if not is_htmx:  # a fragment may not show the message: the next full page does
+        take_flash(request, response)
     anon = getattr(request.state, "new_anon_csrf", None)
     if anon:
         response.set_cookie(

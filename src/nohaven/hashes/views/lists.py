@@ -21,7 +21,7 @@ from nohaven.hashes.api import export_response, run_import
 from nohaven.hashes.models import HashList, SignalType
 from nohaven.hashes.schemas import EntryCreate, HashListCreate, HashListUpdate
 from nohaven.limits import body_limit
-from nohaven.members import repository as members_repo
+from nohaven.members import service as members_service
 from nohaven.transactions import writes
 from nohaven.web.forms import validation_message
 from nohaven.web.templating import render
@@ -32,10 +32,10 @@ router = APIRouter(include_in_schema=False)
 PAGE = 200
 
 
-def _directory(session: Session) -> dict[str, Any]:
+def _directory(session: Session, actor: Actor) -> dict[str, Any]:
     return {
-        "organisations": members_repo.organisations(session),
-        "bodies": members_repo.bodies(session),
+        "organisations": members_service.list_organisations(session, actor=actor),
+        "bodies": members_service.list_bodies(session, actor=actor),
         "tlps": list(Tlp),
     }
 
@@ -50,7 +50,7 @@ def _lists_page(
         "lists": lists,
         "owners": owners,
         "may_create": can(actor, Action.CREATE, HashList),
-        **_directory(session),
+        **_directory(session, actor),
         **extra,
     }
     return render(request, "hashes/lists.html", context, status_code=status_code)
@@ -123,7 +123,7 @@ def _list_page(
         "signal_types": list(SignalType),
         "schemes": classification.SCHEMES,
         "scheme_labels": classification.SCHEME_LABELS,
-        **_directory(session),
+        **_directory(session, actor),
         **extra,
     }
     return render(request, "hashes/list.html", context, status_code=status_code)
