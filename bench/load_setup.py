@@ -148,7 +148,7 @@ def populate(
     from nohaven.auth.policy import Tlp
     from nohaven.db import create_db_engine, make_sessionmaker, session_scope
     from nohaven.governance import voting
-    from nohaven.governance.models import GovernanceSettings, Majority
+    from nohaven.governance.models import Majority, StandingOrders
     from nohaven.hashes import exchange
     from nohaven.hashes import service as hashes_service
     from nohaven.hashes.models import HashEntry
@@ -171,7 +171,7 @@ def populate(
         session.add(body)
         session.flush()
         session.add(
-            GovernanceSettings(
+            StandingOrders(
                 body_id=body.id,
                 quorum_percent=50,
                 majority=Majority.SIMPLE,

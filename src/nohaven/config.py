@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     audit_signing_key_file: Path | None = None
     audit_checkpoint_seconds: float = 3600.0
     motion_close_seconds: float = 30.0
+    # The public contact form: a person takes a few seconds to fill it in, and one address
+    # sends at most this many messages an hour.
+    contact_min_fill_seconds: int = 3
+    contact_per_hour: int = 5
     # Server processes `nohaven serve` starts (each with its own matching index).
     workers: int = 1
     # The request path (docs/request-path.md). Worker threads per process: also the number of

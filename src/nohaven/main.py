@@ -14,7 +14,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nohaven import transactions
-from nohaven.auth import token_usage
+from nohaven.auth import actor_cache, token_usage
 from nohaven.config import Settings, get_settings
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app, threads=settings.request_threads, wait_seconds=settings.db_wait_seconds
     )
     token_usage.install(app)
+    actor_cache.install(app)
 
     # Sizes, stalls and NUL characters are refused before anything is parsed; the request
     # context wraps everything, so even those refusals carry a request id.

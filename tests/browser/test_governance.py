@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from nohaven.auth import passwords
-from nohaven.governance.models import GovernanceSettings
+from nohaven.governance.models import StandingOrders
 from nohaven.kit.clock import utcnow
 from nohaven.members.demo import DEMO_PASSWORD
 from nohaven.members.models import Body, Membership, MembershipRole, Organisation, User
@@ -27,7 +27,7 @@ def _arrange(server: LiveServer, tag: str) -> tuple[str, list[str]]:
         body = Body(name=f"Browser Taskforce {tag}", slug=f"browser-{tag}", meetings_per_year=2)
         session.add(body)
         session.flush()
-        session.add(GovernanceSettings(body_id=body.id, quorum_percent=50, majority="simple"))
+        session.add(StandingOrders(body_id=body.id, quorum_percent=50, majority="simple"))
         emails = []
         for n in range(3):
             org = Organisation(name=f"Government {tag} {n}", kind="government", country="NZ")

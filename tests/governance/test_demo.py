@@ -7,9 +7,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nohaven.db import Base
-from nohaven.governance import demo, meetings, progress, statements, voting
-from nohaven.governance.bodies import body_by_ref
-from nohaven.governance.models import Motion, Statement
+from nohaven.governance import demo, flows
+from nohaven.governance.bodies import service as bodies
+from nohaven.governance.bodies.service import body_by_ref
+from nohaven.governance.meetings import service as meetings
+from nohaven.governance.motions import service as voting
+from nohaven.governance.motions.models import Motion
+from nohaven.governance.progress import service as progress
+from nohaven.governance.statements import service as statements
+from nohaven.governance.statements.models import Statement
 from nohaven.kit.clock import utcnow
 from nohaven.members import demo as members_demo
 from nohaven.members.models import Organisation
@@ -20,7 +26,7 @@ TABLES = [
     for t in Base.metadata.sorted_tables
     if t.name
     in {
-        "governance_settings",
+        "standing_orders",
         "governance_alliance_members",
         "governance_initiatives",
         "meetings",
@@ -64,8 +70,9 @@ def test_done_when(db: Session, factory: Factory, client: TestClient) -> None:
     # The open motion adopts the draft statement once a majority of members vote for it.
     motion = db.scalar(select(Motion).where(Motion.body_id == gtf.id, Motion.closed_at.is_(None)))
     assert motion is not None
-    assert motion.statement_id is not None
-    voters = sorted(voting.voting_organisations(db, gtf.id, utcnow().date()))
+    draft = db.scalar(select(Statement).where(Statement.motion_id == motion.id))
+    assert draft is not None
+    voters = sorted(bodies.voting_organisations(db, gtf.id, utcnow().date()))
     for org_id in voters[:13]:
         org = db.get(Organisation, org_id)
         assert org is not None
@@ -77,9 +84,9 @@ def test_done_when(db: Session, factory: Factory, client: TestClient) -> None:
             roles=("secretariat_admin",),
         )
     )
-    closed = voting.close_motion(db, actor=secretariat, motion_id=motion.id)
+    closed = flows.close_motion(db, actor=secretariat, motion_id=motion.id)
     assert closed.outcome == "carried"
-    statement = db.get(Statement, motion.statement_id)
+    statement = db.get(Statement, draft.id)
     assert statement is not None
     assert statement.status == "adopted"
     statements.publish(db, actor=secretariat, statement_id=statement.id)

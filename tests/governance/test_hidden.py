@@ -11,8 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from nohaven.errors import InvalidInput
-from nohaven.governance import meeting_record, meetings, statements, voting
-from nohaven.governance.models import Meeting
+from nohaven.governance.meetings import record as meeting_record
+from nohaven.governance.meetings import service as meetings
+from nohaven.governance.meetings.models import Meeting
+from nohaven.governance.motions import service as voting
+from nohaven.governance.statements import service as statements
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import MembershipRole, OrganisationKind
 from tests.governance.conftest import Seats, api_headers

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.demo import load_demo
-from nohaven.governance.models import Meeting, Motion, Statement
+from nohaven.governance.meetings.models import Meeting
+from nohaven.governance.motions.models import Motion
+from nohaven.governance.statements.models import Statement
 from nohaven.members.demo import DEMO_PASSWORD
 from nohaven.members.models import User
 from tests.factories import web_login

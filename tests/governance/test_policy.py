@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from nohaven.auth.policy import Action, can
-from nohaven.governance.models import Meeting, Motion, Statement
+from nohaven.governance.meetings.models import Meeting
+from nohaven.governance.motions.models import Motion
+from nohaven.governance.statements.models import Statement
 from tests.factories import Factory
 from tests.governance.conftest import Seats
 
@@ -88,14 +90,14 @@ ALL_SEATED = {"chair", "a", "a_analyst", "observer", "affiliate", "secretariat",
 
 def test_matrix_of_member_resources(db: Session, seats: Seats, factory: Factory) -> None:
     """Resources owned by one organisation (A): progress, case studies, applications."""
-    from nohaven.governance.models import (
+    from nohaven.governance.models import (  # every room's tables
         CaseStudy,
         ContactMessage,
-        GovernanceSettings,
         Initiative,
         MembershipApplication,
         MissionStatement,
         ProgressReport,
+        StandingOrders,
     )
 
     body = seats.body.id
@@ -122,8 +124,8 @@ def test_matrix_of_member_resources(db: Session, seats: Seats, factory: Factory)
         ),
         (ContactMessage(body_id=body), Action.READ, {"secretariat", "admin"}),
         (ContactMessage(body_id=body), Action.CREATE, set()),
-        (GovernanceSettings(body_id=body), Action.READ, ALL_SEATED),
-        (GovernanceSettings(body_id=body), Action.UPDATE, {"admin"}),
+        (StandingOrders(body_id=body), Action.READ, ALL_SEATED),
+        (StandingOrders(body_id=body), Action.UPDATE, {"admin"}),
         (Initiative(body_id=body), Action.CREATE, {"admin"}),
     ]
     for resource, action, allowed in cases:

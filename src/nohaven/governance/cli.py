@@ -1,76 +1,10 @@
-"""Command-line commands of the governance domain: `nohaven meetings …`."""
+"""Command-line commands of the governance domain."""
 
 from __future__ import annotations
 
-import sys
-
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import select
 
-from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
-from nohaven.db import session_scope
-from nohaven.errors import NohavenError
-from nohaven.members.models import Body
-
-meetings_app = typer.Typer(help="Meetings of the alliance's bodies.", no_args_is_help=True)
-console = Console(stderr=True)
-
-
-@meetings_app.command("ics")
-def export_ics(meeting_id: str) -> None:
-    """Print one meeting as an iCalendar file (redirect it to a .ics file)."""
-    from nohaven.governance import ics
-    from nohaven.governance import meetings as service
-    from nohaven.governance.bodies import body_by_ref
-
-    try:
-        with session_scope(get_settings()) as session:
-            actor = Actor.system("cli")
-            meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
-            text = ics.meeting_ics(
-                meeting,
-                body_name=body_by_ref(session, meeting.body_id).name,
-                agenda=service.agenda(session, meeting=meeting),
-            )
-    except NohavenError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
-    sys.stdout.buffer.write(text.encode("utf-8"))
-
-
-@meetings_app.command("list")
-def list_meetings(body: str = typer.Option("", help="body slug")) -> None:
-    """Meetings, with the dates each body's cadence proposes next."""
-    from nohaven.governance import meetings as service
-    from nohaven.governance.bodies import body_by_ref
-
-    try:
-        with session_scope(get_settings()) as session:
-            actor = Actor.system("cli")
-            found = body_by_ref(session, body) if body else None
-            slugs = {b.id: b.slug for b in session.scalars(select(Body))}
-            table = Table("title", "body", "starts (UTC)", "status")
-            table.add_column("id", no_wrap=True, min_width=32)
-            for m in service.list_meetings(
-                session, actor=actor, body_id=found.id if found else None
-            ):
-                table.add_row(
-                    m.title,
-                    slugs.get(m.body_id, ""),
-                    m.starts_at.strftime("%Y-%m-%d %H:%M"),
-                    m.status,
-                    m.id,
-                )
-            Console().print(table)
-            if found is not None:
-                dates = service.proposed_dates(session, body=found)
-                Console().print("Proposed next: " + ", ".join(d.isoformat() for d in dates))
-    except NohavenError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
+from nohaven.governance.meetings.cli import meetings_app
 
 
 def register(app: typer.Typer) -> None:

@@ -1,5 +1,5 @@
-"""The governance domain's scheduled work: closing motions at their deadline, and forgetting
-old contact-form attempts."""
+"""The governance domain's scheduled work: closing motions at their deadline (with what they
+carry), and forgetting old contact-form attempts."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
-from nohaven.governance import public, voting
+from nohaven.governance import flows
+from nohaven.governance.public import service as public
 from nohaven.jobs.registry import Job, JobContext, Outcome
 
 
 def close_motions(session: Session, context: JobContext) -> Outcome:
-    return Outcome({"closed": voting.close_due_motions(session, now=context.now)})
+    return Outcome({"closed": flows.close_due_motions(session, now=context.now)})
 
 
 def prune_contact_attempts(session: Session, context: JobContext) -> Outcome:

@@ -66,8 +66,8 @@ def _read_or_officer(actor: Actor, action: Action, resource: Any) -> bool:
     return is_officer(actor, body_id)
 
 
-@rule("governance_settings")
-def _settings(actor: Actor, action: Action, resource: Any) -> bool:
+@rule("standing_orders")
+def _standing_orders(actor: Actor, action: Action, resource: Any) -> bool:
     if action in READ_ACTIONS:
         return seated(actor, _body_id(resource))
     return actor.is_secretariat

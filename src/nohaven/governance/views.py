@@ -1,26 +1,21 @@
-"""Pages of the governance domain."""
+"""Pages of the governance domain: each room's router."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from nohaven.governance import (
-    views_applications,
-    views_meetings,
-    views_motions,
-    views_progress,
-    views_public,
-    views_statements,
-)
+from nohaven.governance.applications import views as applications
+from nohaven.governance.bodies import views as bodies
+from nohaven.governance.meetings import views as meetings
+from nohaven.governance.motions import views as motions
+from nohaven.governance.progress import views as progress
+from nohaven.governance.public import views as public
+from nohaven.governance.statements import views as statements
 from nohaven.web.csrf import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-router.include_router(views_motions.router)
-router.include_router(views_meetings.router)
-router.include_router(views_statements.router)
-router.include_router(views_progress.router)
-router.include_router(views_public.router)
-router.include_router(views_applications.router)
+for room in (motions, meetings, statements, progress, public, applications, bodies):
+    router.include_router(room.router)
 
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[tuple[str, str], ...] = (

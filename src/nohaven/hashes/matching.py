@@ -97,6 +97,11 @@ class HashIndex:
     def search_pdq(
         self, session: Session, hashes: Sequence[str], threshold: int
     ) -> list[list[tuple[str, int]]]:
+        # Lock order: the transaction first (on SQLite a writer's BEGIN takes the process's
+        # write gate), then the index. A search that took the index lock and then waited for
+        # the gate, while the gate's holder waited for the index, stalled both until the
+        # gate's timeout (503s under load).
+        session.connection()
         with self._lock:
             now = time.monotonic()
             local = repo.local_changes.last

@@ -41,7 +41,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "audit_checkpoint": row(READS, READS, READS, READS),
     "notice": row({L, R, U}, {L, R, U}, {L, R, U}, {L}),
     # governance: a seat reads, officers run the body, delegates speak and vote
-    "governance_settings": row(READS, READS, READS, ALL),
+    "standing_orders": row(READS, READS, READS, ALL),
     "motion": row(ALL, READS | {VOTE}, READS, ALL - {VOTE}),
     "meeting": row(ALL, READS, READS, ALL),
     "initiative": row(READS, READS, READS, ALL),

@@ -26,7 +26,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "audit_entry": NOTHING,
     "audit_checkpoint": READS,  # signed heads are for every member to keep
     "notice": LIST,
-    "governance_settings": NOTHING,
+    "standing_orders": NOTHING,
     "motion": LIST,
     "meeting": LIST,
     "initiative": LIST,

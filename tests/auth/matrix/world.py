@@ -17,13 +17,13 @@ from nohaven.governance.models import (
     AgendaItem,
     CaseStudy,
     ContactMessage,
-    GovernanceSettings,
     Initiative,
     Meeting,
     MembershipApplication,
     MissionStatement,
     Motion,
     ProgressReport,
+    StandingOrders,
     Statement,
 )
 from nohaven.hashes.models import HashList, Sighting
@@ -99,7 +99,7 @@ def _resources() -> dict[str, Any]:
         "audit_entry": AuditEntry(seq=1, organisation_id=A),
         "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
-        "governance_settings": GovernanceSettings(body_id=BODY_A),
+        "standing_orders": StandingOrders(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
         "meeting": Meeting(id="mt-a", body_id=BODY_A),
         "initiative": Initiative(id="in-a", body_id=BODY_A, organisation_id=A),

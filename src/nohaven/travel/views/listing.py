@@ -12,7 +12,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
-from nohaven.travel import present, service
+from nohaven.travel import present, routing, service
 from nohaven.travel.models import PointOfContact, TravelNotification
 from nohaven.travel.views.forms import country_choices
 from nohaven.web.forms import form_action
@@ -37,7 +37,7 @@ def _index(
         status_code = 422
     found = service.list_notifications(session, actor=actor, where=where) if may_list else []
     shown = present.summaries(session, actor=actor, found=found)
-    contacts = service.list_points_of_contact(session, actor=actor)
+    contacts = routing.list_points_of_contact(session, actor=actor)
     manages = can(actor, Action.CREATE, PointOfContact)
     agencies = (
         members_service.list_organisations(
@@ -82,7 +82,7 @@ def set_point_of_contact(
     return form_action(
         request,
         session,
-        lambda: service.set_point_of_contact(
+        lambda: routing.set_point_of_contact(
             session, actor=actor, country=country, organisation_id=organisation_id
         ),
         refused=lambda refusal: _index(
@@ -100,7 +100,7 @@ def remove_point_of_contact(
     return form_action(
         request,
         session,
-        lambda: service.remove_point_of_contact(session, actor=actor, country=country),
+        lambda: routing.remove_point_of_contact(session, actor=actor, country=country),
         refused=lambda refusal: _index(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),

@@ -1,0 +1,66 @@
+"""Command-line commands of meetings: `nohaven meetings …`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nohaven.auth.actor import Actor
+from nohaven.config import get_settings
+from nohaven.db import session_scope
+from nohaven.errors import NohavenError
+from nohaven.governance.bodies.service import body_by_ref, body_slugs
+from nohaven.governance.meetings import ics, service
+
+meetings_app = typer.Typer(help="Meetings of the alliance's bodies.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@meetings_app.command("ics")
+def export_ics(meeting_id: str) -> None:
+    """Print one meeting as an iCalendar file (redirect it to a .ics file)."""
+    try:
+        with session_scope(get_settings()) as session:
+            actor = Actor.system("cli")
+            meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
+            text = ics.meeting_ics(
+                meeting,
+                body_name=body_by_ref(session, meeting.body_id).name,
+                agenda=service.agenda(session, meeting=meeting),
+            )
+    except NohavenError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+    sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+@meetings_app.command("list")
+def list_meetings(body: str = typer.Option("", help="body slug")) -> None:
+    """Meetings, with the dates each body's cadence proposes next."""
+    try:
+        with session_scope(get_settings()) as session:
+            actor = Actor.system("cli")
+            found = body_by_ref(session, body) if body else None
+            slugs = body_slugs(session)
+            table = Table("title", "body", "starts (UTC)", "status")
+            table.add_column("id", no_wrap=True, min_width=32)
+            for m in service.list_meetings(
+                session, actor=actor, body_id=found.id if found else None
+            ):
+                table.add_row(
+                    m.title,
+                    slugs.get(m.body_id, ""),
+                    m.starts_at.strftime("%Y-%m-%d %H:%M"),
+                    m.status,
+                    m.id,
+                )
+            Console().print(table)
+            if found is not None:
+                dates = service.proposed_dates(session, body=found)
+                Console().print("Proposed next: " + ", ".join(d.isoformat() for d in dates))
+    except NohavenError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc

@@ -1,0 +1,156 @@
+"""The showcase of good practice: members' case studies, tagged by commitment and by the
+capabilities of the WeProtect Model National Response, searchable by anyone signed in."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from nohaven.audit import service as audit
+from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, require
+from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance.bodies.service import voting_organisations
+from nohaven.governance.progress.models import (
+    CaseStudy,
+    MissionStatement,
+)
+from nohaven.governance.progress.service import commitments
+from nohaven.kit.clock import utcnow
+
+# WeProtect Model National Response: 21 capabilities in 6 domains (DOMAIN.md, reconstructed).
+CAPABILITIES: dict[int, tuple[str, str]] = {
+    1: ("Policy and governance", "Leadership"),
+    2: ("Policy and governance", "Research, analysis and monitoring"),
+    3: ("Policy and governance", "Legislation"),
+    4: ("Criminal justice", "Dedicated law enforcement"),
+    5: ("Criminal justice", "Judiciary and prosecutors"),
+    6: ("Criminal justice", "Offender management"),
+    7: ("Criminal justice", "Access to image databases"),
+    8: ("Victim", "End-to-end support"),
+    9: ("Victim", "Child protection workforce"),
+    10: ("Victim", "Compensation, remedies and complaints"),
+    11: ("Victim", "Child helpline"),
+    12: ("Societal", "Hotline for reporting abuse material"),
+    13: ("Societal", "Education programme"),
+    14: ("Societal", "Child participation"),
+    15: ("Societal", "Offender support systems"),
+    16: ("Industry", "Takedown procedures"),
+    17: ("Industry", "Reporting duty"),
+    18: ("Industry", "Innovative solution development"),
+    19: ("Industry", "Corporate social responsibility"),
+    20: ("Media and communications", "Ethical and informed media reporting"),
+    21: ("Media and communications", "Universal terminology"),
+}
+
+
+def create_case_study(
+    session: Session,
+    *,
+    actor: Actor,
+    body_id: str,
+    title: str,
+    text: str,
+    commitment_numbers: list[int],
+    capabilities: list[int],
+    publish: bool = False,
+) -> CaseStudy:
+    if actor.organisation_id is None:
+        raise Forbidden("Case studies are published on behalf of an organisation.")
+    study = CaseStudy(
+        body_id=body_id,
+        organisation_id=actor.organisation_id,
+        title=title.strip(),
+        text=text.strip(),
+        commitments=sorted(set(commitment_numbers)),
+        capabilities=sorted(set(capabilities)),
+        published=publish,
+    )
+    require(actor, Action.CREATE, study)
+    if actor.organisation_id not in voting_organisations(session, body_id, utcnow().date()):
+        raise Forbidden("Members of the body publish case studies in its showcase.")
+    errors = []
+    if not study.title:
+        errors.append({"field": "title", "message": "required"})
+    if not study.text:
+        errors.append({"field": "text", "message": "required"})
+    unknown_caps = set(study.capabilities) - set(CAPABILITIES)
+    if unknown_caps:
+        errors.append({"field": "capabilities", "message": "between 1 and 21"})
+    mission = session.scalar(select(MissionStatement).where(MissionStatement.body_id == body_id))
+    numbers = {c.number for c in commitments(session, mission=mission)} if mission else set()
+    if set(study.commitments) - numbers:
+        errors.append({"field": "commitments", "message": "unknown commitment number"})
+    if errors:
+        raise InvalidInput("Please correct the case study.", errors=errors)
+    session.add(study)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case_study.create",
+        resource_type="case_study",
+        resource_id=study.id,
+        organisation_id=actor.organisation_id,
+        summary={"published": publish, "capabilities": study.capabilities},
+    )
+    return study
+
+
+def search_case_studies(
+    session: Session,
+    *,
+    actor: Actor,
+    query: str = "",
+    commitment: int | None = None,
+    capability: int | None = None,
+    body_id: str | None = None,
+) -> list[CaseStudy]:
+    """Published case studies (and the actor's own drafts), filtered; tag filters run in Python
+    because JSON containment differs between SQLite and PostgreSQL and the showcase is small."""
+    require(actor, Action.LIST, CaseStudy)
+    stmt = (
+        select(CaseStudy)
+        .options(selectinload(CaseStudy.organisation))
+        .where(
+            or_(
+                CaseStudy.published.is_(True),
+                CaseStudy.organisation_id == (actor.organisation_id or ""),
+            )
+        )
+        .order_by(CaseStudy.created_at.desc())
+    )
+    if body_id:
+        stmt = stmt.where(CaseStudy.body_id == body_id)
+    terms = [t for t in query.lower().split() if t][:8]
+    for term in terms:
+        like = f"%{term.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(
+            or_(func.lower(CaseStudy.title).like(like), func.lower(CaseStudy.text).like(like))
+        )
+    found = list(session.scalars(stmt))
+    if commitment is not None:
+        found = [s for s in found if commitment in s.commitments]
+    if capability is not None:
+        found = [s for s in found if capability in s.capabilities]
+    return found
+
+
+def publish_case_study(session: Session, *, actor: Actor, case_study_id: str) -> CaseStudy:
+    study = session.get(CaseStudy, case_study_id)
+    if study is None:
+        raise NotFound("No such case study.")
+    require(actor, Action.UPDATE, study)
+    if study.published:
+        raise Conflict("Already published.")
+    study.published = True
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="case_study.publish",
+        resource_type="case_study",
+        resource_id=study.id,
+        organisation_id=study.organisation_id,
+    )
+    return study

@@ -1,0 +1,163 @@
+"""Public pages (no account): a body's page, its contact form, published statements, feeds.
+Also the secretariat's view of contact messages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.config import Settings
+from nohaven.errors import InvalidInput, NohavenError
+from nohaven.governance.bodies.service import body_by_ref
+from nohaven.governance.public import atom
+from nohaven.governance.public import service as public
+from nohaven.governance.statements import service as statements_service
+from nohaven.kit.clock import utcnow
+from nohaven.transactions import writes
+from nohaven.web.templating import render
+
+router = APIRouter()
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/public/bodies/{slug}")
+def body_page(request: Request, session: DbSession, slug: str) -> Response:
+    info = public.public_body(session, slug=slug)
+    return render(
+        request,
+        "governance/public_body.html",
+        {
+            "title": info.body.name,
+            "info": info,
+            "statements": statements_service.published_statements(session, body_id=info.body.id),
+        },
+    )
+
+
+def _contact_page(
+    request: Request, session: Session, slug: str, *, status_code: int = 200, **extra: Any
+) -> Response:
+    info = public.public_body(session, slug=slug)
+    settings: Settings = request.app.state.settings
+    return render(
+        request,
+        "governance/contact.html",
+        {
+            "title": f"Contact {info.body.name}",
+            "info": info,
+            "form_token": public.form_token(settings.secret_key.get_secret_value()),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/public/bodies/{slug}/contact")
+def contact_page(request: Request, session: DbSession, slug: str) -> Response:
+    return _contact_page(request, session, slug)
+
+
+@router.post("/public/bodies/{slug}/contact")
+def contact(
+    request: Request,
+    session: DbSession,
+    slug: str,
+    form_token: Annotated[str, Form(max_length=500)] = "",
+    website: Annotated[str, Form(max_length=500)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+    subject: Annotated[str, Form(max_length=1000)] = "",
+    message: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    settings: Settings = request.app.state.settings
+    try:
+        public.submit_contact(
+            session,
+            secret=settings.secret_key.get_secret_value(),
+            slug=slug,
+            client_address=request.client.host if request.client else "unknown",
+            token=form_token,
+            honeypot=website,
+            name=name,
+            email=email,
+            subject=subject,
+            message=message,
+            per_hour=settings.contact_per_hour,
+            min_fill_seconds=settings.contact_min_fill_seconds,
+        )
+    except InvalidInput as exc:
+        # No rollback: the attempt itself must count towards the rate limit.
+        return _contact_page(
+            request,
+            session,
+            slug,
+            error=exc.detail,
+            fields=exc.errors,
+            values={"name": name, "email": email, "subject": subject, "message": message},
+            status_code=exc.status_code,
+        )
+    except NohavenError as exc:
+        session.rollback()
+        return _contact_page(request, session, slug, error=exc.detail, status_code=exc.status_code)
+    # A caught bot sees the same thanks as a person.
+    return _contact_page(
+        request,
+        session,
+        slug,
+        sent=True,
+        notice="Thank you. Your message has reached the secretariat.",
+    )
+
+
+@router.get("/public/statements/{slug}")
+def statement_page(request: Request, session: DbSession, slug: str) -> Response:
+    item = statements_service.published_statement(session, slug=slug)
+    return render(
+        request,
+        "governance/public_statement.html",
+        {"title": item.statement.title, "item": item},
+    )
+
+
+def _feed(request: Request, session: Session, body_slug: str | None) -> Response:
+    body = body_by_ref(session, body_slug) if body_slug else None
+    items = statements_service.published_statements(session, body_id=body.id if body else None)
+    path = f"/public/bodies/{body_slug}/statements.atom" if body else "/public/statements.atom"
+    xml = atom.feed(
+        items,
+        title=f"Statements of {body.name}" if body else "Published statements",
+        base_url=_base_url(request),
+        self_path=path,
+        updated=utcnow(),
+    )
+    return Response(xml, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/public/statements.atom")
+def feed_all(request: Request, session: DbSession) -> Response:
+    return _feed(request, session, None)
+
+
+@router.get("/public/bodies/{slug}/statements.atom")
+def feed_body(request: Request, session: DbSession, slug: str) -> Response:
+    return _feed(request, session, slug)
+
+
+@router.get("/contact-messages/{message_id}")
+@writes  # records an audited read
+def contact_message(
+    request: Request, session: DbSession, actor: WebActor, message_id: str
+) -> Response:
+    row = public.read_contact_message(session, actor=actor, message_id=message_id)
+    return render(
+        request,
+        "governance/contact_message.html",
+        {"title": row.subject, "row": row, "body": body_by_ref(session, row.body_id)},
+    )

@@ -1,0 +1,159 @@
+"""Pages for drafting, adopting and publishing joint statements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from nohaven.auth.actor import Actor
+from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.errors import NohavenError
+from nohaven.governance.bodies import service as bodies
+from nohaven.governance.statements import service
+from nohaven.web.templating import render
+
+router = APIRouter()
+
+
+def _list_page(
+    request: Request, session: Session, actor: Actor, *, status_code: int = 200, **extra: Any
+) -> Response:
+    drafting = service.bodies_drafting(session, actor=actor)
+    return render(
+        request,
+        "governance/statements.html",
+        {
+            "title": "Statements",
+            "statements": service.list_statements(session, actor=actor),
+            "bodies": bodies.body_names(session),
+            "drafting": drafting,
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/statements")
+def statements_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return _list_page(request, session, actor)
+
+
+@router.post("/statements")
+def draft(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    body_id: Annotated[str, Form(max_length=32)],
+    title: Annotated[str, Form(max_length=200)],
+    text: Annotated[str, Form(max_length=50000)],
+) -> Response:
+    try:
+        statement = service.create_statement(
+            session, actor=actor, body_id=body_id, title=title, text=text
+        )
+    except NohavenError as exc:
+        session.rollback()
+        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
+    return RedirectResponse(f"/statements/{statement.id}", status_code=303)
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    statement_id: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    statement = service.get_statement(session, actor=actor, statement_id=statement_id)
+    motion = service.motion_of(session, actor=actor, statement=statement)
+    return render(
+        request,
+        "governance/statement.html",
+        {
+            "title": statement.title,
+            "statement": statement,
+            "body": bodies.get_body(session, statement.body_id),
+            "versions": service.versions(session, statement=statement),
+            "comments": service.comments(session, statement=statement),
+            "motions": [motion] if motion else [],
+            "may_edit": can(actor, Action.UPDATE, statement),
+            "may_comment": can(actor, Action.PROPOSE, statement),
+            "may_manage": can(actor, Action.MANAGE, statement),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/statements/{statement_id}")
+def statement_page(
+    request: Request, session: DbSession, actor: WebActor, statement_id: str
+) -> Response:
+    return _page(request, session, actor, statement_id)
+
+
+def _act(
+    request: Request, session: Session, actor: Actor, statement_id: str, fn: Any, notice: str
+) -> Response:
+    try:
+        fn()
+    except NohavenError as exc:
+        session.rollback()
+        return _page(
+            request, session, actor, statement_id, error=exc.detail, status_code=exc.status_code
+        )
+    return _page(request, session, actor, statement_id, notice=notice)
+
+
+@router.post("/statements/{statement_id}/versions")
+def revise(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    statement_id: str,
+    text: Annotated[str, Form(max_length=50000)],
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        statement_id,
+        lambda: service.revise(session, actor=actor, statement_id=statement_id, text=text),
+        "New version saved.",
+    )
+
+
+@router.post("/statements/{statement_id}/comments")
+def comment(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    statement_id: str,
+    text: Annotated[str, Form(max_length=5000)],
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        statement_id,
+        lambda: service.comment(session, actor=actor, statement_id=statement_id, text=text),
+        "Comment added.",
+    )
+
+
+@router.post("/statements/{statement_id}/publish")
+def publish(request: Request, session: DbSession, actor: WebActor, statement_id: str) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        statement_id,
+        lambda: service.publish(session, actor=actor, statement_id=statement_id),
+        "Published: the statement is now on the public page and in the feed.",
+    )
