@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from nohaven.hashes.hashing import hash_files
-from nohaven.hashes.index import hamming
+from nohaven.hashes.pdq import hamming
 
 
 def textured(seed: int, width: int, height: int) -> Image.Image:

@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 
 import pdq_data
-from nohaven.hashes.index import PdqIndex, words_to_hex
+from nohaven.hashes.index import PdqIndex
+from nohaven.hashes.pdq import words_to_hex
 
 Results = list[list[int]]  # per query, sorted rows within the threshold
 # an index's own search (timed), and the conversion of its answer to Results (not timed)

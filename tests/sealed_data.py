@@ -15,7 +15,7 @@ from nohaven.auth import service as auth_service
 from nohaven.config import get_settings
 from nohaven.keys.service import sealed_tables
 from nohaven.members.models import User
-from nohaven.travel import present, repository, service
+from nohaven.travel import complaints, corrections, present, receiving, repository, routing, service
 from nohaven.travel.models import ComplaintSource, ResponseKind, TravelNotification
 from nohaven.travel.schemas import (
     ComplaintIn,
@@ -45,7 +45,7 @@ def fill(session: Session) -> SealedWorld:
         factory.organisation("Sealed Secretariat"), roles=("secretariat_admin",)
     )
     sender, receiver = factory.user(gb), factory.user(au)
-    service.set_point_of_contact(
+    routing.set_point_of_contact(
         session, actor=factory.actor(secretariat), country="AU", organisation_id=au.id
     )
     notification, _ = service.create_notification(
@@ -53,14 +53,14 @@ def fill(session: Session) -> SealedWorld:
     )
     nid = notification.id
     as_receiver, as_sender = factory.actor(receiver), factory.actor(sender)
-    service.acknowledge(session, actor=as_receiver, notification_id=nid)
-    service.respond(
+    receiving.acknowledge(session, actor=as_receiver, notification_id=nid)
+    receiving.respond(
         session,
         actor=as_receiver,
         notification_id=nid,
         data=ResponseIn(response=ResponseKind.MONITORED, note="Met at arrivals"),
     )
-    service.amend(
+    corrections.amend(
         session,
         actor=as_sender,
         notification_id=nid,
@@ -68,13 +68,13 @@ def fill(session: Session) -> SealedWorld:
             {"reason": "New passport", "subject": {"passport_number": "ZQ5550001"}}
         ),
     )
-    complaint = service.lodge_complaint(
+    complaint = complaints.lodge_complaint(
         session,
         actor=as_receiver,
         notification_id=nid,
         data=ComplaintIn(source=ComplaintSource.RECEIVER, grounds="Wrong person"),
     )
-    service.resolve_complaint(
+    complaints.resolve_complaint(
         session,
         actor=as_sender,
         notification_id=nid,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
-from nohaven.deconfliction import client, service
+from nohaven.deconfliction import cases, client, service
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import HitParty, Registration
 from nohaven.errors import Conflict, InvalidInput, NotFound
@@ -138,14 +138,14 @@ def test_closing_a_case_deletes_its_registrations_and_stops_matching(
 ) -> None:
     a, b = agency("Closing A"), agency("Closing B")
     a.register([email("closed@example.org"), email("closed2@example.org")], case="CL-1")
-    case_id = service.list_cases(db, actor=a.actor)[0].case.id
-    assert service.close_case(db, actor=a.actor, case_id=case_id) == 2
+    case_id = cases.list_cases(db, actor=a.actor)[0].case.id
+    assert cases.close_case(db, actor=a.actor, case_id=case_id) == 2
     assert db.scalar(select(Registration).where(Registration.case_id == case_id)) is None
     assert b.register([email("closed@example.org")]).hits == 0
     with pytest.raises(Conflict):
         a.register([email("closed@example.org")], case="CL-1")
     with pytest.raises(NotFound):
-        service.close_case(db, actor=b.actor, case_id=case_id)
+        cases.close_case(db, actor=b.actor, case_id=case_id)
 
 
 def test_expired_registrations_stop_matching_and_are_purged(
@@ -160,10 +160,11 @@ def test_expired_registrations_stop_matching_and_are_purged(
     assert 364 <= (expiry - utcnow()).days <= 366  # 12 months by default
     later = utcnow() + timedelta(days=400)
     monkeypatch.setattr(service, "utcnow", lambda: later)
+    monkeypatch.setattr(cases, "utcnow", lambda: later)
     assert b.register([email("old@example.org")]).hits == 0
     from nohaven.auth.actor import Actor
 
-    assert service.purge_expired(db, actor=Actor.system("test")) == 1
+    assert cases.purge_expired(db, actor=Actor.system("test")) == 1
     db.expire_all()
     assert db.get(Registration, registration_id) is None
 
@@ -173,11 +174,12 @@ def test_renewal_extends_the_term(
 ) -> None:
     a = agency("Renew A")
     a.register([email("renew@example.org")], case="R-1")
-    case_id = service.list_cases(db, actor=a.actor)[0].case.id
+    case_id = cases.list_cases(db, actor=a.actor)[0].case.id
     later = utcnow() + timedelta(days=200)
     monkeypatch.setattr(service, "utcnow", lambda: later)
-    assert service.renew_case(db, actor=a.actor, case_id=case_id) == 1
-    summary = service.list_cases(db, actor=a.actor)[0]
+    monkeypatch.setattr(cases, "utcnow", lambda: later)
+    assert cases.renew_case(db, actor=a.actor, case_id=case_id) == 1
+    summary = cases.list_cases(db, actor=a.actor)[0]
     assert summary.expires_at is not None
     assert summary.expires_at > later + timedelta(days=360)
 
@@ -202,8 +204,8 @@ def test_a_hit_keeps_its_record_when_a_registration_goes(db: Session, agency: Ag
     a, b = agency("Keep A"), agency("Keep B")
     a.register([email("keep@example.org")], case="K-1")
     b.register([email("keep@example.org")], case="K-2")
-    case_id = service.list_cases(db, actor=a.actor)[0].case.id
-    service.close_case(db, actor=a.actor, case_id=case_id)
+    case_id = cases.list_cases(db, actor=a.actor)[0].case.id
+    cases.close_case(db, actor=a.actor, case_id=case_id)
     db.expire_all()
     parties = db.execute(select(HitParty)).scalars().all()
     assert len([p for p in parties if p.organisation_id in {a.org.id, b.org.id}]) == 2
@@ -251,5 +253,6 @@ def test_the_expiry_job_deletes_expired_registrations(
     a.register([email("hook@example.org")])
     later = utcnow() + timedelta(days=400)
     monkeypatch.setattr(service, "utcnow", lambda: later)
+    monkeypatch.setattr(cases, "utcnow", lambda: later)
     context = JobContext(settings, Actor.system("test"), later)
     assert jobs.expire(db, context).counts == {"registrations_deleted": 1}

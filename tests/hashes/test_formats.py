@@ -16,9 +16,9 @@ from nohaven.hashes.vics import (
     MediaRecord,
     Rejected,
     VicsFormatError,
-    read_vics,
     write_vics,
 )
+from nohaven.hashes.vics_reader import read_vics
 
 MD5 = "9E107D9D372BB6826BD81D3542A419D6"
 SHA1 = "2FD4E1C67A2D28FCED849EE1BB76E7391B93EB12"

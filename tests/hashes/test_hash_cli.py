@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from nohaven.hashes import hash_cli
 from nohaven.hashes.hashing import pdq_of_image_bytes
-from nohaven.hashes.vics import MediaRecord, read_vics
+from nohaven.hashes.vics import MediaRecord
+from nohaven.hashes.vics_reader import read_vics
 from tests.hashes.imagegen import encode, textured
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_bytes
 
 from nohaven.hashes.hashing import NOT_AN_IMAGE, FileHashes, hash_files, pdq_of_image_bytes
-from nohaven.hashes.index import hamming
+from nohaven.hashes.pdq import hamming
 from tests.hashes.imagegen import crop_fraction, encode, textured
 
 

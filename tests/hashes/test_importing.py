@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.errors import Forbidden
-from nohaven.hashes import exchange, importing, service
+from nohaven.hashes import exchange, feed, importing, service
 from nohaven.hashes.models import HashEntry
 from tests.hashes.conftest import World, md5_entry, shared_list
 
@@ -46,7 +46,7 @@ def test_import_adds_updates_and_revives(
     kept = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{5:032x}"))
     gone = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry(f"{7:032x}"))
     service.tombstone_entry(db, actor=owner, entry_id=gone.id, reason="x")
-    before = service.changes(db, actor=owner, list_id=hash_list.id, since=0).checkpoint
+    before = feed.changes(db, actor=owner, list_id=hash_list.id, since=0).checkpoint
     extra = importing.entry_from_fields(9999, {"signal_type": "md5", "value": f"{3:032x}"})
     report = importing.import_records(
         session_factory,
@@ -62,7 +62,7 @@ def test_import_adds_updates_and_revives(
     db.refresh(gone)
     assert gone.is_live
     assert kept.classification == "1"
-    page = service.changes(db, actor=owner, list_id=hash_list.id, since=before, limit=5000)
+    page = feed.changes(db, actor=owner, list_id=hash_list.id, since=before, limit=5000)
     assert len(page.entries) == 2500
     assert page.checkpoint == before + 2500
 
@@ -155,7 +155,7 @@ def test_an_entry_added_while_the_import_is_prepared_is_updated_not_doubled(
         entry = db.get(HashEntry, entry_id)
         assert entry is not None
         assert entry.classification == "1"  # the file's classification
-    page = service.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=100)
+    page = feed.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=100)
     assert [e.seq for e in page.entries] == list(range(1, 23))[2:]
 
 

@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from nohaven.hashes import index as index_module
-from nohaven.hashes.index import BruteForcePdqIndex, PdqIndex, PdqSearch, hamming
+from nohaven.hashes import pdq, segments
+from nohaven.hashes.index import BruteForcePdqIndex, PdqIndex, PdqSearch
+from nohaven.hashes.pdq import hamming
 
 
 def _random_hash(rng: random.Random) -> str:
@@ -65,8 +66,8 @@ def test_probing_is_used_at_default_threshold_and_brute_force_beyond_its_reach()
     ids, hashes, _ = _corpus(7, 20_000)
     fast, _ = _both(ids, hashes)
     segment = fast._segments[0]
-    assert segment._probe_is_cheaper(31 // index_module.CHUNKS)
-    assert not segment._probe_is_cheaper(200 // index_module.CHUNKS)
+    assert segment._probe_is_cheaper(31 // segments.CHUNKS)
+    assert not segment._probe_is_cheaper(200 // segments.CHUNKS)
 
 
 def test_results_sorted_by_distance_then_id_and_distance_is_correct() -> None:
@@ -169,8 +170,8 @@ def test_probing_at_every_chunk_radius_equals_scanning(threshold: int) -> None:
     ids, hashes, queries = _corpus(100 + threshold, 8_000)
     fast, _ = _both(ids, hashes)
     segment = fast._segments[0]
-    words = index_module.parse_pdq(queries)
-    radius = threshold // index_module.CHUNKS
+    words = pdq.parse_pdq(queries)
+    radius = threshold // segments.CHUNKS
     probed = segment._search_probing(words, threshold, radius)
     scanned = segment._search_brute(words, threshold)
 

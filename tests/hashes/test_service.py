@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit.models import AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
-from nohaven.hashes import classification, service
+from nohaven.hashes import classification, feed, service, trust
 from nohaven.hashes.models import HashList, Sighting
 from nohaven.hashes.schemas import (
     EntryCreate,
@@ -35,7 +35,7 @@ def test_list_is_seen_by_owner_and_named_partner_not_by_a_third(db: Session, wor
     with pytest.raises(NotFound):
         service.get_list(db, actor=world.third.actor, list_id=hash_list.id)
     with pytest.raises(NotFound):
-        service.changes(db, actor=world.third.actor, list_id=hash_list.id, since=0)
+        feed.changes(db, actor=world.third.actor, list_id=hash_list.id, since=0)
 
 
 def test_partner_may_not_change_or_share_the_list(db: Session, world: World) -> None:
@@ -119,8 +119,8 @@ def test_tombstones_and_feed_carry_every_change_in_order(db: Session, world: Wor
     owner = world.owner.actor
     a = service.add_entry(db, actor=owner, list_id=hash_list.id, data=md5_entry())
     b = service.add_entry(db, actor=owner, list_id=hash_list.id, data=pdq_entry())
-    first = service.changes(db, actor=world.partner.actor, list_id=hash_list.id, since=0)
-    assert [(service.change_kind(e), e.id) for e in first.entries] == [
+    first = feed.changes(db, actor=world.partner.actor, list_id=hash_list.id, since=0)
+    assert [(feed.change_kind(e), e.id) for e in first.entries] == [
         ("added", a.id),
         ("added", b.id),
     ]
@@ -128,10 +128,10 @@ def test_tombstones_and_feed_carry_every_change_in_order(db: Session, world: Wor
     service.update_entry(
         db, actor=owner, entry_id=b.id, data=EntryUpdate(series="S1", offender_identified=True)
     )
-    later = service.changes(
+    later = feed.changes(
         db, actor=world.partner.actor, list_id=hash_list.id, since=first.checkpoint
     )
-    assert [(service.change_kind(e), e.id) for e in later.entries] == [
+    assert [(feed.change_kind(e), e.id) for e in later.entries] == [
         ("tombstoned", a.id),
         ("updated", b.id),
     ]
@@ -141,10 +141,10 @@ def test_tombstones_and_feed_carry_every_change_in_order(db: Session, world: Wor
     assert db.get(type(a), a.id) is not None
     with pytest.raises(Conflict):
         service.tombstone_entry(db, actor=owner, entry_id=a.id, reason="")
-    paged = service.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=1)
+    paged = feed.changes(db, actor=owner, list_id=hash_list.id, since=0, limit=1)
     assert paged.more
     assert len(paged.entries) == 1
-    empty = service.changes(db, actor=owner, list_id=hash_list.id, since=later.checkpoint)
+    empty = feed.changes(db, actor=owner, list_id=hash_list.id, since=later.checkpoint)
     assert empty.entries == []
     assert empty.checkpoint == later.checkpoint
     # adding a tombstoned hash again revives it as an update
@@ -179,22 +179,22 @@ def test_trust_after_three_independent_undisputed_votes(
     )
     confirm = VoteCreate(verdict="confirm")  # type: ignore[arg-type]
     with pytest.raises(Forbidden):  # the owner does not vote on its own entries
-        service.vote(db, actor=world.owner.actor, entry_id=entry.id, data=confirm)
+        trust.vote(db, actor=world.owner.actor, entry_id=entry.id, data=confirm)
     with pytest.raises(NotFound):
-        service.vote(db, actor=world.third.actor, entry_id=entry.id, data=confirm)
-    service.vote(db, actor=world.partner.actor, entry_id=entry.id, data=confirm)
-    service.vote(db, actor=world.partner.actor, entry_id=entry.id, data=confirm)  # same org
+        trust.vote(db, actor=world.third.actor, entry_id=entry.id, data=confirm)
+    trust.vote(db, actor=world.partner.actor, entry_id=entry.id, data=confirm)
+    trust.vote(db, actor=world.partner.actor, entry_id=entry.id, data=confirm)  # same org
     second = _voter(factory, db, world, hash_list)
-    service.vote(db, actor=second, entry_id=entry.id, data=confirm)
+    trust.vote(db, actor=second, entry_id=entry.id, data=confirm)
     assert not entry.trusted
     third = _voter(factory, db, world, hash_list)
-    service.vote(db, actor=third, entry_id=entry.id, data=confirm)
+    trust.vote(db, actor=third, entry_id=entry.id, data=confirm)
     assert entry.trusted
     # a dispute withdraws trust; so does a new classification
     fourth = _voter(factory, db, world, hash_list)
-    service.vote(db, actor=fourth, entry_id=entry.id, data=VoteCreate(verdict="dispute"))  # type: ignore[arg-type]
+    trust.vote(db, actor=fourth, entry_id=entry.id, data=VoteCreate(verdict="dispute"))  # type: ignore[arg-type]
     assert not entry.trusted
-    service.vote(db, actor=fourth, entry_id=entry.id, data=confirm)
+    trust.vote(db, actor=fourth, entry_id=entry.id, data=confirm)
     assert entry.trusted
     service.update_entry(
         db,
@@ -213,7 +213,7 @@ def test_per_list_threshold(db: Session, world: World) -> None:
         list_id=hash_list.id,
         data=md5_entry(classification_scheme="uk", classification="B"),
     )
-    service.vote(
+    trust.vote(
         db,
         actor=world.partner.actor,
         entry_id=entry.id,
@@ -237,7 +237,7 @@ def test_feedback_and_sightings_visible_to_owner_only(db: Session, world: World)
         )
     )
     db.flush()
-    service.give_feedback(
+    trust.give_feedback(
         db,
         actor=world.partner.actor,
         entry_id=entry.id,

@@ -18,7 +18,7 @@ from nohaven.auth.actor import Actor
 from nohaven.db import create_db_engine
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Organisation, OrganisationKind, User
-from nohaven.travel import service
+from nohaven.travel import routing, service
 from nohaven.travel.models import TravelNotification
 from nohaven.travel.schemas import NotificationCreate
 from tests.conftest import postgres_database
@@ -111,7 +111,7 @@ def world(db: Session, factory: Factory) -> World:
     )
     admin = w.actor(w.secretariat)
     for country, org in (("GB", sender_org), ("AU", receiver_org), ("US", third_org)):
-        service.set_point_of_contact(db, actor=admin, country=country, organisation_id=org.id)
+        routing.set_point_of_contact(db, actor=admin, country=country, organisation_id=org.id)
     return w
 
 

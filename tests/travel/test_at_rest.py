@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from nohaven.db import make_sessionmaker
-from nohaven.travel import service
+from nohaven.travel import corrections, receiving, routing, service
 from nohaven.travel.models import ResponseKind, sealed_fields
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
 from tests.factories import Factory
@@ -42,7 +42,7 @@ def _fill(session: Session) -> str:
         factory.organisation("At-rest Secretariat"), roles=("secretariat_admin",)
     )
     sender, receiver = factory.user(gb), factory.user(au)
-    service.set_point_of_contact(
+    routing.set_point_of_contact(
         session, actor=factory.actor(secretariat), country="AU", organisation_id=au.id
     )
     notification, _ = service.create_notification(
@@ -53,14 +53,14 @@ def _fill(session: Session) -> str:
     service.get_notification(
         session, actor=factory.actor(receiver), notification_id=notification.id
     )
-    service.acknowledge(session, actor=factory.actor(receiver), notification_id=notification.id)
-    service.respond(
+    receiving.acknowledge(session, actor=factory.actor(receiver), notification_id=notification.id)
+    receiving.respond(
         session,
         actor=factory.actor(receiver),
         notification_id=notification.id,
         data=ResponseIn(response=ResponseKind.ENTRY_REFUSED, note=NOTE),
     )
-    service.amend(
+    corrections.amend(
         session,
         actor=factory.actor(sender),
         notification_id=notification.id,

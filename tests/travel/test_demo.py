@@ -16,7 +16,7 @@ from nohaven.demo import load_demo
 from nohaven.errors import NotFound
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Organisation
-from nohaven.travel import jobs, present, service
+from nohaven.travel import corrections, jobs, present, receiving, service
 from nohaven.travel.demo import DEMO_NOTIFICATIONS
 from nohaven.travel.models import PointOfContact, ResponseKind, TravelNotification
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
@@ -88,14 +88,14 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
     )
     assert n.recipient_organisation_ids == [org("AFP").id]
     service.get_notification(db, actor=afp, notification_id=n.id)
-    service.acknowledge(db, actor=afp, notification_id=n.id)
-    service.respond(
+    receiving.acknowledge(db, actor=afp, notification_id=n.id)
+    receiving.respond(
         db,
         actor=afp,
         notification_id=n.id,
         data=ResponseIn(response=ResponseKind.NO_ACTION, note="Noted"),
     )
-    service.amend(
+    corrections.amend(
         db,
         actor=nca,
         notification_id=n.id,
@@ -104,7 +104,7 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
     with pytest.raises(NotFound):
         service.get_notification(db, actor=hsi, notification_id=n.id)
     with pytest.raises(NotFound):
-        service.acknowledge(db, actor=hsi, notification_id=n.id)
+        receiving.acknowledge(db, actor=hsi, notification_id=n.id)
     later = utcnow() + timedelta(days=400)
     assert jobs.purge_expired(db, actor=Actor.system("test"), retention_days=90, now=later) >= 1
     actions = [

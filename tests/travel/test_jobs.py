@@ -25,7 +25,7 @@ from nohaven.jobs.runner import JobWorker
 from nohaven.kit.clock import utcnow
 from nohaven.main import create_app
 from nohaven.notifications.models import Notice
-from nohaven.travel import service
+from nohaven.travel import routing, service
 from nohaven.travel.models import NotificationStatus, TravelNotification
 from nohaven.travel.schemas import NotificationCreate
 from tests.factories import Factory
@@ -44,7 +44,7 @@ def _arrange(engine: Engine) -> tuple[str, str]:
         au = factory.organisation("Jobs Federal Police", kind=LE, country="AU")
         admin = factory.user(factory.organisation("Jobs Secretariat"), roles=("secretariat_admin",))
         sender = factory.actor(factory.user(gb))
-        service.set_point_of_contact(
+        routing.set_point_of_contact(
             session, actor=factory.actor(admin), country="AU", organisation_id=au.id
         )
         ids = []

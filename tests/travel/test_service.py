@@ -14,7 +14,7 @@ from nohaven.auth.actor import Actor
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
 from nohaven.notifications.models import Notice
-from nohaven.travel import jobs, present, service
+from nohaven.travel import complaints, corrections, jobs, present, receiving, routing, service
 from nohaven.travel.itinerary import first_departure
 from nohaven.travel.models import (
     ComplaintSource,
@@ -106,7 +106,7 @@ def test_others_see_nothing_not_even_existence(world: World, db: Session, who: s
     with pytest.raises(NotFound):
         service.get_notification(db, actor=actor, notification_id=n.id)
     with pytest.raises(NotFound):
-        service.acknowledge(db, actor=actor, notification_id=n.id)
+        receiving.acknowledge(db, actor=actor, notification_id=n.id)
     if who == "third":
         assert service.list_notifications(db, actor=actor) == []
     else:
@@ -145,14 +145,14 @@ def test_audit_summaries_hold_no_personal_data(world: World, db: Session) -> Non
     n = send(world, db)
     receiver = world.actor(world.receiver)
     service.get_notification(db, actor=receiver, notification_id=n.id)
-    service.acknowledge(db, actor=receiver, notification_id=n.id)
-    service.respond(
+    receiving.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.respond(
         db,
         actor=receiver,
         notification_id=n.id,
         data=ResponseIn(response=ResponseKind.OTHER, note="Met by officers at arrival"),
     )
-    service.amend(
+    corrections.amend(
         db,
         actor=world.actor(world.sender),
         notification_id=n.id,
@@ -170,16 +170,16 @@ def test_acknowledge_then_respond(world: World, db: Session) -> None:
     n = send(world, db)
     receiver = world.actor(world.receiver)
     with pytest.raises(Conflict):
-        service.respond(
+        receiving.respond(
             db,
             actor=receiver,
             notification_id=n.id,
             data=ResponseIn(response=ResponseKind.MONITORED),
         )
-    service.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.acknowledge(db, actor=receiver, notification_id=n.id)
     with pytest.raises(Conflict):
-        service.acknowledge(db, actor=receiver, notification_id=n.id)
-    service.respond(
+        receiving.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.respond(
         db,
         actor=receiver,
         notification_id=n.id,
@@ -200,17 +200,17 @@ def test_acknowledge_then_respond(world: World, db: Session) -> None:
     assert _inbox(db, world.sender_org.id, "travel.response")
     # The sender cannot acknowledge its own notification.
     with pytest.raises(Forbidden):
-        service.acknowledge(db, actor=world.actor(world.sender), notification_id=n.id)
+        receiving.acknowledge(db, actor=world.actor(world.sender), notification_id=n.id)
 
 
 def test_amendment_reaches_receivers_with_what_changed(world: World, db: Session) -> None:
     n = send(world, db)
     receiver = world.actor(world.receiver)
-    service.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.acknowledge(db, actor=receiver, notification_id=n.id)
     first = first_departure(n)
     assert first is not None
     new_departure = first + timedelta(days=1)
-    service.amend(
+    corrections.amend(
         db,
         actor=world.actor(world.sender),
         notification_id=n.id,
@@ -242,16 +242,16 @@ def test_amendment_reaches_receivers_with_what_changed(world: World, db: Session
     assert shown.legs[0].flight_number == "EX555"
     # The receiver's acknowledgement was of version 1; it may acknowledge version 2.
     assert shown.recipients[0].acknowledged_version == 1
-    service.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.acknowledge(db, actor=receiver, notification_id=n.id)
     with pytest.raises(InvalidInput):
-        service.amend(
+        corrections.amend(
             db,
             actor=world.actor(world.sender),
             notification_id=n.id,
             data=NotificationAmend(reason="nothing", risk_tier="medium"),
         )
     with pytest.raises(Forbidden):
-        service.amend(
+        corrections.amend(
             db,
             actor=receiver,
             notification_id=n.id,
@@ -261,7 +261,7 @@ def test_amendment_reaches_receivers_with_what_changed(world: World, db: Session
 
 def test_withdrawal_reaches_receivers_and_stops_work(world: World, db: Session) -> None:
     n = send(world, db)
-    service.withdraw(
+    corrections.withdraw(
         db,
         actor=world.actor(world.sender),
         notification_id=n.id,
@@ -270,7 +270,7 @@ def test_withdrawal_reaches_receivers_and_stops_work(world: World, db: Session) 
     assert n.status == NotificationStatus.WITHDRAWN
     assert _inbox(db, world.receiver_org.id, "travel.withdrawn")
     with pytest.raises(Conflict):
-        service.acknowledge(db, actor=world.actor(world.receiver), notification_id=n.id)
+        receiving.acknowledge(db, actor=world.actor(world.receiver), notification_id=n.id)
     shown = present.detail(
         db,
         actor=world.actor(world.receiver),
@@ -288,7 +288,7 @@ def test_complaint_recorded_and_resolved(
 ) -> None:
     n = send(world, db)
     receiver = world.actor(world.receiver)
-    complaint = service.lodge_complaint(
+    complaint = complaints.lodge_complaint(
         db,
         actor=receiver,
         notification_id=n.id,
@@ -299,10 +299,10 @@ def test_complaint_recorded_and_resolved(
     assert _inbox(db, world.sender_org.id, "travel.complaint")
     resolution = ComplaintResolution(outcome=outcome, reasons="Checked against records")
     with pytest.raises(Forbidden):
-        service.resolve_complaint(
+        complaints.resolve_complaint(
             db, actor=receiver, notification_id=n.id, complaint_id=complaint.id, data=resolution
         )
-    service.resolve_complaint(
+    complaints.resolve_complaint(
         db,
         actor=world.actor(world.sender_admin),
         notification_id=n.id,
@@ -313,7 +313,7 @@ def test_complaint_recorded_and_resolved(
     assert n.status == status
     assert _inbox(db, world.receiver_org.id, "travel.complaint_resolved")
     with pytest.raises(Conflict):
-        service.resolve_complaint(
+        complaints.resolve_complaint(
             db,
             actor=world.actor(world.sender),
             notification_id=n.id,
@@ -349,7 +349,7 @@ def test_departure_before_the_window_makes_it_overdue(world: World, db: Session)
 
 def test_acknowledged_is_not_escalated(world: World, db: Session) -> None:
     n = send(world, db)
-    service.acknowledge(db, actor=world.actor(world.receiver), notification_id=n.id)
+    receiving.acknowledge(db, actor=world.actor(world.receiver), notification_id=n.id)
     later = utcnow() + timedelta(days=3)
     assert jobs.escalate_overdue(db, actor=Actor.system("test"), now=later) == 0
 
@@ -357,20 +357,20 @@ def test_acknowledged_is_not_escalated(world: World, db: Session) -> None:
 def test_purge_after_retention(world: World, db: Session) -> None:
     n = send(world, db)
     receiver = world.actor(world.receiver)
-    service.acknowledge(db, actor=receiver, notification_id=n.id)
-    service.respond(
+    receiving.acknowledge(db, actor=receiver, notification_id=n.id)
+    receiving.respond(
         db,
         actor=receiver,
         notification_id=n.id,
         data=ResponseIn(response=ResponseKind.MONITORED, note="Watched"),
     )
-    service.lodge_complaint(
+    complaints.lodge_complaint(
         db,
         actor=receiver,
         notification_id=n.id,
         data=ComplaintIn(source=ComplaintSource.RECEIVER, grounds="Doubt"),
     )
-    service.amend(
+    corrections.amend(
         db,
         actor=world.actor(world.sender),
         notification_id=n.id,
@@ -410,33 +410,33 @@ def test_purge_after_retention(world: World, db: Session) -> None:
     # Purged once only.
     assert jobs.purge_expired(db, actor=system, retention_days=90, now=after) == 0
     with pytest.raises(Conflict):
-        service.acknowledge(db, actor=receiver, notification_id=n.id)
+        receiving.acknowledge(db, actor=receiver, notification_id=n.id)
 
 
 def test_points_of_contact_managed_by_the_secretariat(world: World, db: Session) -> None:
     with pytest.raises(Forbidden):
-        service.set_point_of_contact(
+        routing.set_point_of_contact(
             db, actor=world.actor(world.sender), country="KE", organisation_id=world.third_org.id
         )
     with pytest.raises(InvalidInput):
-        service.set_point_of_contact(
+        routing.set_point_of_contact(
             db,
             actor=world.actor(world.secretariat),
             country="KE",
             organisation_id=world.government_org.id,
         )
     with pytest.raises(InvalidInput):
-        service.set_point_of_contact(
+        routing.set_point_of_contact(
             db, actor=world.actor(world.secretariat), country="XX", organisation_id="nope"
         )
-    service.set_point_of_contact(
+    routing.set_point_of_contact(
         db, actor=world.actor(world.secretariat), country="ke", organisation_id=world.third_org.id
     )
-    routed, missing = service.route(db, ["KE", "FR"])
+    routed, missing = routing.route(db, ["KE", "FR"])
     assert routed == {"KE": world.third_org.id}
     assert missing == ["FR"]
-    service.remove_point_of_contact(db, actor=world.actor(world.secretariat), country="KE")
-    assert service.route(db, ["KE"]) == ({}, ["KE"])
+    routing.remove_point_of_contact(db, actor=world.actor(world.secretariat), country="KE")
+    assert routing.route(db, ["KE"]) == ({}, ["KE"])
 
 
 def test_sender_list_shows_overdue_receivers(world: World, db: Session) -> None:
@@ -447,7 +447,7 @@ def test_sender_list_shows_overdue_receivers(world: World, db: Session) -> None:
     )
     assert fresh.overdue_receivers == 0
     n.sent_at = utcnow() - timedelta(hours=30)
-    service.acknowledge(db, actor=world.actor(world.third), notification_id=n.id)
+    receiving.acknowledge(db, actor=world.actor(world.third), notification_id=n.id)
     [late] = present.summaries(db, actor=sender, found=service.list_notifications(db, actor=sender))
     assert late.overdue_receivers == 1
     receiver = world.actor(world.receiver)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
 from nohaven.config import Settings
+from nohaven.deconfliction import cases as case_service
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import quotas, service
 from nohaven.deconfliction.keys import server_key
@@ -171,17 +172,17 @@ def cases(session: DbSession, actor: ApiActor) -> list[CaseOut]:
             expires_at=s.expires_at,
             closed_at=s.case.closed_at,
         )
-        for s in service.list_cases(session, actor=actor)
+        for s in case_service.list_cases(session, actor=actor)
     ]
 
 
 @router.post("/cases/{case_id}/close", response_model=CountOut)
 def close_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
     """Close a case: its registrations are deleted and stop matching."""
-    return CountOut(count=service.close_case(session, actor=actor, case_id=case_id))
+    return CountOut(count=case_service.close_case(session, actor=actor, case_id=case_id))
 
 
 @router.post("/cases/{case_id}/renew", response_model=CountOut)
 def renew_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
     """Extend the case's live registrations by the full term (12 months by default)."""
-    return CountOut(count=service.renew_case(session, actor=actor, case_id=case_id))
+    return CountOut(count=case_service.renew_case(session, actor=actor, case_id=case_id))

@@ -27,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from nohaven.config import get_settings
 from nohaven.db import session_scope
-from nohaven.deconfliction import client
+from nohaven.deconfliction import cases, client
 from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
 from nohaven.errors import NohavenError
 
@@ -272,10 +272,9 @@ def rotate_key() -> None:
 def purge() -> None:
     """Delete expired registrations now (the server also does it at start and daily)."""
     from nohaven.auth.actor import Actor
-    from nohaven.deconfliction import service
 
     with session_scope(get_settings()) as session:
-        deleted = service.purge_expired(session, actor=Actor.system("deconflict purge"))
+        deleted = cases.purge_expired(session, actor=Actor.system("deconflict purge"))
     console.print(f"Deleted {deleted} expired registrations.")
 
 

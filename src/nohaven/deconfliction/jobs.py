@@ -7,14 +7,14 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
-from nohaven.deconfliction import service
+from nohaven.deconfliction import cases
 from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.jobs.registry import Job, JobContext, Outcome
 
 
 def expire(session: Session, context: JobContext) -> Outcome:
     # Expired registrations stopped matching at their expiry; this removes the tokens.
-    return Outcome({"registrations_deleted": service.purge_expired(session, actor=context.actor)})
+    return Outcome({"registrations_deleted": cases.purge_expired(session, actor=context.actor)})
 
 
 def scheduled(settings: Settings) -> list[Job]:

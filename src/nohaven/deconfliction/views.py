@@ -16,8 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
-from nohaven.deconfliction import service, stats
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import Forbidden, NohavenError
@@ -40,7 +40,7 @@ def _cases_page(
         if can(actor, Action.LIST, QuotaBucket):
             return RedirectResponse("/deconfliction/secretariat", status_code=303)
         raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
-    summaries = service.list_cases(session, actor=actor)
+    summaries = cases.list_cases(session, actor=actor)
     return render(
         request,
         "deconfliction/cases.html",
@@ -57,7 +57,7 @@ def cases_page(request: Request, session: DbSession, actor: WebActor) -> Respons
 @router.post("/deconfliction/cases/{case_id}/close")
 def close_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
     try:
-        deleted = service.close_case(session, actor=actor, case_id=case_id)
+        deleted = cases.close_case(session, actor=actor, case_id=case_id)
     except NohavenError as exc:
         return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
     return _cases_page(
@@ -68,7 +68,7 @@ def close_case(request: Request, session: DbSession, actor: WebActor, case_id: s
 @router.post("/deconfliction/cases/{case_id}/renew")
 def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
     try:
-        renewed = service.renew_case(session, actor=actor, case_id=case_id)
+        renewed = cases.renew_case(session, actor=actor, case_id=case_id)
     except NohavenError as exc:
         return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
     months = get_deconfliction_settings().registration_months

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
-from nohaven.hashes import classification, exchange, importing, matching, service
+from nohaven.hashes import classification, exchange, feed, importing, matching, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import HashEntry, HashList
 from nohaven.hashes.schemas import (
@@ -138,16 +138,16 @@ def list_changes(
     since: Annotated[
         int, Query(ge=0, le=SQL_INT_MAX, description="checkpoint from the previous page")
     ] = 0,
-    limit: Annotated[int, Query(ge=1, le=service.FEED_PAGE_MAX)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=feed.FEED_PAGE_MAX)] = 1000,
 ) -> ChangesResponse:
-    page = service.changes(session, actor=actor, list_id=list_id, since=since, limit=limit)
+    page = feed.changes(session, actor=actor, list_id=list_id, since=since, limit=limit)
     return ChangesResponse(
         list_id=list_id,
         since=since,
         checkpoint=page.checkpoint,
         more=page.more,
         changes=[
-            ChangeRead(seq=e.seq, change=service.change_kind(e), entry=entry_read(e))
+            ChangeRead(seq=e.seq, change=feed.change_kind(e), entry=entry_read(e))
             for e in page.entries
         ],
     )
@@ -185,7 +185,7 @@ def tombstone_entry(
 
 @router.post("/hash-entries/{entry_id}/votes", response_model=VoteRead)
 def vote(entry_id: str, data: VoteCreate, session: DbSession, actor: ApiActor) -> VoteRead:
-    return VoteRead.model_validate(service.vote(session, actor=actor, entry_id=entry_id, data=data))
+    return VoteRead.model_validate(trust.vote(session, actor=actor, entry_id=entry_id, data=data))
 
 
 @router.post("/hash-entries/{entry_id}/feedback", response_model=FeedbackRead)
@@ -193,7 +193,7 @@ def feedback(
     entry_id: str, data: FeedbackCreate, session: DbSession, actor: ApiActor
 ) -> FeedbackRead:
     return FeedbackRead.model_validate(
-        service.give_feedback(session, actor=actor, entry_id=entry_id, data=data)
+        trust.give_feedback(session, actor=actor, entry_id=entry_id, data=data)
     )
 
 

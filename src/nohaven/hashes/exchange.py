@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven.auth.actor import Actor
 from nohaven.errors import InvalidInput
-from nohaven.hashes import classification, hma_csv, importing, service, vics
+from nohaven.hashes import classification, feed, hma_csv, importing, vics, vics_reader
 from nohaven.hashes.models import HashEntry, HashList
 
 IMPORT_FORMATS = ("vics", "hma")
@@ -78,7 +78,7 @@ def read_vics_records(source: IO[bytes]) -> Iterator[importing.Record]:
     number = 0
     templates = importing.Templates()
     try:
-        for item in vics.read_vics(source):
+        for item in vics_reader.read_vics(source):
             number += 1
             if isinstance(item, vics.Rejected):
                 yield importing.Record(item.record_number, reject=item.reason)
@@ -180,7 +180,7 @@ def export_file(session: Session, *, actor: Actor, list_id: str, fmt: str, out: 
     """Write the list's live entries to ``out`` as they are read; returns how many."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"Unknown export format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}.")
-    hash_list, entries = service.export_entries(session, actor=actor, list_id=list_id)
+    hash_list, entries = feed.export_entries(session, actor=actor, list_id=list_id)
     if fmt == "hma":
         return hma_csv.write_hma_csv((_signal_row(e, hash_list) for e in entries), out)
     version: Literal["1", "2.0"] = "1" if fmt == "vics1" else "2.0"

@@ -1,5 +1,7 @@
-"""Hash lists and their entries: creating, sharing, changing, tombstoning, trust votes, match
-feedback, sightings and the change feed. Every function asks the policy first."""
+"""Hash lists and their entries: creating, sharing, changing, tombstoning; an entry's page
+and a list's sightings. Trust votes and match feedback are in `trust`, the change feed and
+export in `feed`. Every function asks the policy first.
+"""
 
 from __future__ import annotations
 
@@ -15,29 +17,12 @@ from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.hashes import classification, signals
 from nohaven.hashes import repository as repo
-from nohaven.hashes.models import (
-    HashEntry,
-    HashList,
-    MatchFeedback,
-    Sighting,
-    TrustVote,
-    VoteVerdict,
-)
-from nohaven.hashes.schemas import (
-    EntryCreate,
-    EntryUpdate,
-    FeedbackCreate,
-    HashListCreate,
-    HashListUpdate,
-    VoteCreate,
-)
+from nohaven.hashes.models import HashEntry, HashList, MatchFeedback, Sighting, TrustVote
+from nohaven.hashes.schemas import EntryCreate, EntryUpdate, HashListCreate, HashListUpdate
 from nohaven.kit.clock import utcnow
-from nohaven.notifications import service as notifications
-
-FEED_PAGE_MAX = 5000
 
 
-def _audit(
+def record_audit(
     session: Session, actor: Actor, action: str, hash_list: HashList, **summary: Any
 ) -> None:
     audit.record(
@@ -51,7 +36,7 @@ def _audit(
     )
 
 
-def _org(actor: Actor) -> str:
+def organisation_of(actor: Actor) -> str:
     if actor.organisation_id is None:  # the rules already refuse this; typed for the checker
         raise Forbidden("Only a member organisation's users work on hash lists.")
     return actor.organisation_id
@@ -84,7 +69,11 @@ def create_list(
     """A new list owned by the actor's organisation (the system, loading demo data or
     migrating, names the owner instead)."""
     require(actor, Action.CREATE, HashList)
-    owner = owner_organisation_id if actor.is_system and owner_organisation_id else _org(actor)
+    owner = (
+        owner_organisation_id
+        if actor.is_system and owner_organisation_id
+        else organisation_of(actor)
+    )
     orgs = sorted(set(data.audience_organisation_ids) - {owner})
     bodies = sorted(set(data.audience_body_ids))
     _check_audience(session, orgs, bodies)
@@ -101,7 +90,9 @@ def create_list(
     )
     session.add(hash_list)
     session.flush()
-    _audit(session, actor, "list_create", hash_list, tlp=hash_list.tlp, orgs=orgs, bodies=bodies)
+    record_audit(
+        session, actor, "list_create", hash_list, tlp=hash_list.tlp, orgs=orgs, bodies=bodies
+    )
     return hash_list
 
 
@@ -140,7 +131,7 @@ def update_list(session: Session, *, actor: Actor, list_id: str, data: HashListU
         hash_list.trust_threshold = data.trust_threshold
     hash_list.updated_at = utcnow()
     session.flush()
-    _audit(
+    record_audit(
         session,
         actor,
         "list_update",
@@ -239,11 +230,11 @@ def add_entry(session: Session, *, actor: Actor, list_id: str, data: EntryCreate
         seq=repo.take_seqs(session, list_id, 1),
     )
     session.flush()
-    _audit(session, actor, "entry_add", hash_list, entry=entry.id, change=kind)
+    record_audit(session, actor, "entry_add", hash_list, entry=entry.id, change=kind)
     return entry
 
 
-def _entry_and_list(
+def entry_and_list(
     session: Session, *, actor: Actor, entry_id: str, action: Action
 ) -> tuple[HashEntry, HashList]:
     entry = session.get(HashEntry, entry_id)
@@ -257,13 +248,11 @@ def _entry_and_list(
 
 
 def get_entry(session: Session, *, actor: Actor, entry_id: str) -> tuple[HashEntry, HashList]:
-    return _entry_and_list(session, actor=actor, entry_id=entry_id, action=Action.READ)
+    return entry_and_list(session, actor=actor, entry_id=entry_id, action=Action.READ)
 
 
 def update_entry(session: Session, *, actor: Actor, entry_id: str, data: EntryUpdate) -> HashEntry:
-    entry, hash_list = _entry_and_list(
-        session, actor=actor, entry_id=entry_id, action=Action.UPDATE
-    )
+    entry, hash_list = entry_and_list(session, actor=actor, entry_id=entry_id, action=Action.UPDATE)
     if not entry.is_live:
         raise Conflict("A tombstoned entry cannot be changed; add the hash again instead.")
     fields = data.model_dump(exclude_unset=True)
@@ -285,14 +274,12 @@ def update_entry(session: Session, *, actor: Actor, entry_id: str, data: EntryUp
     entry.seq = repo.take_seqs(session, hash_list.id, 1)
     entry.updated_at = utcnow()
     session.flush()
-    _audit(session, actor, "entry_update", hash_list, entry=entry.id, fields=sorted(fields))
+    record_audit(session, actor, "entry_update", hash_list, entry=entry.id, fields=sorted(fields))
     return entry
 
 
 def tombstone_entry(session: Session, *, actor: Actor, entry_id: str, reason: str) -> HashEntry:
-    entry, hash_list = _entry_and_list(
-        session, actor=actor, entry_id=entry_id, action=Action.UPDATE
-    )
+    entry, hash_list = entry_and_list(session, actor=actor, entry_id=entry_id, action=Action.UPDATE)
     if not entry.is_live:
         raise Conflict("This entry is already removed.")
     entry.tombstoned_at = utcnow()
@@ -300,92 +287,8 @@ def tombstone_entry(session: Session, *, actor: Actor, entry_id: str, reason: st
     entry.seq = repo.take_seqs(session, hash_list.id, 1)
     entry.updated_at = entry.tombstoned_at
     session.flush()
-    _audit(session, actor, "entry_tombstone", hash_list, entry=entry.id)
+    record_audit(session, actor, "entry_tombstone", hash_list, entry=entry.id)
     return entry
-
-
-# --- trust votes and feedback ---------------------------------------------------------------
-
-
-def _recompute_trust(session: Session, entry: HashEntry, hash_list: HashList) -> None:
-    """Trusted after N confirmations from different organisations (never the owner), cast
-    since the current classification, and no dispute."""
-    votes = [
-        v
-        for v in repo.votes_of(session, entry.id)
-        if v.created_at >= entry.classified_at
-        and v.organisation_id != hash_list.owner_organisation_id
-    ]
-    confirming = {v.organisation_id for v in votes if v.verdict == VoteVerdict.CONFIRM}
-    disputed = any(v.verdict == VoteVerdict.DISPUTE for v in votes)
-    trusted = (
-        entry.classification is not None
-        and not disputed
-        and len(confirming) >= hash_list.trust_threshold
-    )
-    if trusted != entry.trusted:
-        entry.trusted = trusted
-        entry.seq = repo.take_seqs(session, hash_list.id, 1)
-        entry.updated_at = utcnow()
-
-
-def vote(session: Session, *, actor: Actor, entry_id: str, data: VoteCreate) -> TrustVote:
-    entry, hash_list = _entry_and_list(session, actor=actor, entry_id=entry_id, action=Action.VOTE)
-    if not entry.is_live:
-        raise Conflict("A tombstoned entry takes no votes.")
-    if entry.classification is None:
-        raise Conflict("An unclassified entry has no classification to vote on.")
-    org = _org(actor)
-    ballot = repo.vote_of(session, entry.id, org)
-    if ballot is None:
-        ballot = TrustVote(entry_id=entry.id, organisation_id=org)
-        session.add(ballot)
-    ballot.user_id = actor.user_id
-    ballot.verdict = data.verdict.value
-    ballot.comment = data.comment
-    ballot.created_at = utcnow()
-    session.flush()
-    _recompute_trust(session, entry, hash_list)
-    session.flush()
-    _audit(session, actor, "entry_vote", hash_list, entry=entry.id, verdict=ballot.verdict)
-    if ballot.verdict == VoteVerdict.DISPUTE:
-        notifications.notify(
-            session,
-            actor=actor,
-            organisation_id=hash_list.owner_organisation_id,
-            kind="hashes.dispute",
-            title="A partner disputes the classification of one of your hash list entries",
-            link=f"/hash-entries/{entry.id}",
-        )
-    return ballot
-
-
-def give_feedback(
-    session: Session, *, actor: Actor, entry_id: str, data: FeedbackCreate
-) -> MatchFeedback:
-    entry, hash_list = _entry_and_list(
-        session, actor=actor, entry_id=entry_id, action=Action.RESPOND
-    )
-    org = _org(actor)
-    found = repo.feedback_by(session, entry.id, org)
-    if found is None:
-        found = MatchFeedback(entry_id=entry.id, organisation_id=org)
-        session.add(found)
-    found.user_id = actor.user_id
-    found.verdict = data.verdict.value
-    found.comment = data.comment
-    found.created_at = utcnow()
-    session.flush()
-    _audit(session, actor, "entry_feedback", hash_list, entry=entry.id, verdict=found.verdict)
-    notifications.notify(
-        session,
-        actor=actor,
-        organisation_id=hash_list.owner_organisation_id,
-        kind="hashes.feedback",
-        title="Match feedback on one of your hash list entries",
-        link=f"/hash-entries/{entry.id}",
-    )
-    return found
 
 
 @dataclass
@@ -406,7 +309,9 @@ def entry_view(session: Session, *, actor: Actor, entry_id: str) -> EntryView:
     found = repo.sightings(session, entry_id=entry.id)
     sightings = [s for s in found if can(actor, Action.READ, s)] if owner else None
     if sightings is not None:
-        _audit(session, actor, "sightings_read", hash_list, entry=entry.id, count=len(sightings))
+        record_audit(
+            session, actor, "sightings_read", hash_list, entry=entry.id, count=len(sightings)
+        )
     return EntryView(entry, hash_list, repo.votes_of(session, entry.id), feedback, sightings)
 
 
@@ -416,49 +321,5 @@ def list_sightings(session: Session, *, actor: Actor, list_id: str) -> list[Sigh
     if not can(actor, Action.READ, probe):
         raise Forbidden("Only the list owner sees its sightings.")
     found = [s for s in repo.sightings(session, list_id=list_id) if can(actor, Action.READ, s)]
-    _audit(session, actor, "sightings_read", hash_list, count=len(found))
+    record_audit(session, actor, "sightings_read", hash_list, count=len(found))
     return found
-
-
-# --- change feed ----------------------------------------------------------------------------
-
-
-def change_kind(entry: HashEntry) -> str:
-    if entry.tombstoned_at is not None:
-        return "tombstoned"
-    return "added" if entry.seq == entry.created_seq else "updated"
-
-
-@dataclass
-class ChangePage:
-    hash_list: HashList
-    since: int
-    checkpoint: int
-    more: bool
-    entries: Sequence[HashEntry]
-
-
-def changes(
-    session: Session, *, actor: Actor, list_id: str, since: int, limit: int = 1000
-) -> ChangePage:
-    """The entries changed after checkpoint ``since``, in change order, each in its latest
-    state; resume from the returned checkpoint."""
-    if since < 0:
-        raise InvalidInput("A checkpoint is a non-negative integer.")
-    limit = max(1, min(limit, FEED_PAGE_MAX))
-    hash_list = get_list(session, actor=actor, list_id=list_id, action=Action.EXPORT)
-    found = repo.changes(session, list_id, since, limit + 1)
-    more = len(found) > limit
-    page = found[:limit]
-    checkpoint = page[-1].seq if page else max(since, 0)
-    if not more and not page:
-        checkpoint = max(since, 0)
-    _audit(session, actor, "feed_read", hash_list, since=since, count=len(page))
-    return ChangePage(hash_list, since, checkpoint, more, page)
-
-
-def export_entries(session: Session, *, actor: Actor, list_id: str) -> tuple[HashList, Any]:
-    """The list and an iterator over its live entries, for an exporter to write as it reads."""
-    hash_list = get_list(session, actor=actor, list_id=list_id, action=Action.EXPORT)
-    _audit(session, actor, "export", hash_list, checkpoint=hash_list.change_seq)
-    return hash_list, repo.stream_live_entries(session, list_id)

@@ -18,3 +18,9 @@ def new_token(nbytes: int = 32) -> str:
 def sha256_hex(value: str | bytes) -> str:
     data = value.encode() if isinstance(value, str) else value
     return hashlib.sha256(data).hexdigest()
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an identifier ``new_id`` makes: checked before a
+    lookup, so a malformed one is simply not found."""
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)

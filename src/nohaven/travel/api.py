@@ -10,7 +10,7 @@ from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.errors import Forbidden
 from nohaven.kit.schemas import Day
 from nohaven.transactions import writes
-from nohaven.travel import present, service
+from nohaven.travel import complaints, corrections, present, receiving, routing, service
 from nohaven.travel.schemas import (
     ComplaintIn,
     ComplaintRead,
@@ -35,7 +35,7 @@ def list_points_of_contact(session: DbSession, actor: ApiActor) -> list[PointOfC
         PointOfContactRead(
             country=contact.country, organisation_id=org.id, organisation_name=org.name
         )
-        for contact, org in service.list_points_of_contact(session, actor=actor)
+        for contact, org in routing.list_points_of_contact(session, actor=actor)
     ]
 
 
@@ -43,10 +43,10 @@ def list_points_of_contact(session: DbSession, actor: ApiActor) -> list[PointOfC
 def set_point_of_contact(
     country: str, data: PointOfContactIn, session: DbSession, actor: ApiActor
 ) -> PointOfContactRead:
-    contact = service.set_point_of_contact(
+    contact = routing.set_point_of_contact(
         session, actor=actor, country=country, organisation_id=data.organisation_id
     )
-    org = next(o for c, o in service.list_points_of_contact(session, actor=actor) if c is contact)
+    org = next(o for c, o in routing.list_points_of_contact(session, actor=actor) if c is contact)
     return PointOfContactRead(
         country=contact.country, organisation_id=org.id, organisation_name=org.name
     )
@@ -54,7 +54,7 @@ def set_point_of_contact(
 
 @router.delete("/points-of-contact/{country}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_point_of_contact(country: str, session: DbSession, actor: ApiActor) -> Response:
-    service.remove_point_of_contact(session, actor=actor, country=country)
+    routing.remove_point_of_contact(session, actor=actor, country=country)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -116,7 +116,7 @@ def _reread(session: DbSession, actor: ApiActor, notification_id: str) -> Notifi
 
 @router.post("/notifications/{notification_id}/acknowledge", response_model=NotificationRead)
 def acknowledge(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
-    service.acknowledge(session, actor=actor, notification_id=notification_id)
+    receiving.acknowledge(session, actor=actor, notification_id=notification_id)
     return _reread(session, actor, notification_id)
 
 
@@ -124,7 +124,7 @@ def acknowledge(notification_id: str, session: DbSession, actor: ApiActor) -> No
 def respond(
     notification_id: str, data: ResponseIn, session: DbSession, actor: ApiActor
 ) -> NotificationRead:
-    service.respond(session, actor=actor, notification_id=notification_id, data=data)
+    receiving.respond(session, actor=actor, notification_id=notification_id, data=data)
     return _reread(session, actor, notification_id)
 
 
@@ -136,7 +136,7 @@ def respond(
 def amend(
     notification_id: str, data: NotificationAmend, session: DbSession, actor: ApiActor
 ) -> NotificationRead:
-    service.amend(session, actor=actor, notification_id=notification_id, data=data)
+    corrections.amend(session, actor=actor, notification_id=notification_id, data=data)
     return _reread(session, actor, notification_id)
 
 
@@ -144,7 +144,7 @@ def amend(
 def withdraw(
     notification_id: str, data: Withdrawal, session: DbSession, actor: ApiActor
 ) -> NotificationRead:
-    service.withdraw(session, actor=actor, notification_id=notification_id, data=data)
+    corrections.withdraw(session, actor=actor, notification_id=notification_id, data=data)
     return _reread(session, actor, notification_id)
 
 
@@ -156,14 +156,14 @@ def withdraw(
 def lodge_complaint(
     notification_id: str, data: ComplaintIn, session: DbSession, actor: ApiActor
 ) -> ComplaintRead:
-    complaint = service.lodge_complaint(
+    complaint = complaints.lodge_complaint(
         session, actor=actor, notification_id=notification_id, data=data
     )
     return ComplaintRead(
         id=complaint.id,
         organisation_id=complaint.organisation_id,
         source=complaint.source,
-        grounds=service.complaint_text(complaint, "grounds"),
+        grounds=complaints.complaint_text(complaint, "grounds"),
         status=complaint.status,
         resolution=None,
         lodged_at=complaint.lodged_at,
@@ -182,7 +182,7 @@ def resolve_complaint(
     session: DbSession,
     actor: ApiActor,
 ) -> NotificationRead:
-    service.resolve_complaint(
+    complaints.resolve_complaint(
         session,
         actor=actor,
         notification_id=notification_id,

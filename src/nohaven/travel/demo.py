@@ -17,7 +17,7 @@ from nohaven.auth.actor import Actor
 from nohaven.kit.clock import utcnow
 from nohaven.members.demo import VGT_AGENCIES
 from nohaven.members.models import Organisation, User
-from nohaven.travel import service
+from nohaven.travel import receiving, routing, service
 from nohaven.travel.models import PointOfContact, ResponseKind, TravelNotification
 from nohaven.travel.schemas import NotificationCreate, ResponseIn
 
@@ -61,7 +61,7 @@ def load(session: Session) -> None:
             select(Organisation).where(Organisation.short_name == short)
         ).scalar_one_or_none()
         if org is not None:
-            service.set_point_of_contact(
+            routing.set_point_of_contact(
                 session, actor=loader, country=country, organisation_id=org.id
             )
     for nid, sender_email, receiver_email, name, passport, destination in DEMO_NOTIFICATIONS:
@@ -97,8 +97,8 @@ def load(session: Session) -> None:
         )
         receiver = _actor(session, receiver_email) if receiver_email else None
         if receiver is not None:
-            service.acknowledge(session, actor=receiver, notification_id=notification.id)
-            service.respond(
+            receiving.acknowledge(session, actor=receiver, notification_id=notification.id)
+            receiving.respond(
                 session,
                 actor=receiver,
                 notification_id=notification.id,

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.kit.clock import utcnow
+from nohaven.travel import complaints, corrections, receiving, service
 from nohaven.travel import repository as repo
-from nohaven.travel import service
 from nohaven.travel.itinerary import open_leg
 from nohaven.travel.models import ItineraryLeg, TravelNotification
 from nohaven.travel.schemas import (
@@ -70,8 +70,8 @@ def detail(
     receipts = repo.read_receipts(session, n.id) if is_sender else []
     org_ids = {n.sender_organisation_id} | {r.organisation_id for r in n.recipients}
     org_ids |= {r.organisation_id for r in receipts if r.organisation_id}
-    complaints = repo.complaints(session, n.id)
-    org_ids |= {c.organisation_id for c in complaints}
+    lodged = repo.complaints(session, n.id)
+    org_ids |= {c.organisation_id for c in lodged}
     orgs = repo.organisations(session, org_ids)
     now = utcnow()
     subject = service.subject_of(n)
@@ -84,7 +84,7 @@ def detail(
             acknowledged_at=r.acknowledged_at,
             acknowledged_version=r.acknowledged_version,
             response=r.response,
-            response_note=service.response_note_of(r),
+            response_note=receiving.response_note_of(r),
             responded_at=r.responded_at,
             escalated_at=r.escalated_at,
             overdue=service.is_overdue(n, r, now),
@@ -105,7 +105,7 @@ def detail(
         else None,
         conviction_summary=service.conviction_of(n),
         withdrawn_at=n.withdrawn_at,
-        withdrawal_reason=service.withdrawal_reason_of(n),
+        withdrawal_reason=corrections.withdrawal_reason_of(n),
         purged_at=n.purged_at,
         legs=[_leg(leg) for leg in n.legs],
         recipients=recipients,
@@ -114,8 +114,8 @@ def detail(
                 version=a.version,
                 amended_at=a.amended_at,
                 changed_fields=list(a.changed_fields),
-                changes=service.amendment_changes(a),
-                reason=service.amendment_reason(a),
+                changes=corrections.amendment_changes(a),
+                reason=corrections.amendment_reason(a),
             )
             for a in repo.amendments(session, n.id)
         ],
@@ -124,13 +124,13 @@ def detail(
                 id=c.id,
                 organisation_id=c.organisation_id,
                 source=c.source,
-                grounds=service.complaint_text(c, "grounds"),
+                grounds=complaints.complaint_text(c, "grounds"),
                 status=c.status,
-                resolution=service.complaint_text(c, "resolution"),
+                resolution=complaints.complaint_text(c, "resolution"),
                 lodged_at=c.lodged_at,
                 resolved_at=c.resolved_at,
             )
-            for c in complaints
+            for c in lodged
             if is_sender or c.organisation_id == actor.organisation_id
         ],
         read_receipts=[

@@ -14,7 +14,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
-from nohaven.hashes import classification, service
+from nohaven.hashes import classification, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
@@ -102,7 +102,7 @@ def vote(
         session,
         actor,
         entry_id,
-        lambda: service.vote(
+        lambda: trust.vote(
             session,
             actor=actor,
             entry_id=entry_id,
@@ -126,7 +126,7 @@ def feedback(
         session,
         actor,
         entry_id,
-        lambda: service.give_feedback(
+        lambda: trust.give_feedback(
             session,
             actor=actor,
             entry_id=entry_id,

@@ -12,7 +12,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
-from nohaven.travel import present, service
+from nohaven.travel import present, routing, service
 from nohaven.travel.models import PointOfContact, TravelNotification
 from nohaven.travel.views.forms import country_choices
 from nohaven.web.templating import render
@@ -36,7 +36,7 @@ def _index(
         status_code = 422
     found = service.list_notifications(session, actor=actor, where=where) if may_list else []
     shown = present.summaries(session, actor=actor, found=found)
-    contacts = service.list_points_of_contact(session, actor=actor)
+    contacts = routing.list_points_of_contact(session, actor=actor)
     manages = can(actor, Action.CREATE, PointOfContact)
     agencies = (
         members_service.list_organisations(
@@ -79,7 +79,7 @@ def set_point_of_contact(
     organisation_id: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     try:
-        contact = service.set_point_of_contact(
+        contact = routing.set_point_of_contact(
             session, actor=actor, country=country, organisation_id=organisation_id
         )
     except NohavenError as exc:
@@ -92,7 +92,7 @@ def remove_point_of_contact(
     request: Request, session: DbSession, actor: WebActor, country: str
 ) -> Response:
     try:
-        service.remove_point_of_contact(session, actor=actor, country=country)
+        routing.remove_point_of_contact(session, actor=actor, country=country)
     except NohavenError as exc:
         return _index(request, session, actor, error=exc.detail, status_code=exc.status_code)
     return _index(request, session, actor, notice=f"Point of contact for {country} removed.")

@@ -15,7 +15,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NohavenError
 from nohaven.transactions import writes
-from nohaven.travel import present, service
+from nohaven.travel import complaints, corrections, present, receiving, service
 from nohaven.travel.models import ResponseKind
 from nohaven.travel.schemas import (
     ComplaintIn,
@@ -83,7 +83,7 @@ def acknowledge(
         session,
         actor,
         notification_id,
-        lambda: service.acknowledge(session, actor=actor, notification_id=notification_id),
+        lambda: receiving.acknowledge(session, actor=actor, notification_id=notification_id),
     )
 
 
@@ -101,7 +101,7 @@ def respond(
         session,
         actor,
         notification_id,
-        lambda: service.respond(
+        lambda: receiving.respond(
             session,
             actor=actor,
             notification_id=notification_id,
@@ -123,7 +123,7 @@ def withdraw(
         session,
         actor,
         notification_id,
-        lambda: service.withdraw(
+        lambda: corrections.withdraw(
             session,
             actor=actor,
             notification_id=notification_id,
@@ -146,7 +146,7 @@ def lodge_complaint(
         session,
         actor,
         notification_id,
-        lambda: service.lodge_complaint(
+        lambda: complaints.lodge_complaint(
             session,
             actor=actor,
             notification_id=notification_id,
@@ -170,7 +170,7 @@ def resolve_complaint(
         session,
         actor,
         notification_id,
-        lambda: service.resolve_complaint(
+        lambda: complaints.resolve_complaint(
             session,
             actor=actor,
             notification_id=notification_id,

@@ -12,7 +12,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import Forbidden, NohavenError
 from nohaven.transactions import writes
-from nohaven.travel import present, service
+from nohaven.travel import corrections, present, routing, service
 from nohaven.travel.models import RiskTier, TravelNotification
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate
 from nohaven.travel.views.forms import LEG_ROWS, AmendForm, SendForm, amend_values, country_choices
@@ -42,7 +42,7 @@ def _send_page(
             "rows": range(1, LEG_ROWS + 1),
             "countries": country_choices(),
             "tiers": list(RiskTier),
-            "contacts": service.list_points_of_contact(session, actor=actor),
+            "contacts": routing.list_points_of_contact(session, actor=actor),
             **extra,
         },
         status_code=status_code,
@@ -157,7 +157,7 @@ def amend(
                 "legs": legs or None,
             }
         )
-        service.amend(session, actor=actor, notification_id=notification_id, data=data)
+        corrections.amend(session, actor=actor, notification_id=notification_id, data=data)
     except ValidationError as exc:
         return _amend_page(
             request,
