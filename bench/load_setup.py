@@ -147,8 +147,8 @@ def populate(
     from nohaven.auth.actor import Actor
     from nohaven.auth.policy import Tlp
     from nohaven.db import create_db_engine, make_sessionmaker, session_scope
-    from nohaven.governance import voting
     from nohaven.governance.models import Majority, StandingOrders
+    from nohaven.governance.motions import service as motions_service
     from nohaven.hashes import exchange
     from nohaven.hashes import service as hashes_service
     from nohaven.hashes.models import HashEntry
@@ -230,7 +230,7 @@ def populate(
                 world.list_ids.append(created.id)
         now = utcnow()
         for i in range(motions):
-            motion = voting.create_motion(
+            motion = motions_service.create_motion(
                 session,
                 actor=system,
                 body_id=body.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 import typer
@@ -133,6 +134,14 @@ def serve(
             code=2,
         )
     upgrade_database(settings)
+    if settings.workers > 1:
+        # uvicorn's workers build their app from the environment (create_app as a factory):
+        # what this command line changed must be there too, or a worker would run with other
+        # settings than the ones checked above.
+        for name, value in overrides.items():
+            if value is not None:
+                os.environ[f"NOHAVEN_{name.upper()}"] = str(value)
+        get_settings.cache_clear()
     _run_server(settings)
 
 

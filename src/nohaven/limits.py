@@ -8,9 +8,9 @@ arrives, before anything is parsed or a database connection is taken.
   A declared Content-Length over the limit is refused at once (413) without reading a byte;
   a body without one is counted as it streams and refused when it passes the limit.
 - Slow clients: a body that stalls for ``body_idle_seconds`` ends in 408.
-- NUL characters in the path, the query string, a URL-encoded form or a JSON body are
-  refused (422): no
-  text field anywhere stores them (PostgreSQL cannot), so they are refused at the door.
+- NUL characters in the path, the query string, a URL-encoded form, a JSON body or a text
+  field of a multipart form are refused (422): no text field anywhere stores them (PostgreSQL
+  cannot), so they are refused at the door. File parts of a multipart form may hold any bytes.
 - Integers in the query string beyond 64 bits are refused (422) for every parameter at once:
   no column or offset can hold them. Bodies bound theirs in their schemas (nohaven.kit.schemas).
 """
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl
 
+from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -91,6 +92,70 @@ def _json_nul(data: bytes) -> bool:
     return False
 
 
+class _MultipartTextScan:
+    """Follows a multipart body as it streams (python-multipart, the parser Starlette uses) and
+    notes a NUL in a part without a file name: a text field. Files may hold any bytes. A body
+    this parser cannot follow is left to Starlette's own parser, which refuses it."""
+
+    def __init__(self, boundary: bytes) -> None:
+        self.found = False
+        self._field = b""
+        self._value = b""
+        self._disposition = b""
+        self._text = False
+        self._broken = False
+        self._parser = MultipartParser(
+            boundary,
+            {
+                "on_part_begin": self._begin,
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value,
+                "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished,
+                "on_part_data": self._data,
+            },
+        )
+
+    def feed(self, chunk: bytes) -> None:
+        if self._broken or self.found:
+            return
+        try:
+            self._parser.write(chunk)
+        except Exception:
+            self._broken = True
+
+    def _begin(self) -> None:
+        self._field = self._value = self._disposition = b""
+        self._text = False
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        if self._field.lower() == b"content-disposition":
+            self._disposition = self._value
+        self._field = self._value = b""
+
+    def _headers_finished(self) -> None:
+        _kind, options = parse_options_header(self._disposition)
+        self._text = b"filename" not in options
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._text and data.find(b"\x00", start, end) != -1:
+            self.found = True
+
+
+def _multipart_scan(content_type: bytes) -> _MultipartTextScan | None:
+    if not content_type.startswith(b"multipart/form-data"):
+        return None
+    _kind, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    return _MultipartTextScan(boundary) if boundary else None
+
+
 def _has_credentials(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"authorization" and value.strip():
@@ -146,6 +211,7 @@ class RequestLimits:
         content_type = _header(scope, b"content-type") or b""
         form = content_type.startswith(b"application/x-www-form-urlencoded")
         json_body = content_type.startswith(b"application/json") or b"+json" in content_type
+        multipart = _multipart_scan(content_type)
         idle = self.settings.body_idle_seconds
         limit: int | None = None
         seen = 0
@@ -182,6 +248,10 @@ class RequestLimits:
                 if _json_nul(window):
                     raise NulInText("JSON body")
                 tail = window[-16:]
+            elif multipart is not None:
+                multipart.feed(chunk)
+                if multipart.found:
+                    raise NulInText("form field")
             if not message.get("more_body", False):
                 done = True
             return message

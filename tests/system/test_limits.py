@@ -17,6 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from nohaven import limits
 from nohaven.main import create_app
 from tests.system.live import Served, World, build_world, fresh_database, serve
 
@@ -189,7 +190,45 @@ def test_nul_characters_in_addresses_and_forms_are_refused(world: World) -> None
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert in_form.status_code == 422
+        # A multipart form's text fields too, however the part is cut into chunks; its files
+        # may hold any bytes.
+        in_multipart = client.post(
+            "/login",
+            files={"email": (None, b"a\x00b@example.org"), "password": (None, b"x")},
+        )
+        assert in_multipart.status_code == 422
+        assert "NUL" in in_multipart.text
+        file_with_nul = client.post(
+            f"/api/v1/lists/{world.list_id}/import",
+            files={"file": ("hashes.csv", b"\x00\x01binary\x00", "text/csv")},
+            data={"format": "hma"},
+            headers=world.owner,
+        )
+        assert "NUL" not in file_with_nul.text
         # The same connection pool keeps answering normally afterwards.
         assert client.get("/api/v1/lists", headers=world.owner).status_code == 200
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_a_nul_in_a_multipart_text_field_is_found_however_the_body_is_cut(chunk: int) -> None:
+    def body(field: bytes, upload: bytes) -> bytes:
+        return (
+            b"--XyZ\r\n"
+            b'Content-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\n" + upload + b"\r\n"
+            b"--XyZ\r\n"
+            b'Content-Disposition: form-data; name="note"\r\n\r\n' + field + b"\r\n"
+            b"--XyZ--\r\n"
+        )
+
+    def found(data: bytes) -> bool:
+        scan = limits._multipart_scan(b"multipart/form-data; boundary=XyZ")
+        assert scan is not None
+        for start in range(0, len(data), chunk):
+            scan.feed(data[start : start + chunk])
+        return scan.found
+
+    assert found(body(b"a\x00b", b"plain"))
+    assert not found(body(b"plain", b"\x00\x00 binary \x00"))
