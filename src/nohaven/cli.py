@@ -135,13 +135,12 @@ def serve(
         )
     upgrade_database(settings)
     if settings.workers > 1:
-        # uvicorn's workers build their app from the environment (create_app as a factory):
+        # uvicorn's workers build their app from the environment (app_from_environment):
         # what this command line changed must be there too, or a worker would run with other
         # settings than the ones checked above.
         for name, value in overrides.items():
             if value is not None:
                 os.environ[f"NOHAVEN_{name.upper()}"] = str(value)
-        get_settings.cache_clear()
     _run_server(settings)
 
 
