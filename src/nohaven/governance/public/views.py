@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.config import Settings
+from nohaven.config import AppSettings, Settings
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.governance.bodies.service import body_by_ref
 from nohaven.governance.public import atom
@@ -42,10 +42,15 @@ def body_page(request: Request, session: DbSession, slug: str) -> Response:
 
 
 def _contact_page(
-    request: Request, session: Session, slug: str, *, status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    settings: Settings,
+    slug: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     info = public.public_body(session, slug=slug)
-    settings: Settings = request.app.state.settings
     return render(
         request,
         "governance/contact.html",
@@ -60,14 +65,17 @@ def _contact_page(
 
 
 @router.get("/public/bodies/{slug}/contact")
-def contact_page(request: Request, session: DbSession, slug: str) -> Response:
-    return _contact_page(request, session, slug)
+def contact_page(
+    request: Request, session: DbSession, settings: AppSettings, slug: str
+) -> Response:
+    return _contact_page(request, session, settings, slug)
 
 
 @router.post("/public/bodies/{slug}/contact")
 def contact(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     slug: str,
     form_token: Annotated[str, Form(max_length=500)] = "",
     website: Annotated[str, Form(max_length=500)] = "",
@@ -76,7 +84,6 @@ def contact(
     subject: Annotated[str, Form(max_length=1000)] = "",
     message: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    settings: Settings = request.app.state.settings
     try:
         public.submit_contact(
             session,
@@ -97,6 +104,7 @@ def contact(
         return _contact_page(
             request,
             session,
+            settings,
             slug,
             error=exc.detail,
             fields=exc.errors,
@@ -105,11 +113,14 @@ def contact(
         )
     except NohavenError as exc:
         session.rollback()
-        return _contact_page(request, session, slug, error=exc.detail, status_code=exc.status_code)
+        return _contact_page(
+            request, session, settings, slug, error=exc.detail, status_code=exc.status_code
+        )
     # A caught bot sees the same thanks as a person.
     return _contact_page(
         request,
         session,
+        settings,
         slug,
         sent=True,
         notice="Thank you. Your message has reached the secretariat.",
