@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, get_settings, refusal
+from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, settings_of
 from nohaven.db import session_scope
 from nohaven.domains import domain_modules
 from nohaven.errors import NohavenError
@@ -44,12 +44,13 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 @app.callback()
-def check_settings(ctx: typer.Context) -> None:
-    """Refuse to run any command with weak or malformed settings (demo mode brings its own)."""
-    if ctx.invoked_subcommand == "demo":
-        return
+def load_settings(ctx: typer.Context) -> None:
+    """Build the settings once, from the environment, for every command (``settings_of``);
+    refuse to run any command with weak or malformed ones (demo mode brings its own)."""
+    if ctx.invoked_subcommand == "demo" or isinstance(ctx.obj, Settings):
+        return  # a test may hand in its own settings: CliRunner().invoke(app, ..., obj=...)
     try:
-        get_settings()
+        ctx.obj = Settings()
     except ValidationError as exc:
         raise fail("refusing to start: " + refusal(exc), code=2) from exc
 
@@ -61,9 +62,9 @@ def upgrade_database(settings: Settings) -> None:
 
 
 @db_app.command("upgrade")
-def db_upgrade() -> None:
+def db_upgrade(ctx: typer.Context) -> None:
     """Apply every migration that has not run yet."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     upgrade_database(settings)
     console.print(f"Database at the latest schema ({settings.database_url.split('@')[-1]}).")
 
@@ -88,7 +89,7 @@ def _run_server(settings: Settings) -> None:
         # uvicorn's supervisor restarts a worker that dies. They share nothing but the
         # database: see docs/jobs.md, "Several processes and hosts".
         uvicorn.run(
-            "nohaven.main:create_app",
+            "nohaven.main:app_from_environment",
             factory=True,
             workers=settings.workers,
             host=settings.host,
@@ -110,6 +111,7 @@ def _run_server(settings: Settings) -> None:
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     workers: Annotated[
         int | None,
         typer.Option(min=1, max=64, help="server processes (default NOHAVEN_WORKERS, or 1)"),
@@ -118,7 +120,7 @@ def serve(
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="port")] = None,
 ) -> None:
     """Run the web server (migrations are applied at start)."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     overrides = {"workers": workers, "host": host, "port": port}
     settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
     if (
@@ -133,13 +135,12 @@ def serve(
         )
     upgrade_database(settings)
     if settings.workers > 1:
-        # uvicorn's workers build their app from the environment (create_app as a factory):
+        # uvicorn's workers build their app from the environment (app_from_environment):
         # what this command line changed must be there too, or a worker would run with other
         # settings than the ones checked above.
         for name, value in overrides.items():
             if value is not None:
                 os.environ[f"NOHAVEN_{name.upper()}"] = str(value)
-        get_settings.cache_clear()
     _run_server(settings)
 
 
@@ -179,6 +180,7 @@ def demo(
 
 @users_app.command("create")
 def users_create(
+    ctx: typer.Context,
     email: str,
     organisation: Annotated[str, typer.Option(help="organisation name or id")],
     role: Annotated[list[str], typer.Option(help="repeat for several roles")],
@@ -197,7 +199,7 @@ def users_create(
     from nohaven.members.schemas import UserCreate
 
     secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = get_settings()
+    settings = settings_of(ctx)
     try:
         with session_scope(settings) as session:
             org = service.find_organisation(
@@ -223,13 +225,15 @@ def users_create(
 
 
 @users_app.command("list")
-def users_list(organisation: Annotated[str | None, typer.Option()] = None) -> None:
+def users_list(
+    ctx: typer.Context, organisation: Annotated[str | None, typer.Option()] = None
+) -> None:
     """List users."""
     from nohaven.auth import users as accounts
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         org = service.find_organisation(session, name_or_id=organisation) if organisation else None
         if organisation and org is None:
             raise fail(f"no organisation named {organisation!r}")
@@ -250,6 +254,7 @@ def users_list(organisation: Annotated[str | None, typer.Option()] = None) -> No
 
 @tokens_app.command("create")
 def tokens_create(
+    ctx: typer.Context,
     email: Annotated[str, typer.Option(help="the user the token acts as")],
     name: Annotated[str, typer.Option(help="what the token is for")],
     scope: Annotated[list[str], typer.Option(help="read, write or admin; repeatable")],
@@ -259,7 +264,7 @@ def tokens_create(
     from nohaven.auth import service as auth_service
     from nohaven.auth import users as accounts
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         user = accounts.find_user(session, email=email)
         if user is None or not user.is_active:
             raise fail(f"no active user {email!r}")
@@ -281,12 +286,12 @@ def tokens_create(
 
 
 @orgs_app.command("list")
-def orgs_list(kind: str | None = None, country: str | None = None) -> None:
+def orgs_list(ctx: typer.Context, kind: str | None = None, country: str | None = None) -> None:
     """List member organisations."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         table = Table("name", "short", "kind", "country", "id")
         cli_actor = Actor.system("cli")
         for o in service.list_organisations(session, actor=cli_actor, kind=kind, country=country):
@@ -296,6 +301,7 @@ def orgs_list(kind: str | None = None, country: str | None = None) -> None:
 
 @orgs_app.command("create")
 def orgs_create(
+    ctx: typer.Context,
     name: str,
     kind: Annotated[
         str,
@@ -315,7 +321,7 @@ def orgs_create(
         data = OrganisationCreate.model_validate(
             {"name": name, "kind": kind, "country": country, "short_name": short_name}
         )
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             org = service.create_organisation(session, actor=Actor.system("cli"), data=data)
             console.print(
                 f"Created {org.name} ({org.kind}, {org.country or 'no country'}): {org.id}"
@@ -327,11 +333,11 @@ def orgs_create(
 
 
 @orgs_app.command("show")
-def orgs_show(name_or_id: str) -> None:
+def orgs_show(ctx: typer.Context, name_or_id: str) -> None:
     """An organisation and its seats, past and present."""
     from nohaven.members import service
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         org = service.find_organisation(session, name_or_id=name_or_id)
         if org is None:
             raise fail(f"no organisation {name_or_id!r}")
@@ -343,12 +349,12 @@ def orgs_show(name_or_id: str) -> None:
 
 
 @bodies_app.command("list")
-def bodies_list() -> None:
+def bodies_list(ctx: typer.Context) -> None:
     """List bodies with today's chair."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         table = Table("slug", "name", "kind", "seats", "chair")
         for e in service.directory(session, actor=Actor.system("cli")):
             table.add_row(
@@ -362,12 +368,12 @@ def bodies_list() -> None:
 
 
 @bodies_app.command("show")
-def bodies_show(slug: str) -> None:
+def bodies_show(ctx: typer.Context, slug: str) -> None:
     """A body: members today and the chair history."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         entry = next(
             (
                 e

@@ -1,4 +1,16 @@
-"""Settings, read from the environment (prefix ``NOHAVEN_``) only when asked for."""
+"""The settings tree: one `Settings`, read from the environment (prefix ``NOHAVEN_``) once,
+by the process's entry point, and passed on from there (docs/operations.md, "Settings").
+
+* the web app: ``create_app(settings)`` keeps it on ``app.state``; an endpoint takes it with the
+  ``AppSettings`` dependency;
+* the CLI: the root command builds it and puts it in the Typer context; a command takes it
+  with ``settings_of(ctx)``;
+* the job runner: each job receives it in its ``JobContext``.
+
+Services never read it themselves: they take what they need as arguments. A domain with
+several settings of its own has a section (``settings.deconfliction``) with its own
+environment prefix; single settings stay at the top, named after their domain.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
+from fastapi import Depends, Request
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from nohaven.kit import crypto
 from nohaven.kit.secret_strength import estimate_bits, without_placeholders
+
+if TYPE_CHECKING:
+    import typer
 
 # Secrets a fresh checkout carries so demo mode works with no set-up. Outside demo mode the
 # settings refuse them: anyone can read them here.
@@ -24,6 +41,33 @@ MAKE_A_KEY = (
     'python3 -c "import secrets,base64;print(base64.b64encode(secrets.token_bytes(32)).decode())"'
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+class DeconflictionSettings(BaseSettings):
+    """``settings.deconfliction``: the limits of deconfliction (``NOHAVEN_DECONFLICTION_*``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NOHAVEN_DECONFLICTION_", env_file=None, extra="ignore"
+    )
+
+    # Token buckets of OPRF evaluations: a burst allowance and a steady refill per hour. An
+    # evaluation is one online guess, so these bound how fast anyone can test guesses.
+    user_burst: int = 200_000
+    user_per_hour: int = 50_000
+    org_burst: int = 500_000
+    org_per_hour: int = 200_000
+    # Blinded elements per evaluation request, tokens per registration request.
+    batch_max: int = 10_000
+    registration_months: int = 12
+    # An organisation whose registrations of one day hit this often is flagged to the
+    # secretariat, once that day, from this many registrations on.
+    ratio_min_registrations: int = 20
+    ratio_threshold: float = 0.3
+    purge_interval_hours: float = 24.0
+
+
+# The sections of the tree, each with the environment prefix of its settings.
+SECTIONS: dict[str, type[BaseSettings]] = {"deconfliction": DeconflictionSettings}
 
 
 class Settings(BaseSettings):
@@ -65,11 +109,20 @@ class Settings(BaseSettings):
     pdq_default_threshold: int = 31
     pdq_max_threshold: int = 52
     match_batch_max: int = 10000
-    # Deconfliction
+    # Deconfliction: the server's OPRF key, and the section of limits.
     oprf_key_file: Path | None = None
     oprf_key: SecretStr | None = None
-    # Travel notifications
+    deconfliction: DeconflictionSettings = Field(default_factory=DeconflictionSettings)
+    # Travel notifications: personal data is purged this long after the travel ends. A
+    # receiver that has not acknowledged within travel_ack_hours of sending (or by the
+    # departure, if sooner) is escalated to its organisation admin; sending less than
+    # travel_late_hours before departure is allowed but flagged late. The job runner purges
+    # and escalates at the two intervals.
     travel_retention_days: int = 90
+    travel_ack_hours: int = 24
+    travel_late_hours: int = 48
+    travel_job_interval_seconds: float = 86400.0
+    travel_escalate_interval_seconds: float = 900.0
     # The one job runner (nohaven.jobs): whether each server process takes part in running
     # the jobs (turn off where `nohaven jobs work` runs apart), and how often it looks.
     job_worker: bool = True
@@ -165,17 +218,37 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """Being retired: the entry points build the tree once and pass it on (see above)."""
     return Settings()
+
+
+def app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+# The settings the app was built with, for an endpoint: ``settings: AppSettings``.
+AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings the root command built (or a test handed in as ``obj``), for a command."""
+    found = ctx.find_object(Settings)
+    if found is None:  # a command run without the root app: only in a test's own runner
+        raise RuntimeError("no settings in the command's context")
+    return found
 
 
 def refusal(exc: ValidationError) -> str:
     """What an operator reads when the settings are refused: each problem on a line of its
-    own, without pydantic's framing."""
+    own, without pydantic's framing, named by its environment variable."""
+    classes: list[type[BaseSettings]] = [Settings, *SECTIONS.values()]
+    prefixes = {cls.__name__: str(cls.model_config.get("env_prefix")) for cls in classes}
+    prefix = prefixes.get(exc.title, "NOHAVEN_")
     lines = []
     for error in exc.errors():
         message = str(error["msg"]).removeprefix("Value error, ")
-        where = ".".join(str(part) for part in error["loc"])
-        lines.append(f"NOHAVEN_{where.upper()}: {message}" if where else message)
+        where = "_".join(str(part) for part in error["loc"])
+        lines.append(f"{prefix}{where.upper()}: {message}" if where else message)
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nohaven import transactions
 from nohaven.auth import actor_cache, token_usage
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
@@ -80,8 +80,15 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
-    settings = settings or get_settings()
+def app_from_environment() -> FastAPI:
+    """The app of one of several server processes (``nohaven serve --workers N``): uvicorn
+    starts each process with this factory, and each reads the same environment."""
+    return create_app(Settings())
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    """The application, built with ``settings`` (kept on ``app.state``: endpoints take them
+    with ``nohaven.config.AppSettings``)."""
     engine = engine or engine_for(settings)
 
     @asynccontextmanager

@@ -12,7 +12,6 @@ from nohaven import migrate
 from nohaven.cli import app
 from nohaven.config import get_settings
 from nohaven.db import session_scope
-from nohaven.policy import cli as policy_cli
 from tests.factories import Factory
 
 
@@ -20,8 +19,8 @@ from tests.factories import Factory
 def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     migrate.upgrade(url)
-    settings = get_settings().model_copy(update={"database_url": url})
-    monkeypatch.setattr(policy_cli, "get_settings", lambda: settings)
+    # The root command builds its settings from the environment, once per invocation.
+    monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
     return url
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import secrets
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from nohaven import migrate
 from nohaven.cli import app
 from nohaven.config import DEFAULT_DATA_KEY, DEFAULT_SECRET_KEY, Settings, get_settings
 
@@ -124,3 +126,41 @@ def test_every_command_refuses_to_start_with_weak_secrets(
     assert "NOHAVEN_SECRET_KEY" in result.output
     assert "NOHAVEN_DATA_KEY" in result.output
     assert "secrets.token_bytes(32)" in result.output
+
+
+def test_a_section_reads_its_own_environment_names_and_is_refused_by_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NOHAVEN_DECONFLICTION_USER_BURST", "7")
+    monkeypatch.setenv("NOHAVEN_TRAVEL_LATE_HOURS", "12")
+    settings = _settings()
+    assert settings.deconfliction.user_burst == 7
+    assert settings.travel_late_hours == 12
+    monkeypatch.setenv("NOHAVEN_DECONFLICTION_USER_BURST", "many")
+    monkeypatch.setenv("NOHAVEN_DATABASE_URL", "sqlite:////nonexistent/never-touched.db")
+    result = CliRunner().invoke(app, ["users", "list"])
+    assert result.exit_code == 2, result.output
+    assert "NOHAVEN_DECONFLICTION_USER_BURST" in result.output
+
+
+def test_commands_use_the_settings_they_are_handed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The root command builds the settings once, from the environment; a caller (a test)
+    # may hand in its own, and every command then works on what those settings name.
+    url = f"sqlite:///{tmp_path / 'handed.db'}"
+    migrate.upgrade(url)
+    handed = _settings(database_url=url)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    created = runner.invoke(
+        app, ["orgs", "create", "Handed Police", "--kind", "law_enforcement"], obj=handed
+    )
+    assert created.exit_code == 0, created.output
+    listed = runner.invoke(app, ["orgs", "list"], obj=handed)
+    assert "Handed Police" in listed.output
+    other = f"sqlite:///{tmp_path / 'environment.db'}"
+    migrate.upgrade(other)
+    monkeypatch.setenv("NOHAVEN_DATABASE_URL", other)
+    elsewhere = runner.invoke(app, ["orgs", "list"])  # built from the environment
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert "Handed Police" not in elsewhere.output

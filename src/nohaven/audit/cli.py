@@ -15,7 +15,7 @@ from rich.console import Console
 from nohaven.audit import checkpoints, sealing
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import Settings, settings_of
 from nohaven.db import session_scope
 
 console = Console()
@@ -45,9 +45,9 @@ def keygen(
     )
 
 
-def checkpoint() -> None:
+def checkpoint(ctx: typer.Context) -> None:
     """Seal what is committed and sign the chain's head now."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     try:
         key = checkpoints.load_key_file(settings.audit_signing_key_file)
     except checkpoints.CheckpointError as exc:
@@ -62,10 +62,11 @@ def checkpoint() -> None:
 
 @checkpoints_app.command("export")
 def export(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="the JSON file to write, for members to keep")],
 ) -> None:
     """Write every checkpoint (with its signature and public key) to FILE."""
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         kept = checkpoints.export(session)
     descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
@@ -74,6 +75,7 @@ def export(
 
 
 def audit_verify(
+    ctx: typer.Context,
     expected_head: Annotated[
         str | None,
         typer.Option(help="a head hash recorded elsewhere earlier: it must still be in the chain"),
@@ -97,11 +99,12 @@ def audit_verify(
     report the entries not sealed yet. With --checkpoints, also exit 1 if the chain no longer
     holds each signed head: history rewritten even with every hash recomputed."""
     kept = _read_checkpoints(checkpoints_file) if checkpoints_file else None
-    with session_scope(get_settings()) as session:
+    settings = settings_of(ctx)
+    with session_scope(settings) as session:
         result = sealing.verify(session, expected_head=expected_head)
         head = sealing.sealed_head(session)
         if result.ok and kept is not None:
-            trusted = _trusted_keys(kept, public_key or [])
+            trusted = _trusted_keys(settings, kept, public_key or [])
             found = checkpoints.verify_against(session, kept, trusted_keys=trusted)
             if not found.ok:
                 raise _fail(f"audit history does not match the signed checkpoints: {found.reason}")
@@ -137,12 +140,11 @@ def _read_checkpoints(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def _trusted_keys(kept: dict[str, Any], pinned: list[str]) -> set[str]:
+def _trusted_keys(settings: Settings, kept: dict[str, Any], pinned: list[str]) -> set[str]:
     """Keys pinned on the command line, else the configured signing key's, else (trust on
     first use, said out loud) the keys named in the member's own kept file."""
     if pinned:
         return {k.strip().lower() for k in pinned}
-    settings = get_settings()
     if settings.audit_signing_key_file is not None:
         try:
             key = checkpoints.load_key_file(settings.audit_signing_key_file)
@@ -157,9 +159,9 @@ def _trusted_keys(kept: dict[str, Any], pinned: list[str]) -> set[str]:
     return named
 
 
-def audit_seal() -> None:
+def audit_seal(ctx: typer.Context) -> None:
     """Seal every committed entry now (the `audit.seal` job does this every few seconds)."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     total = 0
     while True:  # one short transaction per batch, like the job
         with session_scope(settings) as session:
@@ -172,13 +174,14 @@ def audit_seal() -> None:
 
 
 def audit_export(
+    ctx: typer.Context,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="file to write; stdout if omitted")
     ] = None,
 ) -> None:
     """Write the whole chain as JSON Lines (one entry per line, in order; entries not sealed
     yet come last, with a null seq)."""
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             written = 0

@@ -19,7 +19,7 @@ from rich.progress import (
 from nohaven.backup import service
 from nohaven.backup.archive import ArchiveError
 from nohaven.backup.database import DatabaseError
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.kit.crypto import SealError
 
 console = Console()
@@ -44,10 +44,11 @@ def _progress(label: str) -> tuple[Progress, list[TaskID]]:
 
 
 def backup(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="the archive to write (replaced if it exists)")],
 ) -> None:
     """Write a consistent, encrypted archive of the whole database (key: NOHAVEN_DATA_KEY)."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     bar, task = _progress("Encrypting")
     try:
         with bar:
@@ -67,11 +68,12 @@ def backup(
 
 
 def restore(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="an archive written by `nohaven backup`")],
 ) -> None:
     """Restore an archive into the empty database of NOHAVEN_DATABASE_URL, then check its
     audit chain and every sealed value."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     bar, task = _progress("Decrypting")
     try:
         with bar:

@@ -25,7 +25,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from nohaven.config import get_settings
+from nohaven.config import Settings, settings_of
 from nohaven.db import session_scope
 from nohaven.deconfliction import cases, client
 from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
@@ -89,6 +89,7 @@ def _parse_card(pairs: list[str]) -> dict[str, str]:
 
 @deconflict.command("register")
 def register_file(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     case: Annotated[str, typer.Option("--case", help="your agency's opaque case reference")],
     contact: Annotated[
@@ -154,7 +155,15 @@ def register_file(
                     transport.close()
             else:
                 report = _register_locally(
-                    as_user or "", selectors, case, handling_code, card, masked, batch, advance
+                    settings_of(ctx),
+                    as_user or "",
+                    selectors,
+                    case,
+                    handling_code,
+                    card,
+                    masked,
+                    batch,
+                    advance,
                 )
         except client.ClientError as exc:
             raise _fail(f"the server refused: {exc}") from exc
@@ -168,6 +177,7 @@ def register_file(
 
 
 def _register_locally(
+    settings: Settings,
     email: str,
     selectors: list[Selector],
     case: str,
@@ -181,7 +191,6 @@ def _register_locally(
     from nohaven.deconfliction.keys import server_key
     from nohaven.deconfliction.local import LocalTransport
 
-    settings = get_settings()
     with session_scope(settings) as session:
         actor = accounts.actor_for_email(session, email=email)
         if actor is None:
@@ -248,13 +257,13 @@ def new_key() -> None:
 
 
 @deconflict.command("rotate-key")
-def rotate_key() -> None:
+def rotate_key(ctx: typer.Context) -> None:
     """Open a new key epoch for the newly configured key; clients must register again."""
     from nohaven.auth.actor import Actor
     from nohaven.deconfliction import epochs
     from nohaven.deconfliction.keys import server_key
 
-    settings = get_settings()
+    settings = settings_of(ctx)
     try:
         with session_scope(settings) as session:
             epoch = epochs.rotate_key(
@@ -269,11 +278,11 @@ def rotate_key() -> None:
 
 
 @deconflict.command("purge")
-def purge() -> None:
+def purge(ctx: typer.Context) -> None:
     """Delete expired registrations now (the server also does it at start and daily)."""
     from nohaven.auth.actor import Actor
 
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         deleted = cases.purge_expired(session, actor=Actor.system("deconflict purge"))
     console.print(f"Deleted {deleted} expired registrations.")
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth import users as accounts
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service
@@ -76,10 +76,10 @@ def _progress() -> Progress:
 
 
 @hashes_app.command("lists")
-def lists(as_user: AsUser) -> None:
+def lists(ctx: typer.Context, as_user: AsUser) -> None:
     """The hash lists a user may see."""
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             actor = _actor(session, as_user)
             table = Table("name", "label", "changes")
             table.add_column("id", overflow="fold", min_width=32)
@@ -117,6 +117,7 @@ _PHASES = {
 
 @hashes_app.command("import")
 def import_file(
+    ctx: typer.Context,
     file: Annotated[
         Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file; - for stdin")
     ],
@@ -134,7 +135,7 @@ def import_file(
     if not from_stdin and not file.is_file():
         raise _fail(f"{file} is not a file.")
     fmt = fmt or ("hma" if file.suffix.lower() == ".csv" else "vics")
-    settings = get_settings()
+    settings = settings_of(ctx)
     engine = engine_for(settings)
     try:
         with (
@@ -181,6 +182,7 @@ def import_file(
 
 @hashes_app.command("export")
 def export_file(
+    ctx: typer.Context,
     list_id: Annotated[str, typer.Option("--list", help="the list to export")],
     as_user: AsUser,
     fmt: Annotated[str, typer.Option("--format", help="vics2, vics2-case, vics1 or hma")] = "vics2",
@@ -188,7 +190,7 @@ def export_file(
 ) -> None:
     """Export a list's live entries."""
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             actor = _actor(session, as_user)
             if output is None:
                 count = exchange.export_file(
@@ -236,6 +238,7 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
 
 
 def scan(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="files or folders to hash and match")],
     server: Annotated[
         str | None, typer.Option(help="nohaven server URL; without it, the local database")
@@ -277,7 +280,7 @@ def scan(
             else:
                 if not as_user:
                     raise _fail("without --server, say whose lists to match: --as EMAIL.")
-                with session_scope(get_settings()) as session:
+                with session_scope(settings_of(ctx)) as session:
                     actor = _actor(session, as_user)
                     index = matching.HashIndex()
                     index.refresh(session)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.jobs.models import JobState
 from nohaven.jobs.registry import all_jobs
@@ -37,9 +37,9 @@ def _every(interval: timedelta) -> str:
 
 
 @jobs_app.command("list")
-def list_jobs() -> None:
+def list_jobs(ctx: typer.Context) -> None:
     """Every job with its interval, when it is due next and how its last run went."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     jobs = all_jobs(settings)
     engine = create_db_engine(settings.database_url)
     try:
@@ -70,9 +70,9 @@ def list_jobs() -> None:
 
 
 @jobs_app.command("run")
-def run(name: str) -> None:
+def run(ctx: typer.Context, name: str) -> None:
     """Run one job now, whether due or not (still never at the same time as elsewhere)."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     jobs = all_jobs(settings)
     job = jobs.get(name)
     if job is None:
@@ -97,11 +97,12 @@ def run(name: str) -> None:
 
 @jobs_app.command("work")
 def work(
+    ctx: typer.Context,
     once: Annotated[bool, typer.Option(help="run what is due once and exit")] = False,
 ) -> None:
     """Run due jobs until interrupted: beside servers started with NOHAVEN_JOB_WORKER=false,
     or anywhere else; as many of these as you like, each job still runs once."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     engine = create_db_engine(settings.database_url)
     worker = JobWorker(make_sessionmaker(engine), settings, tick=settings.job_tick_seconds)
     try:

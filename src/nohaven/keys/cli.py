@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeR
 from rich.table import Table
 
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import Settings, settings_of
 from nohaven.db import create_db_engine, make_sessionmaker, session_scope
 from nohaven.keys import rotation, service
 from nohaven.keys.ring import data_keyring
@@ -27,9 +27,9 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _ring() -> Keyring:
+def _ring(settings: Settings) -> Keyring:
     try:
-        return data_keyring(get_settings())
+        return data_keyring(settings)
     except SealError as exc:
         raise _fail(f"NOHAVEN_DATA_KEY or NOHAVEN_DATA_KEYS_PREVIOUS: {exc}") from exc
 
@@ -43,10 +43,11 @@ def keys_new() -> None:
 
 
 @keys_app.command("status")
-def keys_status() -> None:
+def keys_status(ctx: typer.Context) -> None:
     """Which key each sealed value is under, and the configured keys."""
-    ring = _ring()
-    with session_scope(get_settings()) as session:
+    settings = settings_of(ctx)
+    ring = _ring(settings)
+    with session_scope(settings) as session:
         counts = service.census(session)
     table = Table("key id", "sealed values", "configured")
     for kid, count in sorted(counts.items()):
@@ -62,10 +63,11 @@ def keys_status() -> None:
 
 
 @keys_app.command("check")
-def keys_check() -> None:
+def keys_check(ctx: typer.Context) -> None:
     """Open every sealed value with the configured keys; exit 1 naming any that does not."""
-    ring = _ring()
-    with session_scope(get_settings()) as session:
+    settings = settings_of(ctx)
+    ring = _ring(settings)
+    with session_scope(settings) as session:
         report = service.check(session, ring, actor=Actor.system("keys check"))
     for table, column, row_id, why in report.failures[:20]:
         err.print(f"{table}.{column} row {row_id}: {why}")
@@ -76,11 +78,12 @@ def keys_check() -> None:
 
 @keys_app.command("rotate")
 def keys_rotate(
+    ctx: typer.Context,
     batch_size: Annotated[int, typer.Option(min=1, max=10000, help="rows per transaction")] = 500,
 ) -> None:
     """Re-wrap every sealed value under NOHAVEN_DATA_KEY; re-run to resume after a stop."""
-    settings = get_settings()
-    ring = _ring()
+    settings = settings_of(ctx)
+    ring = _ring(settings)
     engine = create_db_engine(settings.database_url)
     progress = Progress(
         "[progress.description]{task.description}",

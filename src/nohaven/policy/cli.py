@@ -12,7 +12,7 @@ from rich.table import Table
 
 from nohaven.auth import users as accounts
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
 from nohaven.policy import criteria, exchange, gaps
@@ -39,6 +39,7 @@ def _problems(exc: NohavenError) -> str:
 
 @policy_app.command("load-criteria")
 def load_criteria(
+    ctx: typer.Context,
     file: Annotated[
         Path | None,
         typer.Argument(help="A criteria JSON file; the shipped framework when omitted."),
@@ -50,7 +51,7 @@ def load_criteria(
     except OSError as exc:
         raise _fail(f"cannot read {file}: {exc.strerror}") from exc
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             framework, created = criteria.load_framework(
                 session,
                 actor=Actor.system("cli"),
@@ -66,6 +67,7 @@ def load_criteria(
 
 @policy_app.command("import")
 def import_file(
+    ctx: typer.Context,
     file: Path,
     user: Annotated[str, typer.Option("--user", help="E-mail of the assessing user.")],
     submit: Annotated[bool, typer.Option(help="Submit the rows for review at once.")] = False,
@@ -78,7 +80,7 @@ def import_file(
     except OSError as exc:
         raise _fail(f"cannot read {file}: {exc.strerror}") from exc
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             actor = accounts.actor_for_email(session, email=user)
             if actor is None:
                 raise _fail(f"no active user {user}")
@@ -92,6 +94,7 @@ def import_file(
 
 @policy_app.command("export")
 def export(
+    ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD; today when omitted")] = None,
 ) -> None:
@@ -102,7 +105,7 @@ def export(
         raise _fail("--as-of must be YYYY-MM-DD") from exc
     if fmt not in {"csv", "json"}:
         raise _fail("--format must be csv or json")
-    with session_scope(get_settings()) as session:
+    with session_scope(settings_of(ctx)) as session:
         rows = exchange.export_rows(session, actor=Actor.system("cli export"), as_of=day)
     text = exchange.export_csv(rows) if fmt == "csv" else exchange.export_json(rows, day)
     typer.echo(text, nl=False)
@@ -110,6 +113,7 @@ def export(
 
 @policy_app.command("safe-havens")
 def safe_havens(
+    ctx: typer.Context,
     region: Annotated[str | None, typer.Option(help="UN M49 region, e.g. Africa")] = None,
     body: Annotated[str | None, typer.Option(help="Only members of this body (slug)")] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
@@ -120,7 +124,7 @@ def safe_havens(
     except ValueError as exc:
         raise _fail("--as-of must be YYYY-MM-DD") from exc
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             result = gaps.safe_havens(
                 session, actor=Actor.system("cli"), as_of=day, region=region, body=body
             )

@@ -9,7 +9,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.travel import jobs
 
@@ -22,6 +22,7 @@ err = Console(stderr=True)
 
 @travel_app.command("purge")
 def purge(
+    ctx: typer.Context,
     days: Annotated[
         int | None,
         typer.Option(
@@ -30,7 +31,7 @@ def purge(
     ] = None,
 ) -> None:
     """Destroy the personal data of notifications whose travel ended beyond retention."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     retention = settings.travel_retention_days if days is None else days
     if retention < 0:
         err.print("[bold red]error:[/] the retention must be zero or more days")
@@ -47,9 +48,9 @@ def purge(
 
 
 @travel_app.command("escalate")
-def escalate() -> None:
+def escalate(ctx: typer.Context) -> None:
     """Escalate acknowledgements that are overdue to the receivers' organisation admins."""
-    settings = get_settings()
+    settings = settings_of(ctx)
     try:
         with session_scope(settings) as session:
             count = jobs.escalate_overdue(session, actor=Actor.system("nohaven travel escalate"))
