@@ -20,6 +20,7 @@ DOMAINS: tuple[str, ...] = (
     "travel",
     "governance",
     "policy",
+    "operations",
 )
 
 
