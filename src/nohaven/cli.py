@@ -158,7 +158,7 @@ def demo(
         with demo_mode() as settings:
             upgrade_database(settings)
             with session_scope(settings) as session:
-                first = load_demo(session)
+                first = load_demo(session, settings)
             console.print(
                 "Demo data " + ("loaded." if first else "already present; nothing changed.")
             )

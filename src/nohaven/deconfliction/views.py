@@ -16,10 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.config import AppSettings
 from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
-from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import Forbidden, NohavenError
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
@@ -66,12 +66,15 @@ def close_case(request: Request, session: DbSession, actor: WebActor, case_id: s
 
 
 @router.post("/deconfliction/cases/{case_id}/renew")
-def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
+def renew_case(
+    request: Request, session: DbSession, actor: WebActor, settings: AppSettings, case_id: str
+) -> Response:
+    limits = settings.deconfliction
     try:
-        renewed = cases.renew_case(session, actor=actor, case_id=case_id)
+        renewed = cases.renew_case(session, actor=actor, case_id=case_id, limits=limits)
     except NohavenError as exc:
         return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    months = get_deconfliction_settings().registration_months
+    months = limits.registration_months
     return _cases_page(
         request, session, actor, notice=f"{renewed} registrations renewed for {months} months."
     )
@@ -141,8 +144,10 @@ def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -
 
 @router.get("/deconfliction/secretariat")
 @writes  # records an audited read
-def secretariat_page(request: Request, session: DbSession, actor: WebActor) -> Response:
-    limits = get_deconfliction_settings()
+def secretariat_page(
+    request: Request, session: DbSession, actor: WebActor, settings: AppSettings
+) -> Response:
+    limits = settings.deconfliction
     return render(
         request,
         "deconfliction/secretariat.html",

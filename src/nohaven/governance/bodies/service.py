@@ -22,6 +22,7 @@ from nohaven.members import service as members_service
 from nohaven.members.models import VOTING_ROLES, Body, Membership, MembershipRole
 from nohaven.members.schemas import MembershipCreate
 
+
 def body_by_ref(session: Session, ref: str) -> Body:
     """Without a policy check: public pages and internal steps use it."""
     body = repo.body_by_id_or_slug(session, ref)
