@@ -17,13 +17,13 @@ from nohaven.policy import demo as policy_demo
 from nohaven.travel import demo as travel_demo
 
 
-def load_demo(session: Session, settings: Settings) -> bool:
+def load_demo(session: Session, *, settings: Settings) -> bool:
     """Load the demo data; returns False when it was already there."""
     first = session.execute(select(Body.id).where(Body.slug == members_demo.VGT)).first() is None
     # Members and users first: every other domain's records belong to them.
-    members_demo.load(session)
+    members_demo.load(session, settings=settings)
     hashes_demo.load(session)
-    deconfliction_demo.load(session, settings)
+    deconfliction_demo.load(session, settings=settings)
     travel_demo.load(session, late_hours=settings.travel_late_hours)
     governance_demo.load(session)
     policy_demo.load(session)

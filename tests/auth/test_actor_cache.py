@@ -103,6 +103,7 @@ def test_an_unknown_or_expired_token_is_not_remembered(factory: Factory, db: Ses
     secret = factory.token(factory.user(), scopes=("read",))
     found = cache.resolve(db, secret)
     assert found is not None
+    assert cache.cached(secret) is found
+    # It expires while remembered: the cache itself refuses it from then on.
     object.__setattr__(found, "expires_at", utcnow())
-    assert cache.resolve(db, secret) is None
-    assert len(cache) == 0
+    assert cache.cached(secret) is None

@@ -24,9 +24,9 @@ def _actor(db: Session, email: str) -> Actor:
 
 
 def test_demo_raises_exactly_the_overlapping_hits(db: Session, settings: Settings) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     count = db.scalar(select(func.count()).select_from(Registration))
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     assert db.scalar(select(func.count()).select_from(Registration)) == count == 10
     assert db.scalar(select(func.count()).select_from(Hit)) == 2  # the e-mail and the wallet
     nca = hit_service.list_hits(db, actor=_actor(db, "analyst@nca.demo.nohaven.test"))

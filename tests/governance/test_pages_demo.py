@@ -42,7 +42,7 @@ PAGES = [
 def test_pages_render_for_demo_users(
     client: TestClient, db: Session, settings: Settings, email: str
 ) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     user = db.scalar(select(User).where(User.email == email))
     assert user is not None
     web_login(client, user, password=DEMO_PASSWORD)
@@ -67,7 +67,7 @@ def test_pages_render_for_demo_users(
 def test_public_pages_render_without_login(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     for path in (
         "/public/bodies/vgt",
         "/public/bodies/global-taskforce",

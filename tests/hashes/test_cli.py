@@ -32,9 +32,8 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
     get_settings.cache_clear()
     migrate.upgrade(url)
-    settings = get_settings()
-    with session_scope(settings) as session:
-        load_demo(session, settings)
+    with session_scope(get_settings()) as session:
+        load_demo(session, settings=get_settings())
     yield url
     get_settings.cache_clear()
 

@@ -16,12 +16,11 @@ from nohaven.policy.models import Assessment
 
 
 def test_demo_is_illustrative_reviewed_by_another_organisation_and_idempotent(
-    db: Session,
-    settings: Settings,
+    db: Session, settings: Settings
 ) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     count = db.execute(select(func.count()).select_from(Assessment)).scalar_one()
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     assert db.execute(select(func.count()).select_from(Assessment)).scalar_one() == count
     rows = db.execute(select(Assessment)).scalars().all()
     assert rows

@@ -267,8 +267,8 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
 
 
 @pytest.fixture
-def world(db: Session, settings: Settings, factory: Factory) -> tuple[User, Actor]:
-    load_demo(db, settings)
+def world(db: Session, factory: Factory, settings: Settings) -> tuple[User, Actor]:
+    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     outsider_org = factory.organisation("Outside Agency", kind=OrganisationKind.LAW_ENFORCEMENT)
     # A member of another body: seated somewhere, just not where the hidden things live.

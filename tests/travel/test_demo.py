@@ -32,9 +32,9 @@ def _counts(db: Session) -> tuple[int, int]:
 
 
 def test_demo_loads_once(db: Session, settings: Settings) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     first = _counts(db)
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     assert _counts(db) == first
     assert first[1] == len(DEMO_NOTIFICATIONS)
     routed = {
@@ -58,7 +58,7 @@ def test_demo_loads_once(db: Session, settings: Settings) -> None:
 def test_demo_notification_is_seen_by_afp_only(
     db: Session, settings: Settings, factory: Factory
 ) -> None:
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
     nid = DEMO_NOTIFICATIONS[0][0]
     afp = db.execute(select(Organisation).where(Organisation.short_name == "AFP")).scalar_one()
     hsi = db.execute(select(Organisation).where(Organisation.short_name == "US HSI")).scalar_one()
@@ -79,7 +79,7 @@ def test_demo_notification_is_seen_by_afp_only(
 def test_done_when_between_demo_agencies(db: Session, settings: Settings, factory: Factory) -> None:
     """Sent, acknowledged, answered, amended and finally purged, between NCA and AFP; each
     step seen only by the two and recorded in a chain that verifies."""
-    load_demo(db, settings)
+    load_demo(db, settings=settings)
 
     def org(short: str) -> Organisation:
         return db.execute(select(Organisation).where(Organisation.short_name == short)).scalar_one()

@@ -76,19 +76,26 @@ class ActorCache:
         # dict reads and writes are atomic: requests in many threads share it without a lock
         self._entries: dict[str, TokenActor] = {}
 
-    def resolve(self, session: Session, secret: str) -> TokenActor | None:
-        """The live token's actor, from the cache or (then remembered) from the database."""
+    def cached(self, secret: str) -> TokenActor | None:
+        """The token's actor if this process resolved it less than ``ttl`` seconds ago and it
+        has not expired since; no database work (the event loop may call it)."""
         key = sha256_hex(secret)
         found = self._entries.get(key)
         if (
-            found is not None
-            and found.generation == generation
-            and found.fresh_until > self._clock()
+            found is None
+            or found.generation != generation
+            or found.fresh_until <= self._clock()
+            or as_utc(found.expires_at) <= utcnow()
         ):
-            if as_utc(found.expires_at) > utcnow():
-                return found
-            self._entries.pop(key, None)
             return None
+        return found
+
+    def resolve(self, session: Session, secret: str) -> TokenActor | None:
+        """The live token's actor, from the cache or (then remembered) from the database."""
+        found = self.cached(secret)
+        if found is not None:
+            return found
+        key = sha256_hex(secret)
         seen = generation  # before reading: a change committed meanwhile is not hidden
         resolved = auth_service.resolve_api_token(session, secret)
         if resolved is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.auth.actor_cache import ActorCache
 from nohaven.auth.models import WebSession
 from nohaven.errors import Forbidden, LoginRequired, NotAuthenticated
 from nohaven.transactions import DbSession
@@ -25,13 +27,17 @@ __all__ = [
 ]
 
 
-def bearer_actor(request: Request, session: DbSession) -> Actor:
+async def bearer_actor(request: Request, session: DbSession) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         raise NotAuthenticated("Send an API token as 'Authorization: Bearer nh_…'.")
-    # remembered for a second per process (nohaven.auth.actor_cache)
-    found = request.app.state.actor_cache.resolve(session, secret.strip())
+    # Remembered for a second per process (nohaven.auth.actor_cache): most requests find their
+    # actor there, on the event loop; only the others take a worker thread to read it.
+    cache: ActorCache = request.app.state.actor_cache
+    found = cache.cached(secret.strip()) or await run_in_threadpool(
+        cache.resolve, session, secret.strip()
+    )
     if found is None:
         raise NotAuthenticated("The API token is unknown, expired or revoked.")
     request.app.state.token_usage.note(found.token_id, found.last_used_at)

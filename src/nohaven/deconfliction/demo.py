@@ -72,7 +72,7 @@ def _key(settings: Settings) -> oprf.KeyPair:
         return keys.server_key(settings.model_copy(update={"demo": True}))
 
 
-def load(session: Session, settings: Settings) -> None:
+def load(session: Session, *, settings: Settings) -> None:
     """Add this domain's demo records; members and users are already there. The
     registrations are made with the server key ``settings`` name (the demo key without one)."""
     key = _key(settings)

@@ -9,6 +9,7 @@ the secretariat, quotas, flags and statistics.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -20,9 +21,10 @@ from nohaven.config import AppSettings
 from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
-from nohaven.errors import Forbidden, NohavenError
+from nohaven.errors import Forbidden
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -56,12 +58,15 @@ def cases_page(request: Request, session: DbSession, actor: WebActor) -> Respons
 
 @router.post("/deconfliction/cases/{case_id}/close")
 def close_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
-    try:
-        deleted = cases.close_case(session, actor=actor, case_id=case_id)
-    except NohavenError as exc:
-        return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _cases_page(
-        request, session, actor, notice=f"Case closed; {deleted} registrations deleted."
+    return form_action(
+        request,
+        session,
+        lambda: cases.close_case(session, actor=actor, case_id=case_id),
+        refused=lambda refusal: _cases_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/deconfliction",
+        flash=lambda deleted: f"Case closed; {deleted} registrations deleted.",
     )
 
 
@@ -70,13 +75,16 @@ def renew_case(
     request: Request, session: DbSession, actor: WebActor, settings: AppSettings, case_id: str
 ) -> Response:
     limits = settings.deconfliction
-    try:
-        renewed = cases.renew_case(session, actor=actor, case_id=case_id, limits=limits)
-    except NohavenError as exc:
-        return _cases_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
     months = limits.registration_months
-    return _cases_page(
-        request, session, actor, notice=f"{renewed} registrations renewed for {months} months."
+    return form_action(
+        request,
+        session,
+        lambda: cases.renew_case(session, actor=actor, case_id=case_id, limits=limits),
+        refused=lambda refusal: _cases_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/deconfliction",
+        flash=lambda renewed: f"{renewed} registrations renewed for {months} months.",
     )
 
 
@@ -123,22 +131,30 @@ def record_outcome(
     hit_id: str,
     outcome: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    try:
-        hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=outcome)
-    except NohavenError as exc:
-        if exc.status_code == 404:
-            raise
-        return _hit_page(
-            request, session, actor, hit_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _hit_page(request, session, actor, hit_id, notice="Outcome recorded.")
+    # A hit the actor may not see is refused with 404, and so is showing its page again.
+    return form_action(
+        request,
+        session,
+        lambda: hit_service.record_outcome(session, actor=actor, hit_id=hit_id, outcome=outcome),
+        refused=lambda refusal: _hit_page(
+            request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/deconfliction/hits/{quote(hit_id)}",
+        flash="Outcome recorded.",
+    )
 
 
 @router.post("/deconfliction/hits/{hit_id}/reveal")
 def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -> Response:
-    hit_service.reveal(session, actor=actor, hit_id=hit_id)
-    return _hit_page(
-        request, session, actor, hit_id, notice="Your agency is now shown to its counterparts."
+    return form_action(
+        request,
+        session,
+        lambda: hit_service.reveal(session, actor=actor, hit_id=hit_id),
+        refused=lambda refusal: _hit_page(
+            request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/deconfliction/hits/{quote(hit_id)}",
+        flash="Your agency is now shown to its counterparts.",
     )
 
 

@@ -41,6 +41,8 @@ class Refusal:
     message: str
     status_code: int
     fields: list[dict[str, Any]] = field(default_factory=list)
+    # The refusal itself, for a page that shows more of it (an import's rejected rows).
+    cause: ValidationError | NohavenError | None = None
 
     @classmethod
     def of(cls, exc: ValidationError | NohavenError) -> Refusal:
@@ -49,8 +51,20 @@ class Refusal:
                 {"field": ".".join(str(p) for p in err["loc"]), "message": str(err["msg"])}
                 for err in exc.errors()[:MAX_PROBLEMS]
             ]
-            return cls(validation_message(exc), 422, fields)
-        return cls(exc.detail, exc.status_code, list(exc.errors))
+            return cls(validation_message(exc), 422, fields, exc)
+        return cls(exc.detail, exc.status_code, list(exc.errors), exc)
+
+    @property
+    def message_with_fields(self) -> str:
+        """The message followed by what each field at fault says (a file's problems); a
+        validation message names its fields already."""
+        if isinstance(self.cause, ValidationError):
+            return self.message
+        extra = "; ".join(
+            f"{f['field']}: {f['message']}" if f.get("field") else str(f.get("message", ""))
+            for f in self.fields
+        )
+        return f"{self.message} {extra}".strip()
 
 
 def form_action(

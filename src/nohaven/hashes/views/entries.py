@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError
 from nohaven.hashes import classification, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
 from nohaven.transactions import writes
-from nohaven.web.forms import validation_message
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -73,19 +72,23 @@ def _entry_action(
     act: Callable[[], object],
     notice: str,
 ) -> Response:
-    """Run one form action on an entry and show its page again, with the outcome or the
-    reason it was refused (a 4xx, nothing written)."""
-    try:
-        act()
-    except ValidationError as exc:
-        return _entry_page(
-            request, session, actor, entry_id, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        return _entry_page(
-            request, session, actor, entry_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _entry_page(request, session, actor, entry_id, notice=notice)
+    """Run one form action on an entry: back to its page with the outcome, or the page again
+    with the reason it was refused (a 4xx, nothing written)."""
+    return form_action(
+        request,
+        session,
+        act,
+        refused=lambda refusal: _entry_page(
+            request,
+            session,
+            actor,
+            entry_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/hash-entries/{quote(entry_id)}",
+        flash=notice,
+    )
 
 
 @router.post("/hash-entries/{entry_id}/vote")

@@ -4,11 +4,12 @@ sightings, import and export.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
@@ -23,7 +24,7 @@ from nohaven.hashes.schemas import EntryCreate, HashListCreate, HashListUpdate
 from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.transactions import writes
-from nohaven.web.forms import validation_message
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -73,7 +74,7 @@ def create_list(
     organisations: Annotated[list[str] | None, Form()] = None,
     bodies: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
+    def create() -> HashList:
         data = HashListCreate.model_validate(
             {
                 "name": name,
@@ -84,12 +85,18 @@ def create_list(
                 "audience_body_ids": bodies or [],
             }
         )
-        created = service.create_list(session, actor=actor, data=data)
-    except ValidationError as exc:
-        return _lists_page(request, session, actor, error=validation_message(exc), status_code=422)
-    except NohavenError as exc:
-        return _lists_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/hash-lists/{created.id}", status_code=303)
+        return service.create_list(session, actor=actor, data=data)
+
+    return form_action(
+        request,
+        session,
+        create,
+        refused=lambda refusal: _lists_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda created: f"/hash-lists/{created.id}",
+        flash="Hash list created.",
+    )
 
 
 def _list_page(
@@ -129,6 +136,26 @@ def _list_page(
     return render(request, "hashes/list.html", context, status_code=status_code)
 
 
+def _list_action(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    list_id: str,
+    act: Callable[[], None],
+    notice: str,
+) -> Response:
+    return form_action(
+        request,
+        session,
+        act,
+        refused=lambda refusal: _list_page(
+            request, session, actor, list_id, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/hash-lists/{quote(list_id)}",
+        flash=notice,
+    )
+
+
 @router.get("/hash-lists/{list_id}")
 def list_page(
     request: Request, session: DbSession, actor: WebActor, list_id: str, offset: int = 0
@@ -147,7 +174,7 @@ def share_list(
     organisations: Annotated[list[str] | None, Form()] = None,
     bodies: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
+    def share() -> None:
         data = HashListUpdate.model_validate(
             {
                 "tlp": tlp,
@@ -157,15 +184,8 @@ def share_list(
             }
         )
         service.update_list(session, actor=actor, list_id=list_id, data=data)
-    except ValidationError as exc:
-        return _list_page(
-            request, session, actor, list_id, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        return _list_page(
-            request, session, actor, list_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _list_page(request, session, actor, list_id, notice="Label and sharing saved.")
+
+    return _list_action(request, session, actor, list_id, share, "Label and sharing saved.")
 
 
 @router.post("/hash-lists/{list_id}/entries")
@@ -184,7 +204,8 @@ def add_entry(
     offender_identified: Annotated[bool, Form()] = False,
 ) -> Response:
     scheme, _, code = classification_code.partition(":")
-    try:
+
+    def add() -> None:
         data = EntryCreate.model_validate(
             {
                 "signal_type": signal_type,
@@ -199,15 +220,8 @@ def add_entry(
             }
         )
         service.add_entry(session, actor=actor, list_id=list_id, data=data)
-    except ValidationError as exc:
-        return _list_page(
-            request, session, actor, list_id, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        return _list_page(
-            request, session, actor, list_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _list_page(request, session, actor, list_id, notice="Entry added.")
+
+    return _list_action(request, session, actor, list_id, add, "Entry added.")
 
 
 @router.get("/hash-lists/{list_id}/sightings")

@@ -11,12 +11,13 @@ from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError, NotFound
+from nohaven.errors import NotFound
 from nohaven.kit.clock import utcnow
 from nohaven.limits import body_limit
 from nohaven.policy import criteria, exchange
 from nohaven.policy.models import Framework
 from nohaven.policy.views.inputs import parse_day, read_upload
+from nohaven.web.forms import Refusal, form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,27 +64,30 @@ def criteria_file(session: DbSession, actor: WebActor) -> Response:
 def load_criteria(
     request: Request, session: DbSession, actor: WebActor, file: Annotated[UploadFile, File()]
 ) -> Response:
-    try:
+    def load() -> tuple[Framework, bool]:
         text = read_upload(file)
-        framework, created = criteria.load_framework(
+        return criteria.load_framework(
             session, actor=actor, text=text, source=file.filename or "upload"
         )
-    except NohavenError as exc:
-        session.rollback()
-        problems = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
-        return _criteria_page(
+
+    return form_action(
+        request,
+        session,
+        load,
+        refused=lambda refusal: _criteria_page(
             request,
             session,
             actor,
-            error=f"{exc.detail} {problems}".strip(),
-            status_code=exc.status_code,
-        )
-    notice = (
-        f"Version {framework.version} is now in force."
-        if created
-        else "The file is the same as the version in force; nothing changed."
+            error=refusal.message_with_fields,
+            status_code=refusal.status_code,
+        ),
+        redirect="/policy/criteria",
+        flash=lambda loaded: (
+            f"Version {loaded[0].version} is now in force."
+            if loaded[1]
+            else "The file is the same as the version in force; nothing changed."
+        ),
     )
-    return _criteria_page(request, session, actor, notice=notice)
 
 
 @router.get("/policy/import")
@@ -102,34 +106,26 @@ def import_post(
 ) -> Response:
     name = (file.filename or "").lower()
     fmt = "json" if name.endswith(".json") else "csv"
-    try:
-        text = read_upload(file)
-        result = exchange.import_assessments(
-            session, actor=actor, text=text, fmt=fmt, submit=bool(submit)
-        )
-    except exchange.ImportRejected as exc:
-        session.rollback()
+
+    def refused(refusal: Refusal) -> Response:
+        cause = refusal.cause
+        rejected = cause.report.rejected if isinstance(cause, exchange.ImportRejected) else None
         return render(
             request,
             "policy/import.html",
-            {"title": "Import assessments", "error": exc.detail, "rejected": exc.report.rejected},
-            status_code=422,
+            {"title": "Import assessments", "error": refusal.message, "rejected": rejected},
+            status_code=422 if rejected is not None else refusal.status_code,
         )
-    except NohavenError as exc:
-        session.rollback()
-        return render(
-            request,
-            "policy/import.html",
-            {"title": "Import assessments", "error": exc.detail},
-            status_code=exc.status_code,
-        )
-    return render(
+
+    return form_action(
         request,
-        "policy/import.html",
-        {
-            "title": "Import assessments",
-            "notice": f"{result.created} assessment(s) imported for review.",
-        },
+        session,
+        lambda: exchange.import_assessments(
+            session, actor=actor, text=read_upload(file), fmt=fmt, submit=bool(submit)
+        ),
+        refused=refused,
+        redirect="/policy/review",
+        flash=lambda result: f"{result.created} assessment(s) imported for review.",
     )
 
 

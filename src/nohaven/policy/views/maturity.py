@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import InvalidInput, NohavenError
+from nohaven.errors import InvalidInput
 from nohaven.members import service as members_service
 from nohaven.policy import maturity
 from nohaven.policy.schemas import MaturityRatingIn
 from nohaven.policy.views.inputs import PostedForm
 from nohaven.transactions import writes
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,8 +54,8 @@ def maturity_page(request: Request, session: DbSession, actor: WebActor) -> Resp
 def maturity_save(
     request: Request, form: PostedForm, session: DbSession, actor: WebActor
 ) -> Response:
-    ratings = []
-    try:
+    def save() -> None:
+        ratings = []
         for cap in maturity.capabilities():
             phase = str(form.get(f"phase_{cap.key}") or "")
             if not phase:
@@ -62,23 +63,27 @@ def maturity_save(
             if phase not in {"1", "2", "3", "4"}:
                 raise InvalidInput(f"Choose a phase from 1 to 4 for {cap.name}.")
             evidence = str(form.get(f"evidence_{cap.key}") or "")
-            ratings.append(
-                MaturityRatingIn(capability_key=cap.key, phase=int(phase), evidence=evidence)
-            )
+            try:
+                rating = MaturityRatingIn(
+                    capability_key=cap.key, phase=int(phase), evidence=evidence
+                )
+            except ValidationError as exc:
+                raise InvalidInput("Evidence is at most 5000 characters.") from exc
+            ratings.append(rating)
         if not ratings:
             raise InvalidInput("Choose a phase for at least one capability.")
         maturity.save(session, actor=actor, ratings=ratings)
-    except ValidationError:
-        session.rollback()
-        return _maturity_page(
-            request, session, actor, error="Evidence is at most 5000 characters.", status_code=422
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _maturity_page(
-            request, session, actor, error=exc.detail, status_code=exc.status_code
-        )
-    return _maturity_page(request, session, actor, notice="Self-assessment saved.")
+
+    return form_action(
+        request,
+        session,
+        save,
+        refused=lambda refusal: _maturity_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/policy/maturity",
+        flash="Self-assessment saved.",
+    )
 
 
 @router.post("/policy/maturity/share")
@@ -89,14 +94,16 @@ def maturity_share(
     body: Annotated[str, Form()],
     shared: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        maturity.share(session, actor=actor, body=body, shared=shared == "true")
-    except NohavenError as exc:
-        session.rollback()
-        return _maturity_page(
-            request, session, actor, error=exc.detail, status_code=exc.status_code
-        )
-    return RedirectResponse("/policy/maturity", status_code=303)
+    return form_action(
+        request,
+        session,
+        lambda: maturity.share(session, actor=actor, body=body, shared=shared == "true"),
+        refused=lambda refusal: _maturity_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/policy/maturity",
+        flash="Sharing updated.",
+    )
 
 
 @router.get("/policy/maturity/bodies/{slug}")

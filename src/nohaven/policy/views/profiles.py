@@ -5,11 +5,11 @@ written.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
-from pydantic import ValidationError
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
@@ -21,7 +21,7 @@ from nohaven.policy.regions import countries
 from nohaven.policy.rules import may_review
 from nohaven.policy.schemas import AssessmentCreate
 from nohaven.policy.views.inputs import error_page, parse_day
-from nohaven.web.forms import validation_message
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -124,11 +124,9 @@ def country_page(
     actor: WebActor,
     code: str,
     as_of: str | None = None,
-    saved: str | None = None,
 ) -> Response:
-    notice = "Assessment saved." if saved else None
     try:
-        return _country_page(request, session, actor, code, as_of=as_of, notice=notice)
+        return _country_page(request, session, actor, code, as_of=as_of)
     except InvalidInput as exc:
         return error_page(request, exc)
 
@@ -146,7 +144,7 @@ def create_assessment(
     note: Annotated[str, Form()] = "",
     submit: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
+    def create() -> None:
         data = AssessmentCreate.model_validate(
             {
                 "country": code,
@@ -160,15 +158,19 @@ def create_assessment(
         created = service.create_assessment(session, actor=actor, data=data)
         if submit:
             service.submit_assessment(session, actor=actor, assessment_id=created.id)
-    except ValidationError as exc:
-        session.rollback()
-        return _country_page(
-            request, session, actor, code, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        session.rollback()
-        detail = exc.detail + "".join(f" {e['message']}" for e in exc.errors)
-        return _country_page(
-            request, session, actor, code, error=detail, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/policy/countries/{code.upper()}?saved=1", status_code=303)
+
+    return form_action(
+        request,
+        session,
+        create,
+        refused=lambda refusal: _country_page(
+            request,
+            session,
+            actor,
+            code,
+            error=refusal.message_with_fields,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/policy/countries/{quote(code.upper())}",
+        flash="Assessment saved.",
+    )

@@ -5,16 +5,24 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError, NotFound
+from nohaven.errors import NotFound
 from nohaven.policy import service
 from nohaven.policy.rules import may_review
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+DONE = {
+    "submit": "Assessment submitted for review.",
+    "approve": "Assessment approved.",
+    "reject": "Assessment rejected.",
+    "delete": "Draft deleted.",
+}
 
 
 @router.get("/policy/review")
@@ -50,7 +58,7 @@ def decide(
     note: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
+    def decide() -> None:
         if verb == "submit":
             service.submit_assessment(session, actor=actor, assessment_id=assessment_id)
         elif verb == "approve":
@@ -61,8 +69,17 @@ def decide(
             service.delete_draft(session, actor=actor, assessment_id=assessment_id)
         else:
             raise NotFound("No such action.")
-    except NohavenError as exc:
-        session.rollback()
-        return _review(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    target = back if back.startswith("/policy/") else "/policy/review"
-    return RedirectResponse(target, status_code=303)
+
+    return form_action(
+        request,
+        session,
+        decide,
+        refused=lambda refusal: _review(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        # Only back to a page of this domain: never a redirect off the site.
+        redirect=back
+        if back.startswith("/policy/") and not back.startswith("//")
+        else "/policy/review",
+        flash=DONE.get(verb, "Done."),
+    )

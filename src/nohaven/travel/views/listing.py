@@ -16,6 +16,7 @@ from nohaven.members.models import OrganisationKind
 from nohaven.travel import present, routing, service
 from nohaven.travel.models import PointOfContact, TravelNotification
 from nohaven.travel.views.forms import country_choices
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -80,21 +81,31 @@ def set_point_of_contact(
     country: Annotated[str, Form(max_length=100)] = "",
     organisation_id: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    try:
-        contact = routing.set_point_of_contact(
+    return form_action(
+        request,
+        session,
+        lambda: routing.set_point_of_contact(
             session, actor=actor, country=country, organisation_id=organisation_id
-        )
-    except NohavenError as exc:
-        return _index(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _index(request, session, actor, notice=f"Point of contact for {contact.country} set.")
+        ),
+        refused=lambda refusal: _index(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/travel",
+        flash=lambda contact: f"Point of contact for {contact.country} set.",
+    )
 
 
 @router.post("/travel/points-of-contact/{country}/remove")
 def remove_point_of_contact(
     request: Request, session: DbSession, actor: WebActor, country: str
 ) -> Response:
-    try:
-        routing.remove_point_of_contact(session, actor=actor, country=country)
-    except NohavenError as exc:
-        return _index(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _index(request, session, actor, notice=f"Point of contact for {country} removed.")
+    return form_action(
+        request,
+        session,
+        lambda: routing.remove_point_of_contact(session, actor=actor, country=country),
+        refused=lambda refusal: _index(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/travel",
+        flash=f"Point of contact for {country} removed.",
+    )

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
-from nohaven.errors import NohavenError
 from nohaven.transactions import writes
 from nohaven.travel import complaints, corrections, present, receiving, service
 from nohaven.travel.models import ResponseKind
@@ -26,7 +25,7 @@ from nohaven.travel.schemas import (
     Withdrawal,
 )
 from nohaven.travel.views.forms import FIELD
-from nohaven.web.forms import validation_message
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +89,7 @@ def acknowledge(
         actor,
         notification_id,
         lambda: receiving.acknowledge(session, actor=actor, notification_id=notification_id),
+        "Receipt acknowledged.",
     )
 
 
@@ -113,6 +113,7 @@ def respond(
             notification_id=notification_id,
             data=ResponseIn.model_validate({"response": response, "note": note}),
         ),
+        "Response recorded.",
     )
 
 
@@ -135,6 +136,7 @@ def withdraw(
             notification_id=notification_id,
             data=Withdrawal.model_validate({"reason": reason}),
         ),
+        "Notification withdrawn.",
     )
 
 
@@ -158,6 +160,7 @@ def lodge_complaint(
             notification_id=notification_id,
             data=ComplaintIn.model_validate({"source": source, "grounds": grounds}),
         ),
+        "Complaint lodged.",
     )
 
 
@@ -183,6 +186,7 @@ def resolve_complaint(
             complaint_id=complaint_id,
             data=ComplaintResolution.model_validate({"outcome": outcome, "reasons": reasons}),
         ),
+        "Complaint resolved.",
     )
 
 
@@ -192,19 +196,22 @@ def _act(
     actor: WebActor,
     notification_id: str,
     action: Callable[[], object],
+    done: str,
 ) -> Response:
-    """Run one action; on bad input re-render the page with the message and a 4xx. A
-    notification the actor may not see stays a 404 page."""
-    try:
-        action()
-    except ValidationError as exc:
-        return _detail(
-            request, session, actor, notification_id, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        if exc.status_code == 404 and "travel notification" in exc.detail:
-            raise
-        return _detail(
-            request, session, actor, notification_id, error=exc.detail, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/travel/{notification_id}", status_code=303)
+    """Run one action; refused, the page again with the message and a 4xx (a notification the
+    actor may not see stays a 404 page: showing it again reads it and is refused the same)."""
+    return form_action(
+        request,
+        session,
+        action,
+        refused=lambda refusal: _detail(
+            request,
+            session,
+            actor,
+            notification_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/travel/{quote(notification_id)}",
+        flash=done,
+    )

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
-from nohaven.errors import Forbidden, NohavenError
+from nohaven.errors import Forbidden
 from nohaven.transactions import writes
 from nohaven.travel import corrections, present, routing, service
 from nohaven.travel.models import RiskTier, TravelNotification
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate
 from nohaven.travel.views.forms import LEG_ROWS, AmendForm, SendForm, amend_values, country_choices
-from nohaven.web.forms import validation_message
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +60,8 @@ def send(
     request: Request, session: DbSession, actor: WebActor, form: Annotated[SendForm, Form()]
 ) -> Response:
     values = form.model_dump()
-    try:
+
+    def send() -> tuple[TravelNotification, list[str]]:
         data = NotificationCreate.model_validate(
             {
                 "subject": {
@@ -74,22 +75,28 @@ def send(
                 "legs": form.legs(),
             }
         )
-        notification, warnings = service.create_notification(
+        return service.create_notification(
             session,
             actor=actor,
             data=data,
             late_hours=app_settings(request).travel_late_hours,
         )
-    except ValidationError as exc:
-        return _send_page(
-            request, session, actor, form=values, error=validation_message(exc), status_code=422
-        )
-    except NohavenError as exc:
-        return _send_page(
-            request, session, actor, form=values, error=exc.detail, status_code=exc.status_code
-        )
-    suffix = "?late=1" if warnings else ""
-    return RedirectResponse(f"/travel/{notification.id}{suffix}", status_code=303)
+
+    return form_action(
+        request,
+        session,
+        send,
+        refused=lambda refusal: _send_page(
+            request,
+            session,
+            actor,
+            form=values,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=lambda sent: f"/travel/{sent[0].id}" + ("?late=1" if sent[1] else ""),
+        flash="Travel notification sent.",
+    )
 
 
 def _amend_page(
@@ -143,17 +150,17 @@ def amend(
     form: Annotated[AmendForm, Form()],
 ) -> Response:
     values = form.model_dump()
-    try:
-        legs = []
-        for leg in form.legs():
-            legs.append(
-                {
-                    "departs_at": leg["departs_at"],
-                    "leaves_on": leg["leaves_on"],
-                    "carrier": leg["carrier"],
-                    "flight_number": leg["flight_number"],
-                }
-            )
+
+    def amend() -> None:
+        legs = [
+            {
+                "departs_at": leg["departs_at"],
+                "leaves_on": leg["leaves_on"],
+                "carrier": leg["carrier"],
+                "flight_number": leg["flight_number"],
+            }
+            for leg in form.legs()
+        ]
         data = NotificationAmend.model_validate(
             {
                 "reason": form.reason,
@@ -169,26 +176,22 @@ def amend(
             }
         )
         corrections.amend(session, actor=actor, notification_id=notification_id, data=data)
-    except ValidationError as exc:
-        return _amend_page(
+
+    # A notification the actor may not see is refused with 404, and showing the form again
+    # reads it and answers 404 too: it stays indistinguishable from one that does not exist.
+    return form_action(
+        request,
+        session,
+        amend,
+        refused=lambda refusal: _amend_page(
             request,
             session,
             actor,
             notification_id,
             form=values,
-            error=validation_message(exc),
-            status_code=422,
-        )
-    except NohavenError as exc:
-        if exc.status_code == 404:
-            raise
-        return _amend_page(
-            request,
-            session,
-            actor,
-            notification_id,
-            form=values,
-            error=exc.detail,
-            status_code=exc.status_code,
-        )
-    return RedirectResponse(f"/travel/{notification_id}", status_code=303)
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/travel/{quote(notification_id)}",
+        flash="Notification amended.",
+    )
