@@ -7,15 +7,16 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
 from nohaven.domains import domain_modules
 from nohaven.members import demo as members_demo
 from nohaven.members.models import Body
 
 
-def load_demo(session: Session) -> bool:
+def load_demo(session: Session, *, settings: Settings) -> bool:
     """Load the demo data; returns False when it was already there."""
     first = session.execute(select(Body.id).where(Body.slug == members_demo.VGT)).first() is None
-    members_demo.load(session)
+    members_demo.load(session, settings=settings)
     for module in domain_modules("demo"):
         if module is not members_demo:
             module.load(session)

@@ -37,7 +37,7 @@ def test_open_a_hit_and_record_an_outcome(page: Page, live_server: LiveServer) -
                 display_name="Analyst",
                 organisation_id=org.id,
                 roles=["analyst"],
-                password_hash=passwords.hash_password(PASSWORD),
+                password_hash=passwords.hash_password(PASSWORD, settings=live_server.settings),
             )
             session.add(user)
             session.flush()

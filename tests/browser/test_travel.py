@@ -35,7 +35,7 @@ def _analyst(server: LiveServer, short_name: str) -> tuple[str, str]:
             display_name=f"{short_name} travel analyst",
             organisation_id=org.id,
             roles=["analyst"],
-            password_hash=passwords.hash_password(PASSWORD),
+            password_hash=passwords.hash_password(PASSWORD, settings=server.settings),
         )
         session.add(user)
         session.flush()

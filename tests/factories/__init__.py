@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth import passwords, second_factor
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings, get_settings
 from nohaven.members.models import (
     Body,
     BodyKind,
@@ -27,8 +28,10 @@ _counter = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, settings: Settings | None = None) -> None:
         self.session = session
+        # The test's settings when it has them; else the environment's, as the suite sets it.
+        self.settings = settings or get_settings()
 
     def organisation(
         self,
@@ -89,7 +92,7 @@ class Factory:
             display_name="Test User",
             organisation_id=org.id,
             roles=list(roles),
-            password_hash=passwords.hash_password(password),
+            password_hash=passwords.hash_password(password, settings=self.settings),
         )
         self.session.add(user)
         self.session.flush()
@@ -108,7 +111,12 @@ class Factory:
 
     def token(self, user: User, *, scopes: tuple[str, ...] = ("read", "write", "admin")) -> str:
         issued = auth_service.create_api_token(
-            self.session, actor=self.actor(user), name="test", scopes=list(scopes), days=30
+            self.session,
+            actor=self.actor(user),
+            name="test",
+            scopes=list(scopes),
+            days=30,
+            max_days=self.settings.api_token_max_days,
         )
         self.session.flush()
         return issued.secret

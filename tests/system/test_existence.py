@@ -30,6 +30,7 @@ from nohaven.auth import second_factor
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action, can
+from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
 from nohaven.demo import load_demo
 from nohaven.governance.models import (
@@ -266,8 +267,8 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
 
 
 @pytest.fixture
-def world(db: Session, factory: Factory) -> tuple[User, Actor]:
-    load_demo(db)
+def world(db: Session, factory: Factory, settings: Settings) -> tuple[User, Actor]:
+    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     outsider_org = factory.organisation("Outside Agency", kind=OrganisationKind.LAW_ENFORCEMENT)
     # A member of another body: seated somewhere, just not where the hidden things live.

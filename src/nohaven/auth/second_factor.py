@@ -16,7 +16,7 @@ from nohaven.auth import throttle, users
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import RecoveryCode
 from nohaven.auth.policy import Action, require
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.db import write_even_if_refused
 from nohaven.errors import InvalidInput, Locked
 from nohaven.keys.ring import data_keyring
@@ -111,13 +111,12 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
-def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
+def verify_second_factor(session: Session, *, user: User, code: str, settings: Settings) -> bool:
     """A TOTP code, or else a one-time recovery code.
 
     Failures count on their own, per user and from every source, and pause the second factor
     whatever happens at the password step: a correct password resets nothing here, so knowing
     the password buys a handful of guesses, not a handful per login."""
-    settings = get_settings()
     now = utcnow()
     key = throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id)
     paused = throttle.paused_until(session, throttle.Scope.SECOND_FACTOR, key, now=now)
@@ -199,7 +198,9 @@ def remaining_recovery_codes(session: Session, *, user: User) -> int:
     )
 
 
-def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None:
+def reset_second_factor(
+    session: Session, *, actor: Actor, user_id: str, settings: Settings
+) -> None:
     """An admin clears a lost second factor; the user enrols again at next login."""
     user = users.get_user(session, actor=actor, user_id=user_id)
     require(actor, Action.UPDATE, user)
@@ -210,7 +211,7 @@ def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None
     throttle.forget(
         session,
         throttle.Scope.SECOND_FACTOR,
-        throttle.key_for(get_settings(), throttle.Scope.SECOND_FACTOR, user.id),
+        throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id),
     )
     auth_service.revoke_all_credentials(session, user_id=user.id)
     audit.record(

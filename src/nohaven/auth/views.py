@@ -15,7 +15,7 @@ from nohaven.auth import account, second_factor, service
 from nohaven.auth import login as login_step
 from nohaven.auth.deps import DbSession, WebActor, current_web_session
 from nohaven.auth.models import WebSession
-from nohaven.config import Settings
+from nohaven.config import AppSettings, Settings
 from nohaven.errors import LoginRequired, NotAuthenticated
 from nohaven.members.models import User
 from nohaven.transactions import writes
@@ -69,6 +69,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/",
@@ -77,15 +78,25 @@ def login(
 
     def log_in() -> tuple[str, service.OpenedSession]:
         user = login_step.check_password(
-            session, email=email, password=password, source=client_address(request)
+            session,
+            email=email,
+            password=password,
+            source=client_address(request),
+            settings=settings,
         )
         if user.totp_enabled_at is not None:
-            half = service.open_session(session, user=user, mfa_verified=False)
+            half = service.open_session(
+                session, user=user, mfa_verified=False, hours=settings.session_hours
+            )
             return f"/login/totp?next={target}", half
-        if service.mfa_required(user):
-            half = service.open_session(session, user=user, mfa_verified=False)
+        if service.mfa_required(user, required_kinds=settings.mfa_required_kinds):
+            half = service.open_session(
+                session, user=user, mfa_verified=False, hours=settings.session_hours
+            )
             return f"/account/totp?next={target}", half
-        return target, service.open_session(session, user=user, mfa_verified=True)
+        return target, service.open_session(
+            session, user=user, mfa_verified=True, hours=settings.session_hours
+        )
 
     return form_action(
         request,
@@ -123,6 +134,7 @@ def totp_page(request: Request, web: HalfSession, next: str = "/") -> Response:
 def totp_verify(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     web: HalfSession,
     code: Annotated[str, Form(max_length=40)],
     next: Annotated[str, Form()] = "/",
@@ -134,10 +146,12 @@ def totp_verify(
 
     def verify() -> service.OpenedSession:
         if user.totp_enabled_at is None or not second_factor.verify_second_factor(
-            session, user=user, code=code
+            session, user=user, code=code, settings=settings
         ):
             raise NotAuthenticated("That code is not right.")
-        return service.complete_second_factor(session, web=web, user=user)
+        return service.complete_second_factor(
+            session, web=web, user=user, hours=settings.session_hours
+        )
 
     return form_action(
         request,
@@ -161,7 +175,12 @@ def _qr_svg(uri: str) -> str:
 
 
 def _enrol_page(
-    request: Request, session: Session, user: User, target: str, **extra: object
+    request: Request,
+    session: Session,
+    settings: Settings,
+    user: User,
+    target: str,
+    **extra: object,
 ) -> Response:
     # The secret shown when the page was opened, until it is confirmed.
     secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
@@ -176,7 +195,7 @@ def _enrol_page(
             "secret": secret,
             "next": target,
             "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
-            "required": service.mfa_required(user),
+            "required": service.mfa_required(user, required_kinds=settings.mfa_required_kinds),
             **extra,
         },
         status_code=status,
@@ -185,16 +204,19 @@ def _enrol_page(
 
 @router.get("/account/totp")
 @writes  # records an audited read
-def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
+def enrol_page(
+    request: Request, session: DbSession, settings: AppSettings, web: HalfSession, next: str = "/"
+) -> Response:
     if web.user.totp_enabled_at is not None:
         return _redirect(_safe_next(next))
-    return _enrol_page(request, session, web.user, _safe_next(next))
+    return _enrol_page(request, session, settings, web.user, _safe_next(next))
 
 
 @router.post("/account/totp")
 def enrol(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     web: HalfSession,
     code: Annotated[str, Form(max_length=40)],
     next: Annotated[str, Form()] = "/",
@@ -204,7 +226,9 @@ def enrol(
 
     def confirm() -> tuple[list[str], service.OpenedSession]:
         codes = second_factor.confirm_totp_enrolment(session, user=user, code=code)
-        return codes, service.complete_second_factor(session, web=web, user=user)
+        return codes, service.complete_second_factor(
+            session, web=web, user=user, hours=settings.session_hours
+        )
 
     def show_codes(done: tuple[list[str], service.OpenedSession]) -> Response:
         codes, opened = done
@@ -222,6 +246,7 @@ def enrol(
         refused=lambda refusal: _enrol_page(
             request,
             session,
+            settings,
             user,
             target,
             error=refusal.message,
@@ -278,6 +303,7 @@ def tokens_page(request: Request, session: DbSession, actor: WebActor) -> Respon
 def create_token(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     actor: WebActor,
     name: Annotated[str, Form(max_length=100)],
     days: Annotated[int, Form(ge=1, le=3650)] = 90,
@@ -287,7 +313,12 @@ def create_token(
         request,
         session,
         lambda: service.create_api_token(
-            session, actor=actor, name=name, scopes=scopes or [], days=days
+            session,
+            actor=actor,
+            name=name,
+            scopes=scopes or [],
+            days=days,
+            max_days=settings.api_token_max_days,
         ),
         refused=lambda refusal: _tokens_page(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
@@ -343,6 +374,7 @@ def account_page(request: Request, session: DbSession, actor: WebActor) -> Respo
 def change_password(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     actor: WebActor,
     current: Annotated[str, Form(max_length=1000)],
     new: Annotated[str, Form(max_length=1000)],
@@ -358,6 +390,7 @@ def change_password(
             new=new,
             again=again,
             keep_session_id=request.state.web_session.id,
+            settings=settings,
         ),
         refused=lambda refusal: _account_page(
             request, session, error=refusal.message, status_code=refusal.status_code
@@ -369,12 +402,18 @@ def change_password(
 
 @router.post("/account/recovery-codes")
 def renew_recovery_codes(
-    request: Request, session: DbSession, actor: WebActor, code: Annotated[str, Form(max_length=40)]
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    actor: WebActor,
+    code: Annotated[str, Form(max_length=40)],
 ) -> Response:
     return form_action(
         request,
         session,
-        lambda: account.renew_recovery_codes(session, user=request.state.user, code=code),
+        lambda: account.renew_recovery_codes(
+            session, user=request.state.user, code=code, settings=settings
+        ),
         refused=lambda refusal: _account_page(
             request, session, error=refusal.message, status_code=refusal.status_code
         ),

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from nohaven.auth import second_factor
 from nohaven.auth import users as accounts
 from nohaven.auth.deps import DbSession, WebActor, require_role
+from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.kit.clock import utcnow
 from nohaven.members import invitations as invites
@@ -299,6 +300,7 @@ def users_page(request: Request, session: DbSession, actor: WebActor) -> Respons
 def invite(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     actor: WebActor,
     email: Annotated[str, Form(max_length=254)],
     organisation_id: Annotated[str, Form(max_length=32)],
@@ -308,7 +310,9 @@ def invite(
         data = InvitationCreate.model_validate(
             {"email": email, "organisation_id": organisation_id, "roles": roles or []}
         )
-        return invites.invite_user(session, actor=actor, data=data)
+        return invites.invite_user(
+            session, actor=actor, data=data, valid_days=settings.invitation_days
+        )
 
     return form_action(
         request,
@@ -378,11 +382,15 @@ def set_active(
 
 
 @router.post("/users/{user_id}/reset-2fa")
-def reset_2fa(request: Request, session: DbSession, actor: WebActor, user_id: str) -> Response:
+def reset_2fa(
+    request: Request, session: DbSession, settings: AppSettings, actor: WebActor, user_id: str
+) -> Response:
     return form_action(
         request,
         session,
-        lambda: second_factor.reset_second_factor(session, actor=actor, user_id=user_id),
+        lambda: second_factor.reset_second_factor(
+            session, actor=actor, user_id=user_id, settings=settings
+        ),
         refused=lambda refusal: _users_page(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
@@ -421,6 +429,7 @@ def accept_page(request: Request, session: DbSession, token: str) -> Response:
 def accept(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     token: str,
     display_name: Annotated[str, Form(min_length=1, max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
@@ -432,7 +441,11 @@ def accept(
         if password != password_again:
             raise InvalidInput("The two passwords differ.")
         return accounts.accept_invitation(
-            session, token=token, display_name=display_name, password=password
+            session,
+            token=token,
+            display_name=display_name,
+            password=password,
+            settings=settings,
         )
 
     return form_action(
