@@ -51,7 +51,10 @@ def test_open_a_hit_and_record_an_outcome(page: Page, live_server: LiveServer) -
                 user.totp_last_step = None
             client.register_selectors(
                 LocalTransport(
-                    session, auth_service.actor_for(session, user), server_key(live_server.settings)
+                    session,
+                    auth_service.actor_for(session, user),
+                    server_key(live_server.settings),
+                    limits=live_server.settings.deconfliction,
                 ),
                 selectors=[shared],
                 case_reference=f"REF-{country}-{tag}",

@@ -22,7 +22,7 @@ from nohaven.travel.demo import DEMO_NOTIFICATIONS
 from nohaven.travel.models import PointOfContact, ResponseKind, TravelNotification
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
 from tests.factories import Factory
-from tests.travel.conftest import payload
+from tests.travel.conftest import ACK_HOURS, LATE_HOURS, payload
 
 
 def _counts(db: Session) -> tuple[int, int]:
@@ -56,7 +56,7 @@ def test_demo_loads_once(db: Session, settings: Settings) -> None:
 
 
 def test_demo_notification_is_seen_by_afp_only(
-    db: Session, factory: Factory, settings: Settings
+    db: Session, settings: Settings, factory: Factory
 ) -> None:
     load_demo(db, settings=settings)
     nid = DEMO_NOTIFICATIONS[0][0]
@@ -67,6 +67,7 @@ def test_demo_notification_is_seen_by_afp_only(
         db,
         actor=reader,
         notification=service.get_notification(db, actor=reader, notification_id=nid),
+        ack_hours=ACK_HOURS,
     )
     assert shown.subject is not None
     assert shown.subject.name.startswith("Fictional")
@@ -75,7 +76,7 @@ def test_demo_notification_is_seen_by_afp_only(
     assert nid not in {n.id for n in service.list_notifications(db, actor=outsider)}
 
 
-def test_done_when_between_demo_agencies(db: Session, factory: Factory, settings: Settings) -> None:
+def test_done_when_between_demo_agencies(db: Session, settings: Settings, factory: Factory) -> None:
     """Sent, acknowledged, answered, amended and finally purged, between NCA and AFP; each
     step seen only by the two and recorded in a chain that verifies."""
     load_demo(db, settings=settings)
@@ -87,7 +88,7 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory, settings
     afp = factory.actor(factory.user(org("AFP")))
     hsi = factory.actor(factory.user(org("US HSI")))
     n, _ = service.create_notification(
-        db, actor=nca, data=NotificationCreate.model_validate(payload())
+        db, actor=nca, data=NotificationCreate.model_validate(payload()), late_hours=LATE_HOURS
     )
     assert n.recipient_organisation_ids == [org("AFP").id]
     service.get_notification(db, actor=afp, notification_id=n.id)
