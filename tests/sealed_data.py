@@ -38,7 +38,7 @@ from nohaven.travel.schemas import (
     ResponseIn,
 )
 from tests.factories import Factory
-from tests.travel.conftest import LE, payload
+from tests.travel.conftest import ACK_HOURS, LATE_HOURS, LE, payload
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,10 @@ def fill(session: Session) -> SealedWorld:
         session, actor=factory.actor(secretariat), country="AU", organisation_id=au.id
     )
     notification, _ = service.create_notification(
-        session, actor=factory.actor(sender), data=NotificationCreate.model_validate(payload())
+        session,
+        actor=factory.actor(sender),
+        data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     nid = notification.id
     as_receiver, as_sender = factory.actor(receiver), factory.actor(sender)
@@ -95,7 +98,7 @@ def fill(session: Session) -> SealedWorld:
         complaint_id=complaint.id,
         data=ComplaintResolution(outcome="upheld", reasons="Confirmed mix-up"),
     )
-    second_factor.begin_totp_enrolment(session, user=receiver)
+    second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
     referral_id = _fill_operation(session, factory, sender=sender, receiver=receiver)
     session.flush()
     return SealedWorld(
@@ -141,7 +144,7 @@ def _fill_operation(session: Session, factory: Factory, *, sender: User, receive
             subject_name="Sealed Suspect",
             summary="Sealed summary",
         ),
-        limits=get_settings().operations,
+        limits=factory.settings.operations,
     )
     referrals.conclude(
         session,
@@ -162,7 +165,7 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     found = repository.notification(session, world.notification_id)
     assert isinstance(found, TravelNotification)
     actor = auth_service.actor_for(session, sender)
-    shown = present.detail(session, actor=actor, notification=found)
+    shown = present.detail(session, actor=actor, notification=found, ack_hours=ACK_HOURS)
     referral = operations_repository.referral(session, world.referral_id)
     assert referral is not None
     activity_id = referral.activity_id
@@ -170,7 +173,7 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     activity = operations.visible(session, actor=actor, activity_id=activity_id)
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
-        "totp": second_factor.totp_secret(receiver),
+        "totp": second_factor.totp_secret(receiver, settings=get_settings()),
         "contacts": [p.contact for p in operation.participants],
         "briefings": [
             b.text for b in operations_present.briefings(session, actor=actor, activity=activity)

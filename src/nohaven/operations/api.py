@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.config import AppSettings, Settings
-from nohaven.deconfliction import keys, oprf
+from nohaven.deconfliction import keys
 from nohaven.kit.clock import utcnow
 from nohaven.operations import flows, planning, present, referrals, results, service
 from nohaven.operations.schemas import (
@@ -39,11 +39,15 @@ router = APIRouter(prefix="/operations", tags=["operations"])
 Created = status.HTTP_201_CREATED
 
 
-def key_if_configured(settings: Settings) -> oprf.KeyPair | None:
-    """The deconfliction key, when one is configured: a referral is then checked blind before
-    it is sent; without one it is sent unchecked (and says so)."""
+def blind_check(settings: Settings) -> referrals.BlindCheck:
+    return referrals.BlindCheck(key=keys.server_key(settings), limits=settings.deconfliction)
+
+
+def blind_check_if_configured(settings: Settings) -> referrals.BlindCheck | None:
+    """When a deconfliction key is configured, a referral is checked blind before it is sent;
+    without one it is sent unchecked (its matches stay unknown, and the page says so)."""
     try:
-        return keys.server_key(settings)
+        return blind_check(settings)
     except keys.KeyUnavailable:
         return None
 
@@ -156,7 +160,7 @@ def check_referral(
         actor=actor,
         activity_id=activity_id,
         selectors=data.selectors,
-        key=keys.server_key(settings),
+        blind_check=blind_check(settings),
     )
     return CheckRead(checked=found.checked, holders=found.holder_names)
 
@@ -185,7 +189,7 @@ def send_referral(
         activity_id=activity_id,
         data=data,
         limits=settings.operations,
-        key=key_if_configured(settings),
+        blind_check=blind_check_if_configured(settings),
     )
     return present.referral(referral, now=utcnow())
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, hidden, require
-from nohaven.config import OperationsSettings
+from nohaven.config import DeconflictionSettings, OperationsSettings
 from nohaven.deconfliction import client as blind
 from nohaven.deconfliction import oprf
 from nohaven.deconfliction import service as deconfliction
@@ -71,6 +71,14 @@ def _region(session: Session, actor: Actor) -> str:
 
 
 @dataclass(frozen=True)
+class BlindCheck:
+    """What checking selectors blind takes: the deconfliction key and its quotas."""
+
+    key: oprf.KeyPair
+    limits: DeconflictionSettings
+
+
+@dataclass(frozen=True)
 class CheckResult:
     checked: int
     holder_ids: list[str]
@@ -83,7 +91,7 @@ def check(
     actor: Actor,
     activity_id: str,
     selectors: list[SelectorIn],
-    key: oprf.KeyPair,
+    blind_check: BlindCheck,
 ) -> CheckResult:
     """Which other participants hold one of these selectors in deconfliction. Nothing is
     registered; each holder is told that a participant of the operation holds the same
@@ -93,7 +101,9 @@ def check(
     canonical = _selectors(selectors, _region(session, actor))
     if not canonical:
         raise InvalidInput("Give at least one selector to check.")
-    holder_ids = _holders(session, actor=actor, activity=activity, selectors=canonical, key=key)
+    holder_ids = _holders(
+        session, actor=actor, activity=activity, selectors=canonical, blind_check=blind_check
+    )
     names = repo.organisations(session, holder_ids)
     audit.record(
         session,
@@ -126,11 +136,15 @@ def _holders(
     actor: Actor,
     activity: Activity,
     selectors: list[Selector],
-    key: oprf.KeyPair,
+    blind_check: BlindCheck,
 ) -> list[str]:
     blinded = blind.blind_all(selectors)
     epoch, evaluated = deconfliction.evaluate(
-        session, actor=actor, key=key, blinded=[b.element for b in blinded]
+        session,
+        actor=actor,
+        key=blind_check.key,
+        blinded=[b.element for b in blinded],
+        limits=blind_check.limits,
     )
     tokens = [d.token for d in blind.finish_all(blinded, evaluated)]
     held = deconfliction.holders(session, tokens=tokens, key_epoch=epoch)
@@ -157,10 +171,10 @@ def send(
     activity_id: str,
     data: ReferralCreate,
     limits: OperationsSettings,
-    key: oprf.KeyPair | None = None,
+    blind_check: BlindCheck | None = None,
 ) -> Referral:
-    """Send a referral to another participant; with ``key``, its selectors are checked blind
-    first and the number of participants holding them is kept with it."""
+    """Send a referral to another participant; with ``blind_check``, its selectors are checked
+    blind first and the number of participants holding them is kept with it."""
     activity = service.visible(session, actor=actor, activity_id=activity_id)
     receiver = data.receiver_organisation_id
     taking_part = participants(activity)
@@ -177,8 +191,10 @@ def send(
         raise Conflict("Referrals are sent while the operation is planned, active or in follow-up.")
     canonical = _selectors(data.selectors, _region(session, actor))
     matches = None
-    if key is not None and canonical:
-        found = _holders(session, actor=actor, activity=activity, selectors=canonical, key=key)
+    if blind_check is not None and canonical:
+        found = _holders(
+            session, actor=actor, activity=activity, selectors=canonical, blind_check=blind_check
+        )
         matches = len(found)
     now = utcnow()
     referral.id = new_id()

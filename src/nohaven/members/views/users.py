@@ -1,12 +1,11 @@
-"""Pages of the members domain: dashboard, directory, bodies, organisations, users."""
+"""An organisation's users (roles, deactivation, second-factor reset) and invitations,
+from sending one to joining by its link."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from nohaven.auth import second_factor
@@ -18,237 +17,14 @@ from nohaven.kit.clock import utcnow
 from nohaven.members import invitations as invites
 from nohaven.members import service
 from nohaven.members.models import (
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrganisationKind,
     User,
     UserRole,
 )
-from nohaven.members.schemas import InvitationCreate, MembershipCreate, OrganisationCreate
-from nohaven.notifications import service as notifications
-from nohaven.web.csrf import check_csrf
+from nohaven.members.schemas import InvitationCreate
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-
-
-@router.get("/")
-def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
-    org = (
-        service.get_organisation(session, actor=actor, organisation_id=actor.organisation_id)
-        if actor.organisation_id
-        else None
-    )
-    seats = service.seats_of_organisation(
-        session, organisation_id=actor.organisation_id or "", on=utcnow().date()
-    )
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "title": "Dashboard",
-            "org": org,
-            "seats": seats,
-            "directory": service.directory(session, actor=actor),
-            "unread": notifications.unread_count(session, actor=actor),
-        },
-    )
-
-
-@router.get("/directory")
-def directory(request: Request, session: DbSession, actor: WebActor) -> Response:
-    return render(
-        request,
-        "directory.html",
-        {"title": "Directory", "entries": service.directory(session, actor=actor)},
-    )
-
-
-def _body_page(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    slug: str,
-    *,
-    status_code: int = 200,
-    **extra: object,
-) -> Response:
-    body = service.get_body(session, actor=actor, body_id_or_slug=slug)
-    entries = service.directory(session, actor=actor)
-    entry = next(e for e in entries if e.body.id == body.id)
-    return render(
-        request,
-        "body.html",
-        {
-            "title": body.name,
-            "entry": entry,
-            "groups": [e for e in entries if e.body.parent_id == body.id],
-            "history": service.memberships(session, actor=actor, body_id=body.id),
-            "roles": list(MembershipRole),
-            "today": utcnow().date(),
-            "orgs": service.list_organisations(session, actor=actor)
-            if actor.is_secretariat
-            else [],
-            **extra,
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/bodies/{slug}")
-def body_page(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
-    return _body_page(request, session, actor, slug)
-
-
-def _organisations_page(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    kind: str | None = None,
-    *,
-    status_code: int = 200,
-    **extra: object,
-) -> Response:
-    orgs = service.list_organisations(session, actor=actor, kind=kind or None)
-    return render(
-        request,
-        "organisations.html",
-        {
-            "title": "Organisations",
-            "orgs": orgs,
-            "kinds": list(OrganisationKind),
-            "kind": kind,
-            **extra,
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/organisations")
-def organisations(
-    request: Request, session: DbSession, actor: WebActor, kind: str | None = None
-) -> Response:
-    return _organisations_page(request, session, actor, kind)
-
-
-@router.get("/organisations/{organisation_id}")
-def organisation_page(
-    request: Request, session: DbSession, actor: WebActor, organisation_id: str
-) -> Response:
-    org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
-    seats = service.seats_of_organisation(session, organisation_id=org.id)
-    parent = None
-    if org.parent_id:
-        parent = service.get_organisation(session, actor=actor, organisation_id=org.parent_id)
-    return render(
-        request,
-        "organisation.html",
-        {"title": org.name, "org": org, "seats": seats, "parent": parent, "today": utcnow().date()},
-    )
-
-
-# --- the secretariat keeps the directory ---------------------------------------------------
-
-
-@router.post("/organisations")
-def create_organisation(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    name: Annotated[str, Form(max_length=200)],
-    kind: Annotated[str, Form(max_length=40)],
-    country: Annotated[str, Form(max_length=60)] = "",
-    short_name: Annotated[str, Form(max_length=40)] = "",
-) -> Response:
-    def create() -> Organisation:
-        data = OrganisationCreate.model_validate(
-            {
-                "name": name.strip(),
-                "kind": kind,
-                "country": country or None,
-                "short_name": short_name.strip() or None,
-            }
-        )
-        return service.create_organisation(session, actor=actor, data=data)
-
-    return form_action(
-        request,
-        session,
-        create,
-        refused=lambda refusal: _organisations_page(
-            request, session, actor, error=refusal.message, status_code=refusal.status_code
-        ),
-        redirect=lambda org: f"/organisations/{org.id}",
-        flash=lambda org: f"{org.name} added to the directory.",
-    )
-
-
-@router.post("/bodies/{slug}/memberships")
-def add_seat(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    slug: str,
-    organisation_id: Annotated[str, Form(max_length=32)],
-    role: Annotated[str, Form(max_length=20)],
-    start_date: Annotated[str, Form(max_length=10)],
-    end_date: Annotated[str, Form(max_length=10)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    def add() -> Membership:
-        data = MembershipCreate.model_validate(
-            {
-                "organisation_id": organisation_id,
-                "role": role,
-                "start_date": start_date,
-                "end_date": end_date or None,
-                "note": note,
-            }
-        )
-        return service.add_membership(session, actor=actor, body_id=slug, data=data)
-
-    return form_action(
-        request,
-        session,
-        add,
-        refused=lambda refusal: _body_page(
-            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
-        ),
-        redirect=f"/bodies/{quote(slug)}",
-        flash="Seat added.",
-    )
-
-
-@router.post("/bodies/{slug}/memberships/{membership_id}/end")
-def end_seat(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    slug: str,
-    membership_id: str,
-    end_date: Annotated[str, Form(max_length=10)],
-) -> Response:
-    def end() -> Membership:
-        try:
-            day = date.fromisoformat(end_date)
-        except ValueError as exc:
-            raise InvalidInput("Give the end date as YYYY-MM-DD.") from exc
-        return service.end_membership(
-            session, actor=actor, membership_id=membership_id, end_date=day
-        )
-
-    return form_action(
-        request,
-        session,
-        end,
-        refused=lambda refusal: _body_page(
-            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
-        ),
-        redirect=f"/bodies/{quote(slug)}",
-        flash="Seat ended.",
-    )
+router = APIRouter(include_in_schema=False)
 
 
 # --- users and invitations ---------------------------------------------------------------
