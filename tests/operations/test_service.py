@@ -38,7 +38,7 @@ def _actions(db: Session, resource_id: str) -> list[str]:
         db.scalars(
             select(AuditEntry.action)
             .where(AuditEntry.resource_id == resource_id)
-            .order_by(AuditEntry.seq)
+            .order_by(AuditEntry.id)
         )
     )
 

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from nohaven.auth.deps import ApiActor, DbSession
-from nohaven.config import AppSettings, Settings
-from nohaven.deconfliction import keys
+from nohaven.config import AppSettings
 from nohaven.kit.clock import utcnow
 from nohaven.operations import flows, planning, present, referrals, results, service
 from nohaven.operations.schemas import (
@@ -37,19 +36,6 @@ from nohaven.transactions import writes
 
 router = APIRouter(prefix="/operations", tags=["operations"])
 Created = status.HTTP_201_CREATED
-
-
-def blind_check(settings: Settings) -> referrals.BlindCheck:
-    return referrals.BlindCheck(key=keys.server_key(settings), limits=settings.deconfliction)
-
-
-def blind_check_if_configured(settings: Settings) -> referrals.BlindCheck | None:
-    """When a deconfliction key is configured, a referral is checked blind before it is sent;
-    without one it is sent unchecked (its matches stay unknown, and the page says so)."""
-    try:
-        return blind_check(settings)
-    except keys.KeyUnavailable:
-        return None
 
 
 @router.get("", response_model=list[ActivitySummary])
@@ -155,12 +141,13 @@ def check_referral(
 ) -> CheckRead:
     """Check selectors blind against the other participants' deconfliction registrations:
     nothing is registered or sent."""
+    referrals.may_check(session, actor=actor, activity_id=activity_id)
     found = referrals.check(
         session,
         actor=actor,
         activity_id=activity_id,
         selectors=data.selectors,
-        blind_check=blind_check(settings),
+        blind_check=referrals.blind_check_for(settings),
     )
     return CheckRead(checked=found.checked, holders=found.holder_names)
 
@@ -189,7 +176,7 @@ def send_referral(
         activity_id=activity_id,
         data=data,
         limits=settings.operations,
-        blind_check=blind_check_if_configured(settings),
+        blind_check=referrals.blind_check_if_configured(settings),
     )
     return present.referral(referral, now=utcnow())
 

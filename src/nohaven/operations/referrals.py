@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, hidden, require
-from nohaven.config import DeconflictionSettings, OperationsSettings
+from nohaven.config import DeconflictionSettings, OperationsSettings, Settings
 from nohaven.deconfliction import client as blind
-from nohaven.deconfliction import oprf
+from nohaven.deconfliction import keys, oprf
 from nohaven.deconfliction import service as deconfliction
 from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
 from nohaven.errors import Conflict, InvalidInput
@@ -78,6 +78,20 @@ class BlindCheck:
     limits: DeconflictionSettings
 
 
+def blind_check_for(settings: Settings) -> BlindCheck:
+    """The key and quotas from the settings; `KeyUnavailable` (503) when no key is set."""
+    return BlindCheck(key=keys.server_key(settings), limits=settings.deconfliction)
+
+
+def blind_check_if_configured(settings: Settings) -> BlindCheck | None:
+    """When a deconfliction key is configured, a referral is checked blind before it is sent;
+    without one it is sent unchecked (its matches stay unknown, and its page says so)."""
+    try:
+        return blind_check_for(settings)
+    except keys.KeyUnavailable:
+        return None
+
+
 @dataclass(frozen=True)
 class CheckResult:
     checked: int
@@ -96,8 +110,7 @@ def check(
     """Which other participants hold one of these selectors in deconfliction. Nothing is
     registered; each holder is told that a participant of the operation holds the same
     target, nothing more."""
-    activity = service.visible(session, actor=actor, activity_id=activity_id)
-    require(actor, Action.MATCH, _draft(activity, actor))
+    activity = may_check(session, actor=actor, activity_id=activity_id)
     canonical = _selectors(selectors, _region(session, actor))
     if not canonical:
         raise InvalidInput("Give at least one selector to check.")
@@ -128,6 +141,14 @@ def check(
         holder_ids=holder_ids,
         holder_names=sorted(names[i].name for i in holder_ids if i in names),
     )
+
+
+def may_check(session: Session, *, actor: Actor, activity_id: str) -> Activity:
+    """The operation, if the actor may check a referral's selectors in it (asked before the
+    key is looked for: a 404 or 403 is the answer to give, not a missing key)."""
+    activity = service.visible(session, actor=actor, activity_id=activity_id)
+    require(actor, Action.MATCH, _draft(activity, actor))
+    return activity
 
 
 def _holders(

@@ -313,5 +313,22 @@ def update_participant(
     return participant
 
 
+def invitable(session: Session, *, activity: Activity) -> list[Organisation]:
+    """The body's members the lead may still invite (law-enforcement agencies, for an
+    operation), by name."""
+    taken = {
+        p.organisation_id
+        for p, _org in repo.participants(session, activity.id)
+        if p.status != ParticipantStatus.DECLINED
+    }
+    found = {
+        m.organisation.id: m.organisation
+        for m in members.seats_of_body(session, body_id=activity.body_id, on=utcnow().date())
+        if m.organisation_id not in taken
+        and (not activity.is_operation or m.organisation.kind == OrganisationKind.LAW_ENFORCEMENT)
+    }
+    return sorted(found.values(), key=lambda o: o.name)
+
+
 def contact_of(participant: Participant) -> str | None:
     return open_value(PARTICIPANTS, "contact", participant.id, participant.contact)
