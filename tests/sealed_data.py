@@ -84,7 +84,7 @@ def fill(session: Session) -> SealedWorld:
         complaint_id=complaint.id,
         data=ComplaintResolution(outcome="upheld", reasons="Confirmed mix-up"),
     )
-    second_factor.begin_totp_enrolment(session, user=receiver)
+    second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
     session.flush()
     return SealedWorld(notification_id=nid, sender_id=sender.id, receiver_id=receiver.id)
 
@@ -101,7 +101,7 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     shown = present.detail(session, actor=actor, notification=found, ack_hours=ACK_HOURS)
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
-        "totp": second_factor.totp_secret(receiver),
+        "totp": second_factor.totp_secret(receiver, settings=get_settings()),
     }
 
 

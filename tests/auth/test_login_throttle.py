@@ -64,11 +64,11 @@ def _code(client: TestClient, code: str) -> httpx.Response:
 
 def _enrolled(db: Session, factory: Factory) -> tuple[User, pyotp.TOTP]:
     user = factory.user(roles=("delegate",))
-    secret = second_factor.begin_totp_enrolment(db, user=user)
+    secret = second_factor.begin_totp_enrolment(db, user=user, settings=factory.settings)
     # Enrol with the code of the previous step, so the current one is still unused.
     totp = pyotp.TOTP(secret)
     second_factor.confirm_totp_enrolment(
-        db, user=user, code=totp.at(utcnow() - timedelta(seconds=30))
+        db, user=user, code=totp.at(utcnow() - timedelta(seconds=30)), settings=factory.settings
     )
     return user, totp
 

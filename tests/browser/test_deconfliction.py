@@ -44,9 +44,14 @@ def test_open_a_hit_and_record_an_outcome(page: Page, live_server: LiveServer) -
             session.refresh(user, ["organisation"])
             emails[name] = user.email
             if country == "GB":
-                secret = second_factor.begin_totp_enrolment(session, user=user)
+                secret = second_factor.begin_totp_enrolment(
+                    session, user=user, settings=live_server.settings
+                )
                 second_factor.confirm_totp_enrolment(
-                    session, user=user, code=pyotp.TOTP(secret).now()
+                    session,
+                    user=user,
+                    code=pyotp.TOTP(secret).now(),
+                    settings=live_server.settings,
                 )
                 user.totp_last_step = None
             client.register_selectors(

@@ -46,8 +46,12 @@ def _analyst(live_server: LiveServer) -> tuple[str, str]:
         session.add(user)
         session.flush()
         session.refresh(user, ["organisation"])
-        secret = second_factor.begin_totp_enrolment(session, user=user)
-        second_factor.confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
+        secret = second_factor.begin_totp_enrolment(
+            session, user=user, settings=live_server.settings
+        )
+        second_factor.confirm_totp_enrolment(
+            session, user=user, code=pyotp.TOTP(secret).now(), settings=live_server.settings
+        )
         user.totp_last_step = None
     return email, secret
 

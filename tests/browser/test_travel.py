@@ -39,8 +39,10 @@ def _analyst(server: LiveServer, short_name: str) -> tuple[str, str]:
         )
         session.add(user)
         session.flush()
-        secret = begin_totp_enrolment(session, user=user)
-        confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
+        secret = begin_totp_enrolment(session, user=user, settings=server.settings)
+        confirm_totp_enrolment(
+            session, user=user, code=pyotp.TOTP(secret).now(), settings=server.settings
+        )
         user.totp_last_step = None
     return email, secret
 

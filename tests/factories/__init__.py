@@ -98,9 +98,11 @@ class Factory:
         self.session.flush()
         self.session.refresh(user, ["organisation"])
         if totp:
-            secret = second_factor.begin_totp_enrolment(self.session, user=user)
+            secret = second_factor.begin_totp_enrolment(
+                self.session, user=user, settings=self.settings
+            )
             second_factor.confirm_totp_enrolment(
-                self.session, user=user, code=pyotp.TOTP(secret).now()
+                self.session, user=user, code=pyotp.TOTP(secret).now(), settings=self.settings
             )
             user.totp_last_step = None  # let the test log in within the same 30 s
             self.session.flush()
@@ -150,7 +152,7 @@ def web_login(client: TestClient, user: User, *, password: str = PASSWORD) -> No
     if response.headers["location"].startswith("/login/totp"):
         from nohaven.auth.second_factor import totp_secret
 
-        secret = totp_secret(user)
+        secret = totp_secret(user, settings=client.app.state.settings)
         assert secret is not None
         page = client.get(response.headers["location"])
         response = client.post(

@@ -293,9 +293,9 @@ def test_hidden_answers_like_missing_on_every_route(
     public["key"] = db.execute(select(Criterion.key)).scalars().first() or ""
     api_headers = {**factory.headers(outsider), "X-Request-ID": REQUEST_ID}
     # A law-enforcement user works only with a second factor: enrol one, so the pages open.
-    secret = second_factor.begin_totp_enrolment(db, user=outsider)
+    secret = second_factor.begin_totp_enrolment(db, user=outsider, settings=factory.settings)
     earlier = pyotp.TOTP(secret).at(utcnow() - timedelta(seconds=30))
-    second_factor.confirm_totp_enrolment(db, user=outsider, code=earlier)
+    second_factor.confirm_totp_enrolment(db, user=outsider, code=earlier, settings=factory.settings)
     web_login(client, outsider)
     assert client.get("/account", follow_redirects=False).status_code == 200
     page_headers = {"X-Request-ID": REQUEST_ID, "X-CSRF-Token": csrf_from(client.get("/").text)}

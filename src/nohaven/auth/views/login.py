@@ -182,9 +182,9 @@ def _enrol_page(
     **extra: object,
 ) -> Response:
     # The secret shown when the page was opened, until it is confirmed.
-    secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
-        session, user=user
-    )
+    secret = second_factor.totp_secret(
+        user, settings=settings
+    ) or second_factor.begin_totp_enrolment(session, user=user, settings=settings)
     status = int(str(extra.pop("status_code", 200)))
     return render(
         request,
@@ -224,7 +224,9 @@ def enrol(
     target = _safe_next(next)
 
     def confirm() -> tuple[list[str], service.OpenedSession]:
-        codes = second_factor.confirm_totp_enrolment(session, user=user, code=code)
+        codes = second_factor.confirm_totp_enrolment(
+            session, user=user, code=code, settings=settings
+        )
         return codes, service.complete_second_factor(
             session, web=web, user=user, hours=settings.session_hours
         )
