@@ -16,6 +16,7 @@ DOMAINS: tuple[str, ...] = (
     "backup",
     "notifications",
     "hashes",
+    "federation",
     "deconfliction",
     "travel",
     "governance",
