@@ -101,7 +101,12 @@ def _prepare_database(url: str) -> str:
         session.refresh(user, ["organisation"])
         actor = auth_service.actor_for(session, user)
         issued = auth_service.create_api_token(
-            session, actor=actor, name="bench", scopes=["read", "write"], days=1
+            session,
+            actor=actor,
+            name="bench",
+            scopes=["read", "write"],
+            days=1,
+            max_days=settings.api_token_max_days,
         )
         return issued.secret
 

@@ -179,7 +179,7 @@ def populate(
                 requires_alliance_membership=False,
             )
         )
-        password_hash = passwords.hash_password(PASSWORD)
+        password_hash = passwords.hash_password(PASSWORD, settings=settings)
         users = []
         for i in range(orgs):
             org = Organisation(
@@ -209,7 +209,12 @@ def populate(
             session.refresh(user, ["organisation"])
             actor = auth_service.actor_for(session, user)
             issued = auth_service.create_api_token(
-                session, actor=actor, name="bench", scopes=["read", "write"], days=30
+                session,
+                actor=actor,
+                name="bench",
+                scopes=["read", "write"],
+                days=30,
+                max_days=settings.api_token_max_days,
             )
             world.tokens.append(issued.secret)
             world.emails.append(user.email)

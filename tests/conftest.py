@@ -122,8 +122,8 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def factory(db: Session) -> Factory:
-    return Factory(db)
+def factory(db: Session, settings: Settings) -> Factory:
+    return Factory(db, settings)
 
 
 @pytest.fixture

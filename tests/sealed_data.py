@@ -25,7 +25,7 @@ from nohaven.travel.schemas import (
     ResponseIn,
 )
 from tests.factories import Factory
-from tests.travel.conftest import LE, payload
+from tests.travel.conftest import ACK_HOURS, LATE_HOURS, LE, payload
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,10 @@ def fill(session: Session) -> SealedWorld:
         session, actor=factory.actor(secretariat), country="AU", organisation_id=au.id
     )
     notification, _ = service.create_notification(
-        session, actor=factory.actor(sender), data=NotificationCreate.model_validate(payload())
+        session,
+        actor=factory.actor(sender),
+        data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     nid = notification.id
     as_receiver, as_sender = factory.actor(receiver), factory.actor(sender)
@@ -81,7 +84,7 @@ def fill(session: Session) -> SealedWorld:
         complaint_id=complaint.id,
         data=ComplaintResolution(outcome="upheld", reasons="Confirmed mix-up"),
     )
-    second_factor.begin_totp_enrolment(session, user=receiver)
+    second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
     session.flush()
     return SealedWorld(notification_id=nid, sender_id=sender.id, receiver_id=receiver.id)
 
@@ -95,10 +98,10 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     found = repository.notification(session, world.notification_id)
     assert isinstance(found, TravelNotification)
     actor = auth_service.actor_for(session, sender)
-    shown = present.detail(session, actor=actor, notification=found)
+    shown = present.detail(session, actor=actor, notification=found, ack_hours=ACK_HOURS)
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
-        "totp": second_factor.totp_secret(receiver),
+        "totp": second_factor.totp_secret(receiver, settings=get_settings()),
     }
 
 

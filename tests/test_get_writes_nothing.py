@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from nohaven import models  # noqa: F401 - every domain's tables in the metadata
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can
+from nohaven.config import Settings
 from nohaven.db import Base
 from nohaven.demo import load_demo
 from nohaven.governance.motions.models import Motion
@@ -90,9 +91,14 @@ def _readable(db: Session, actor: Actor, source: Source) -> str | None:
 
 
 def test_a_get_on_any_route_leaves_the_database_unchanged(
-    app: FastAPI, client: TestClient, db: Session, factory: Factory, connection: Connection
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    factory: Factory,
+    connection: Connection,
+    settings: Settings,
 ) -> None:
-    load_demo(db)
+    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     # Two readers between them see nearly everything: the secretariat, and a law-enforcement
     # agency that owns hash lists, travel notifications and deconfliction cases.

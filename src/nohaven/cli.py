@@ -158,7 +158,7 @@ def demo(
         with demo_mode() as settings:
             upgrade_database(settings)
             with session_scope(settings) as session:
-                first = load_demo(session)
+                first = load_demo(session, settings=settings)
             console.print(
                 "Demo data " + ("loaded." if first else "already present; nothing changed.")
             )
@@ -216,7 +216,9 @@ def users_create(
                     "password": secret,
                 }
             )
-            user = accounts.create_user(session, actor=Actor.system("cli"), data=data)
+            user = accounts.create_user(
+                session, actor=Actor.system("cli"), data=data, settings=settings
+            )
             console.print(f"Created {user.email} ({', '.join(user.roles)}) in {org.name}.")
     except NohavenError as exc:
         raise fail(exc.detail) from exc
@@ -264,7 +266,8 @@ def tokens_create(
     from nohaven.auth import service as auth_service
     from nohaven.auth import users as accounts
 
-    with session_scope(settings_of(ctx)) as session:
+    settings = settings_of(ctx)
+    with session_scope(settings) as session:
         user = accounts.find_user(session, email=email)
         if user is None or not user.is_active:
             raise fail(f"no active user {email!r}")
@@ -275,6 +278,7 @@ def tokens_create(
                 name=name,
                 scopes=scope,
                 days=days,
+                max_days=settings.api_token_max_days,
             )
         except NohavenError as exc:
             raise fail(exc.detail) from exc

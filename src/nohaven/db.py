@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from nohaven.config import Settings
@@ -145,6 +145,17 @@ def _upgrade_on_flush(session: Session, _flush_context: Any, _instances: Any) ->
     committed since its snapshot, which the HTTP layer turns into 503 + Retry-After."""
     if not (session.new or session.dirty or session.deleted):
         return
+    _queue_at_gate_if_reading(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _upgrade_on_write_statement(state: ORMExecuteState) -> None:
+    """The same for a write statement run outside the flush (an audit entry's INSERT)."""
+    if state.is_insert or state.is_update or state.is_delete:
+        _queue_at_gate_if_reading(state.session)
+
+
+def _queue_at_gate_if_reading(session: Session) -> None:
     connection = session.connection()
     if connection.get_execution_options().get(INTENT_OPTION) != READ_INTENT:
         return

@@ -7,18 +7,26 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.domains import domain_modules
+from nohaven.config import Settings
+from nohaven.deconfliction import demo as deconfliction_demo
+from nohaven.governance import demo as governance_demo
+from nohaven.hashes import demo as hashes_demo
 from nohaven.members import demo as members_demo
 from nohaven.members.models import Body
+from nohaven.policy import demo as policy_demo
+from nohaven.travel import demo as travel_demo
 
 
-def load_demo(session: Session) -> bool:
+def load_demo(session: Session, *, settings: Settings) -> bool:
     """Load the demo data; returns False when it was already there."""
     first = session.execute(select(Body.id).where(Body.slug == members_demo.VGT)).first() is None
-    members_demo.load(session)
-    for module in domain_modules("demo"):
-        if module is not members_demo:
-            module.load(session)
+    # Members and users first: every other domain's records belong to them.
+    members_demo.load(session, settings=settings)
+    hashes_demo.load(session)
+    deconfliction_demo.load(session, settings=settings)
+    travel_demo.load(session, late_hours=settings.travel_late_hours)
+    governance_demo.load(session)
+    policy_demo.load(session)
     if first:
         audit.record(
             session,

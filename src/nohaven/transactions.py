@@ -26,8 +26,9 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
+from nohaven.audit.models import AuditEntry
 from nohaven.errors import ServiceUnavailable
 
 log = logging.getLogger("nohaven")
@@ -151,6 +152,20 @@ DbSession = Annotated[Session, Depends(request_session, scope="function")]
 def _check_declared_intent(session: Session, _context: Any, _instances: Any) -> None:
     pending = session.new or session.dirty or session.deleted
     if strict_intent and pending and session.info.get("intent") == "read":
+        raise RuntimeError(
+            "a request declared as reading writes: mark its endpoint @nohaven.transactions.writes"
+        )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _check_declared_intent_of_audit(state: ORMExecuteState) -> None:
+    # Audit entries are written by an INSERT statement, not a flush: the same check for them.
+    if (
+        strict_intent
+        and state.is_insert
+        and state.session.info.get("intent") == "read"
+        and getattr(state.statement, "table", None) is AuditEntry.__table__
+    ):
         raise RuntimeError(
             "a request declared as reading writes: mark its endpoint @nohaven.transactions.writes"
         )

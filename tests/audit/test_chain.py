@@ -8,6 +8,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from nohaven.audit import service as audit
 from nohaven.audit.models import AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.kit.clock import utcnow
+from nohaven.transactions import DbSession
 
 SYSTEM = Actor.system("test")
 
@@ -32,7 +35,7 @@ def _drop_guards(db: Session) -> None:
 
 
 def _record(db: Session, n: int) -> AuditEntry:
-    return audit.record(
+    audit.record(
         db,
         actor=SYSTEM,
         action=f"test.step{n}",
@@ -40,6 +43,8 @@ def _record(db: Session, n: int) -> AuditEntry:
         resource_id=str(n),
         summary={"n": n},
     )
+    # record() writes a row, not an object: load it as the reader will
+    return db.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one()
 
 
 def _three(db: Session) -> None:
@@ -241,3 +246,16 @@ def test_listing_shows_pending_entries_first_then_pages_by_seq(db: Session) -> N
     older = audit.list_entries(db, actor=SYSTEM, limit=3, before_seq=cursor, action_prefix="test.")
     assert [e.action for e in older] == ["test.step1", "test.step0"]
     assert audit.older_cursor(older, 3) is None
+
+
+def test_a_request_declared_as_reading_that_audits_is_caught(app: FastAPI) -> None:
+    """An audit entry is an INSERT statement, not a flushed object: the test suite's check of
+    declared intent (nohaven.transactions) sees it all the same."""
+
+    def audits(session: DbSession) -> dict[str, str]:
+        audit.record(session, actor=SYSTEM, action="test.read", resource_type="thing")
+        return {}
+
+    app.add_api_route("/test/audits", audits)
+    with TestClient(app) as client, pytest.raises(RuntimeError, match="declared as reading"):
+        client.get("/test/audits")

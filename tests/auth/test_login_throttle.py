@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit.models import AuditEntry
 from nohaven.auth import second_factor, throttle
 from nohaven.auth.models import LoginThrottle
-from nohaven.config import get_settings
+from nohaven.config import Settings
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import User
 from tests.factories import PASSWORD, Factory, csrf_from
@@ -64,11 +64,11 @@ def _code(client: TestClient, code: str) -> httpx.Response:
 
 def _enrolled(db: Session, factory: Factory) -> tuple[User, pyotp.TOTP]:
     user = factory.user(roles=("delegate",))
-    secret = second_factor.begin_totp_enrolment(db, user=user)
+    secret = second_factor.begin_totp_enrolment(db, user=user, settings=factory.settings)
     # Enrol with the code of the previous step, so the current one is still unused.
     totp = pyotp.TOTP(secret)
     second_factor.confirm_totp_enrolment(
-        db, user=user, code=totp.at(utcnow() - timedelta(seconds=30))
+        db, user=user, code=totp.at(utcnow() - timedelta(seconds=30)), settings=factory.settings
     )
     return user, totp
 
@@ -112,9 +112,13 @@ def test_an_admin_reset_of_the_second_factor_ends_its_pause(
 ) -> None:
     user, _totp = _enrolled(db, factory)
     for _ in range(5):
-        assert not second_factor.verify_second_factor(db, user=user, code="999999")
+        assert not second_factor.verify_second_factor(
+            db, user=user, code="999999", settings=factory.settings
+        )
     admin = factory.user(user.organisation, roles=("org_admin",))
-    second_factor.reset_second_factor(db, actor=factory.actor(admin), user_id=user.id)
+    second_factor.reset_second_factor(
+        db, actor=factory.actor(admin), user_id=user.id, settings=factory.settings
+    )
     assert db.execute(select(LoginThrottle)).scalars().all() == []
 
 
@@ -175,9 +179,13 @@ def test_known_and_unknown_accounts_answer_alike_and_cost_alike(
 
 
 def test_one_source_trying_many_accounts_is_paused(
-    clients: dict[str, TestClient], factory: Factory, monkeypatch: pytest.MonkeyPatch
+    clients: dict[str, TestClient],
+    factory: Factory,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(get_settings(), "login_source_max_failures", 8)
+    # The settings the app was built with: the services take them from there.
+    monkeypatch.setattr(settings, "login_source_max_failures", 8)
     user = factory.user(roles=("delegate",))
     attacker = clients["attacker"]
     for n in range(8):
@@ -188,8 +196,7 @@ def test_one_source_trying_many_accounts_is_paused(
     assert _login(clients["owner"], user.email, PASSWORD).status_code == 303
 
 
-def test_each_pause_lasts_twice_as_long_as_the_one_before(db: Session) -> None:
-    settings = get_settings()
+def test_each_pause_lasts_twice_as_long_as_the_one_before(db: Session, settings: Settings) -> None:
     limit = throttle.Limit(3, timedelta(minutes=15), timedelta(hours=1))
     key = throttle.key_for(settings, throttle.Scope.ACCOUNT_AT_SOURCE, "x@example.org", "1.2.3.4")
     scope = throttle.Scope.ACCOUNT_AT_SOURCE

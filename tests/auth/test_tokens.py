@@ -14,7 +14,12 @@ def test_every_issued_token_resolves(factory: Factory, db: Session) -> None:
     user = factory.user()
     for _ in range(40):
         issued = service.create_api_token(
-            db, actor=factory.actor(user), name="t", scopes=["read"], days=1
+            db,
+            actor=factory.actor(user),
+            name="t",
+            scopes=["read"],
+            days=1,
+            max_days=factory.settings.api_token_max_days,
         )
         found = service.resolve_api_token(db, issued.secret)
         assert found is not None
@@ -23,7 +28,13 @@ def test_every_issued_token_resolves(factory: Factory, db: Session) -> None:
 
 def test_only_a_hash_is_stored(factory: Factory, db: Session) -> None:
     user = factory.user()
-    issued = service.create_api_token(db, actor=factory.actor(user), name="t", scopes=["read"])
+    issued = service.create_api_token(
+        db,
+        actor=factory.actor(user),
+        name="t",
+        scopes=["read"],
+        max_days=factory.settings.api_token_max_days,
+    )
     stored = db.get(ApiToken, issued.token.id)
     assert stored is not None
     assert issued.secret not in (stored.token_hash, stored.prefix)

@@ -28,6 +28,7 @@ def test_org_admin_manages_only_own_users(factory: Factory, db: Session) -> None
             roles=["analyst"],
             password="a long enough password",
         ),
+        settings=factory.settings,
     )
     assert made.email == "new.person@example.org"
     with pytest.raises(Forbidden):
@@ -41,6 +42,7 @@ def test_org_admin_manages_only_own_users(factory: Factory, db: Session) -> None
                 roles=["analyst"],
                 password="a long enough password",
             ),
+            settings=factory.settings,
         )
     with pytest.raises(Forbidden):
         accounts.create_user(
@@ -53,6 +55,7 @@ def test_org_admin_manages_only_own_users(factory: Factory, db: Session) -> None
                 roles=["secretariat_admin"],
                 password="a long enough password",
             ),
+            settings=factory.settings,
         )
     assert {u.organisation_id for u in accounts.list_users(db, actor=actor)} == {mine.id}
 
@@ -70,4 +73,5 @@ def test_weak_password_is_refused(factory: Factory, db: Session) -> None:
                 roles=["analyst"],
                 password="aaaaaaaaaaaa",
             ),
+            settings=factory.settings,
         )

@@ -70,7 +70,7 @@ def test_law_enforcement_must_enrol_totp_then_logs_in_with_it(
     page = client.get("/account/totp")
     assert "<svg" in page.text
     db.refresh(user)
-    secret = second_factor.totp_secret(user)
+    secret = second_factor.totp_secret(user, settings=factory.settings)
     assert secret is not None
     wrong = client.post(
         "/account/totp", data={"code": "000000", "csrf_token": csrf_from(page.text)}
@@ -89,8 +89,10 @@ def test_recovery_code_opens_the_account_once(
     client: TestClient, factory: Factory, db: Session
 ) -> None:
     user = factory.user(roles=("delegate",))
-    secret = second_factor.begin_totp_enrolment(db, user=user)
-    codes = second_factor.confirm_totp_enrolment(db, user=user, code=pyotp.TOTP(secret).now())
+    secret = second_factor.begin_totp_enrolment(db, user=user, settings=factory.settings)
+    codes = second_factor.confirm_totp_enrolment(
+        db, user=user, code=pyotp.TOTP(secret).now(), settings=factory.settings
+    )
     response = _login(client, user.email, PASSWORD)
     assert response.headers["location"].startswith("/login/totp")
     page = client.get("/login/totp")
@@ -202,7 +204,7 @@ def test_renewing_recovery_codes_needs_the_second_factor(
         "/account/recovery-codes", data={"code": "123456", "csrf_token": csrf_from(page.text)}
     )
     assert refused.status_code == 422
-    secret = second_factor.totp_secret(user)
+    secret = second_factor.totp_secret(user, settings=factory.settings)
     assert secret is not None
     fresh = client.post(
         "/account/recovery-codes",

@@ -67,7 +67,7 @@ def live_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     settings = get_settings().model_copy(update={"database_url": url, "demo": True, "port": port})
     migrate.upgrade(url)
     with session_scope(settings) as session:
-        load_demo(session)
+        load_demo(session, settings=settings)
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     )

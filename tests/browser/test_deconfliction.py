@@ -37,21 +37,29 @@ def test_open_a_hit_and_record_an_outcome(page: Page, live_server: LiveServer) -
                 display_name="Analyst",
                 organisation_id=org.id,
                 roles=["analyst"],
-                password_hash=passwords.hash_password(PASSWORD),
+                password_hash=passwords.hash_password(PASSWORD, settings=live_server.settings),
             )
             session.add(user)
             session.flush()
             session.refresh(user, ["organisation"])
             emails[name] = user.email
             if country == "GB":
-                secret = second_factor.begin_totp_enrolment(session, user=user)
+                secret = second_factor.begin_totp_enrolment(
+                    session, user=user, settings=live_server.settings
+                )
                 second_factor.confirm_totp_enrolment(
-                    session, user=user, code=pyotp.TOTP(secret).now()
+                    session,
+                    user=user,
+                    code=pyotp.TOTP(secret).now(),
+                    settings=live_server.settings,
                 )
                 user.totp_last_step = None
             client.register_selectors(
                 LocalTransport(
-                    session, auth_service.actor_for(session, user), server_key(live_server.settings)
+                    session,
+                    auth_service.actor_for(session, user),
+                    server_key(live_server.settings),
+                    limits=live_server.settings.deconfliction,
                 ),
                 selectors=[shared],
                 case_reference=f"REF-{country}-{tag}",

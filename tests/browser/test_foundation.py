@@ -32,7 +32,7 @@ def test_login_with_totp_and_see_the_chairs(page: Page, live_server: LiveServer)
                 display_name="Officer",
                 organisation_id=nca.id,
                 roles=["analyst"],
-                password_hash=passwords.hash_password(PASSWORD),
+                password_hash=passwords.hash_password(PASSWORD, settings=live_server.settings),
             )
         )
 

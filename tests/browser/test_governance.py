@@ -49,7 +49,7 @@ def _arrange(server: LiveServer, tag: str) -> tuple[str, list[str]]:
                         display_name=f"Delegate {n}",
                         organisation_id=org.id,
                         roles=["delegate"],
-                        password_hash=passwords.hash_password(PASSWORD),
+                        password_hash=passwords.hash_password(PASSWORD, settings=server.settings),
                     )
                 )
                 emails.append(email)

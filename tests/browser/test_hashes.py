@@ -41,13 +41,17 @@ def _analyst(live_server: LiveServer) -> tuple[str, str]:
             display_name="Hash Analyst",
             organisation_id=nca.id,
             roles=["analyst"],
-            password_hash=passwords.hash_password(PASSWORD),
+            password_hash=passwords.hash_password(PASSWORD, settings=live_server.settings),
         )
         session.add(user)
         session.flush()
         session.refresh(user, ["organisation"])
-        secret = second_factor.begin_totp_enrolment(session, user=user)
-        second_factor.confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
+        secret = second_factor.begin_totp_enrolment(
+            session, user=user, settings=live_server.settings
+        )
+        second_factor.confirm_totp_enrolment(
+            session, user=user, code=pyotp.TOTP(secret).now(), settings=live_server.settings
+        )
         user.totp_last_step = None
     return email, secret
 
@@ -146,7 +150,12 @@ def test_scan_command_against_a_live_server(
         partner = auth_service.actor_for(session, afp)
         while True:  # see tests/hashes/conftest.py: api_headers (a foundation token bug)
             secret = auth_service.create_api_token(
-                session, actor=partner, name="scan", scopes=["read"], days=1
+                session,
+                actor=partner,
+                name="scan",
+                scopes=["read"],
+                days=1,
+                max_days=live_server.settings.api_token_max_days,
             ).secret
             if secret.count("_") == 2:
                 break

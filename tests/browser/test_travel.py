@@ -35,12 +35,14 @@ def _analyst(server: LiveServer, short_name: str) -> tuple[str, str]:
             display_name=f"{short_name} travel analyst",
             organisation_id=org.id,
             roles=["analyst"],
-            password_hash=passwords.hash_password(PASSWORD),
+            password_hash=passwords.hash_password(PASSWORD, settings=server.settings),
         )
         session.add(user)
         session.flush()
-        secret = begin_totp_enrolment(session, user=user)
-        confirm_totp_enrolment(session, user=user, code=pyotp.TOTP(secret).now())
+        secret = begin_totp_enrolment(session, user=user, settings=server.settings)
+        confirm_totp_enrolment(
+            session, user=user, code=pyotp.TOTP(secret).now(), settings=server.settings
+        )
         user.totp_last_step = None
     return email, secret
 

@@ -10,12 +10,11 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
-from nohaven.config import Settings, get_settings
+from nohaven.config import DeconflictionSettings, Settings, get_settings
 from nohaven.deconfliction import client
 from nohaven.deconfliction.keys import server_key
 from nohaven.deconfliction.local import LocalTransport
 from nohaven.deconfliction.selectors import Selector, normalise
-from nohaven.deconfliction.settings import DeconflictionSettings
 from nohaven.members.models import Organisation, OrganisationKind, User
 from tests.factories import Factory
 

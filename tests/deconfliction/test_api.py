@@ -7,18 +7,18 @@ import logging
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import MetaData, String, Text, select
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
-from nohaven.config import Settings
+from nohaven.config import DeconflictionSettings, Settings
 from nohaven.deconfliction import client, epochs, oprf, quotas, service
 from nohaven.deconfliction.keys import KeyUnavailable, server_key
 from nohaven.deconfliction.models import KeyEpoch, QuotaBucket, RatioFlag
 from nohaven.deconfliction.selectors import Selector, normalise
-from nohaven.deconfliction.settings import DeconflictionSettings
 from nohaven.errors import Conflict, Forbidden, TooManyRequests
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import OrganisationKind
@@ -107,10 +107,11 @@ def dump_database(db: Session) -> str:
 
 
 def test_evaluate_rejects_bad_elements_and_enforces_quotas(
-    db: Session, factory: Factory, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    db: Session, factory: Factory, app: FastAPI, client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tight = DeconflictionSettings(user_burst=5, user_per_hour=3600, org_burst=100)
-    monkeypatch.setattr("nohaven.deconfliction.api.get_deconfliction_settings", lambda: tight)
+    # The app's settings are what the endpoint is handed (config.AppSettings).
+    app.state.settings = app.state.settings.model_copy(update={"deconfliction": tight})
     transport = http_agency(factory, client, "Quota agency")
     url, headers = "/api/v1/deconfliction/evaluate", transport.headers
     bad = client.post(url, json={"elements": ["not base64!"]}, headers=headers)
@@ -202,7 +203,13 @@ def test_key_rotation_retires_old_tokens(
     new_key = server_key(settings.model_copy(update={"oprf_key": SecretStr("22" * 32)}))
     # A changed key without rotation is refused, not silently mixed.
     with pytest.raises(KeyUnavailable, match="rotate-key"):
-        service.evaluate(db, actor=b.actor, key=new_key, blinded=[oprf.blind(b"x")[1]])
+        service.evaluate(
+            db,
+            actor=b.actor,
+            key=new_key,
+            blinded=[oprf.blind(b"x")[1]],
+            limits=DeconflictionSettings(),
+        )
     epoch = epochs.rotate_key(db, actor=Actor.system("test"), key=new_key)
     assert epoch.epoch == 2
     assert db.get(KeyEpoch, 1).retired_at is not None  # type: ignore[union-attr]

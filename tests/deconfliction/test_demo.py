@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
 from nohaven.deconfliction import demo
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Hit, Registration
@@ -22,10 +23,10 @@ def _actor(db: Session, email: str) -> Actor:
     return auth_service.actor_for(db, user)
 
 
-def test_demo_raises_exactly_the_overlapping_hits(db: Session) -> None:
-    load_demo(db)
+def test_demo_raises_exactly_the_overlapping_hits(db: Session, settings: Settings) -> None:
+    load_demo(db, settings=settings)
     count = db.scalar(select(func.count()).select_from(Registration))
-    load_demo(db)
+    load_demo(db, settings=settings)
     assert db.scalar(select(func.count()).select_from(Registration)) == count == 10
     assert db.scalar(select(func.count()).select_from(Hit)) == 2  # the e-mail and the wallet
     nca = hit_service.list_hits(db, actor=_actor(db, "analyst@nca.demo.nohaven.test"))

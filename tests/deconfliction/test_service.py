@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nohaven.config import Settings
+from nohaven.config import DeconflictionSettings, Settings
 from nohaven.deconfliction import cases, client, service
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import HitParty, Registration
@@ -170,7 +170,7 @@ def test_expired_registrations_stop_matching_and_are_purged(
 
 
 def test_renewal_extends_the_term(
-    db: Session, agency: AgencyMaker, monkeypatch: pytest.MonkeyPatch
+    db: Session, agency: AgencyMaker, limits: DeconflictionSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = agency("Renew A")
     a.register([email("renew@example.org")], case="R-1")
@@ -178,7 +178,7 @@ def test_renewal_extends_the_term(
     later = utcnow() + timedelta(days=200)
     monkeypatch.setattr(service, "utcnow", lambda: later)
     monkeypatch.setattr(cases, "utcnow", lambda: later)
-    assert cases.renew_case(db, actor=a.actor, case_id=case_id) == 1
+    assert cases.renew_case(db, actor=a.actor, case_id=case_id, limits=limits) == 1
     summary = cases.list_cases(db, actor=a.actor)[0]
     assert summary.expires_at is not None
     assert summary.expires_at > later + timedelta(days=360)

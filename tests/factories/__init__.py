@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth import passwords, second_factor
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings, get_settings
 from nohaven.members.models import (
     Body,
     BodyKind,
@@ -27,8 +28,10 @@ _counter = itertools.count(1)
 
 
 class Factory:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, settings: Settings | None = None) -> None:
         self.session = session
+        # The test's settings when it has them; else the environment's, as the suite sets it.
+        self.settings = settings or get_settings()
 
     def organisation(
         self,
@@ -89,15 +92,17 @@ class Factory:
             display_name="Test User",
             organisation_id=org.id,
             roles=list(roles),
-            password_hash=passwords.hash_password(password),
+            password_hash=passwords.hash_password(password, settings=self.settings),
         )
         self.session.add(user)
         self.session.flush()
         self.session.refresh(user, ["organisation"])
         if totp:
-            secret = second_factor.begin_totp_enrolment(self.session, user=user)
+            secret = second_factor.begin_totp_enrolment(
+                self.session, user=user, settings=self.settings
+            )
             second_factor.confirm_totp_enrolment(
-                self.session, user=user, code=pyotp.TOTP(secret).now()
+                self.session, user=user, code=pyotp.TOTP(secret).now(), settings=self.settings
             )
             user.totp_last_step = None  # let the test log in within the same 30 s
             self.session.flush()
@@ -108,7 +113,12 @@ class Factory:
 
     def token(self, user: User, *, scopes: tuple[str, ...] = ("read", "write", "admin")) -> str:
         issued = auth_service.create_api_token(
-            self.session, actor=self.actor(user), name="test", scopes=list(scopes), days=30
+            self.session,
+            actor=self.actor(user),
+            name="test",
+            scopes=list(scopes),
+            days=30,
+            max_days=self.settings.api_token_max_days,
         )
         self.session.flush()
         return issued.secret
@@ -142,7 +152,7 @@ def web_login(client: TestClient, user: User, *, password: str = PASSWORD) -> No
     if response.headers["location"].startswith("/login/totp"):
         from nohaven.auth.second_factor import totp_secret
 
-        secret = totp_secret(user)
+        secret = totp_secret(user, settings=client.app.state.settings)
         assert secret is not None
         page = client.get(response.headers["location"])
         response = client.post(

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nohaven.config import Settings
 from nohaven.db import Base
 from nohaven.governance import demo, flows
 from nohaven.governance.bodies import service as bodies
@@ -50,8 +51,8 @@ def _counts(db: Session) -> dict[str, int]:
     return {t.name: db.scalar(select(func.count()).select_from(t)) or 0 for t in TABLES}
 
 
-def test_demo_loads_once(db: Session) -> None:
-    members_demo.load(db)
+def test_demo_loads_once(db: Session, settings: Settings) -> None:
+    members_demo.load(db, settings=settings)
     demo.load(db)
     first = _counts(db)
     assert all(first.values()), first
@@ -59,8 +60,8 @@ def test_demo_loads_once(db: Session) -> None:
     assert _counts(db) == first
 
 
-def test_done_when(db: Session, factory: Factory, client: TestClient) -> None:
-    members_demo.load(db)
+def test_done_when(db: Session, factory: Factory, client: TestClient, settings: Settings) -> None:
+    members_demo.load(db, settings=settings)
     demo.load(db)
     gtf = body_by_ref(db, "global-taskforce")
     # The cadence proposes the next two meetings after the scheduled one.

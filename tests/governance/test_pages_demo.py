@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nohaven.config import Settings
 from nohaven.demo import load_demo
 from nohaven.governance.meetings.models import Meeting
 from nohaven.governance.motions.models import Motion
@@ -38,8 +39,10 @@ PAGES = [
         "observer@ecpat.demo.nohaven.test",
     ],
 )
-def test_pages_render_for_demo_users(client: TestClient, db: Session, email: str) -> None:
-    load_demo(db)
+def test_pages_render_for_demo_users(
+    client: TestClient, db: Session, settings: Settings, email: str
+) -> None:
+    load_demo(db, settings=settings)
     user = db.scalar(select(User).where(User.email == email))
     assert user is not None
     web_login(client, user, password=DEMO_PASSWORD)
@@ -61,8 +64,10 @@ def test_pages_render_for_demo_users(client: TestClient, db: Session, email: str
         assert visible > 0
 
 
-def test_public_pages_render_without_login(client: TestClient, db: Session) -> None:
-    load_demo(db)
+def test_public_pages_render_without_login(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    load_demo(db, settings=settings)
     for path in (
         "/public/bodies/vgt",
         "/public/bodies/global-taskforce",

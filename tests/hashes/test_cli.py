@@ -33,7 +33,7 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
     migrate.upgrade(url)
     with session_scope(get_settings()) as session:
-        load_demo(session)
+        load_demo(session, settings=get_settings())
     yield url
     get_settings.cache_clear()
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from nohaven.config import Settings
 from nohaven.errors import InvalidInput, NotAuthenticated
 from nohaven.hashes import matching, scanning, service
 from tests.factories import Factory
@@ -50,7 +51,7 @@ def _files(world_pdq: str, world_md5: str) -> list[Hashed]:
     ]
 
 
-def test_local_scan_matches_as_the_user(db: Session, world: World) -> None:
+def test_local_scan_matches_as_the_user(db: Session, world: World, settings: Settings) -> None:
     hash_list = shared_list(db, world)
     pdq = pdq_entry(series="Series S")
     md5 = md5_entry()
@@ -60,7 +61,7 @@ def test_local_scan_matches_as_the_user(db: Session, world: World) -> None:
     seen: list[str] = []
     results = scanning.scan(
         _files(pdq.value, entry.value),
-        scanning.local_matcher(db, world.partner.actor, index),
+        scanning.local_matcher(db, world.partner.actor, index, settings=settings),
         on_file=lambda f: seen.append(f.path),
         batch=3,
     )
@@ -73,7 +74,8 @@ def test_local_scan_matches_as_the_user(db: Session, world: World) -> None:
     assert by_path["far.jpg"].matches == []
     assert by_path["broken.jpg"].error == "cannot decode image"
     third = scanning.scan(
-        _files(pdq.value, entry.value), scanning.local_matcher(db, world.third.actor, index)
+        _files(pdq.value, entry.value),
+        scanning.local_matcher(db, world.third.actor, index, settings=settings),
     )
     assert all(r.matches == [] for r in third)
 

@@ -112,19 +112,29 @@ def test_invitation_is_one_time_and_expires(factory: Factory, db: Session) -> No
         data=InvitationCreate(
             email="invitee@example.org", organisation_id=org.id, roles=["delegate"]
         ),
+        valid_days=7,
     )
     user = accounts.accept_invitation(
-        db, token=issued.token, display_name="Invitee", password="a long enough password"
+        db,
+        token=issued.token,
+        display_name="Invitee",
+        password="a long enough password",
+        settings=factory.settings,
     )
     assert user.roles == ["delegate"]
     with pytest.raises(Gone):
         accounts.accept_invitation(
-            db, token=issued.token, display_name="Again", password="a long enough password"
+            db,
+            token=issued.token,
+            display_name="Again",
+            password="a long enough password",
+            settings=factory.settings,
         )
     late = invites.invite_user(
         db,
         actor=factory.actor(admin),
         data=InvitationCreate(email="late@example.org", organisation_id=org.id, roles=["analyst"]),
+        valid_days=7,
     )
     late.invitation.expires_at = late.invitation.created_at - timedelta(seconds=1)
     db.flush()

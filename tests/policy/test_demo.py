@@ -9,17 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
 from nohaven.demo import load_demo
 from nohaven.policy import gaps, maturity
 from nohaven.policy.models import Assessment
 
 
 def test_demo_is_illustrative_reviewed_by_another_organisation_and_idempotent(
-    db: Session,
+    db: Session, settings: Settings
 ) -> None:
-    load_demo(db)
+    load_demo(db, settings=settings)
     count = db.execute(select(func.count()).select_from(Assessment)).scalar_one()
-    load_demo(db)
+    load_demo(db, settings=settings)
     assert db.execute(select(func.count()).select_from(Assessment)).scalar_one() == count
     rows = db.execute(select(Assessment)).scalars().all()
     assert rows

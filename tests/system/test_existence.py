@@ -30,6 +30,7 @@ from nohaven.auth import second_factor
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action, can
+from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
 from nohaven.demo import load_demo
 from nohaven.governance.models import (
@@ -266,8 +267,8 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
 
 
 @pytest.fixture
-def world(db: Session, factory: Factory) -> tuple[User, Actor]:
-    load_demo(db)
+def world(db: Session, factory: Factory, settings: Settings) -> tuple[User, Actor]:
+    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     outsider_org = factory.organisation("Outside Agency", kind=OrganisationKind.LAW_ENFORCEMENT)
     # A member of another body: seated somewhere, just not where the hidden things live.
@@ -292,9 +293,9 @@ def test_hidden_answers_like_missing_on_every_route(
     public["key"] = db.execute(select(Criterion.key)).scalars().first() or ""
     api_headers = {**factory.headers(outsider), "X-Request-ID": REQUEST_ID}
     # A law-enforcement user works only with a second factor: enrol one, so the pages open.
-    secret = second_factor.begin_totp_enrolment(db, user=outsider)
+    secret = second_factor.begin_totp_enrolment(db, user=outsider, settings=factory.settings)
     earlier = pyotp.TOTP(secret).at(utcnow() - timedelta(seconds=30))
-    second_factor.confirm_totp_enrolment(db, user=outsider, code=earlier)
+    second_factor.confirm_totp_enrolment(db, user=outsider, code=earlier, settings=factory.settings)
     web_login(client, outsider)
     assert client.get("/account", follow_redirects=False).status_code == 200
     page_headers = {"X-Request-ID": REQUEST_ID, "X-CSRF-Token": csrf_from(client.get("/").text)}

@@ -84,6 +84,7 @@ def send(world: World, db: Session, **kwargs: Any) -> TravelNotification:
         db,
         actor=world.actor(world.sender),
         data=NotificationCreate.model_validate(payload(**kwargs)),
+        late_hours=LATE_HOURS,
     )
     return notification
 
@@ -126,3 +127,9 @@ def own_database(backend: str, tmp_path: Path) -> Iterator[tuple[str, Engine, Pa
     engine = create_db_engine(url)
     yield url, engine, path
     engine.dispose()
+
+
+# The travel settings these tests are written for (config.Settings' defaults), passed to the
+# services as the app passes settings.travel_ack_hours and settings.travel_late_hours.
+ACK_HOURS = 24
+LATE_HOURS = 48

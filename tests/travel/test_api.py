@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.travel import service
 from nohaven.travel.schemas import NotificationCreate
-from tests.travel.conftest import PASSPORT, SUBJECT_NAME, World, payload
+from tests.travel.conftest import LATE_HOURS, PASSPORT, SUBJECT_NAME, World, payload
 
 BASE = "/api/v1/travel"
 
@@ -97,6 +97,7 @@ def test_third_agency_gets_404_everywhere(world: World, db: Session, client: Tes
         db,
         actor=world.actor(world.sender),
         data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     nid = notification.id
     third = world.factory.headers(world.third)
@@ -172,6 +173,7 @@ def test_bad_input_on_every_endpoint(world: World, db: Session, client: TestClie
         db,
         actor=world.actor(world.sender),
         data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     nid = notification.id
     f = world.factory

@@ -14,7 +14,7 @@ from nohaven.travel import corrections, receiving, routing, service
 from nohaven.travel.models import ResponseKind, sealed_fields
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
 from tests.factories import Factory
-from tests.travel.conftest import BIRTH, LE, PASSPORT, SUBJECT_NAME, payload
+from tests.travel.conftest import BIRTH, LATE_HOURS, LE, PASSPORT, SUBJECT_NAME, payload
 
 CONVICTION = "Convicted 2015 of contact offences"
 NOTE = "Stopped at Sydney arrivals hall"
@@ -49,6 +49,7 @@ def _fill(session: Session) -> str:
         session,
         actor=factory.actor(sender),
         data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     service.get_notification(
         session, actor=factory.actor(receiver), notification_id=notification.id

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
 from nohaven.demo import load_demo
 from nohaven.errors import NotFound
 from nohaven.kit.clock import utcnow
@@ -21,7 +22,7 @@ from nohaven.travel.demo import DEMO_NOTIFICATIONS
 from nohaven.travel.models import PointOfContact, ResponseKind, TravelNotification
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
 from tests.factories import Factory
-from tests.travel.conftest import payload
+from tests.travel.conftest import ACK_HOURS, LATE_HOURS, payload
 
 
 def _counts(db: Session) -> tuple[int, int]:
@@ -30,10 +31,10 @@ def _counts(db: Session) -> tuple[int, int]:
     return contacts, notes
 
 
-def test_demo_loads_once(db: Session) -> None:
-    load_demo(db)
+def test_demo_loads_once(db: Session, settings: Settings) -> None:
+    load_demo(db, settings=settings)
     first = _counts(db)
-    load_demo(db)
+    load_demo(db, settings=settings)
     assert _counts(db) == first
     assert first[1] == len(DEMO_NOTIFICATIONS)
     routed = {
@@ -54,8 +55,10 @@ def test_demo_loads_once(db: Session) -> None:
         assert routed[country] == short
 
 
-def test_demo_notification_is_seen_by_afp_only(db: Session, factory: Factory) -> None:
-    load_demo(db)
+def test_demo_notification_is_seen_by_afp_only(
+    db: Session, settings: Settings, factory: Factory
+) -> None:
+    load_demo(db, settings=settings)
     nid = DEMO_NOTIFICATIONS[0][0]
     afp = db.execute(select(Organisation).where(Organisation.short_name == "AFP")).scalar_one()
     hsi = db.execute(select(Organisation).where(Organisation.short_name == "US HSI")).scalar_one()
@@ -64,6 +67,7 @@ def test_demo_notification_is_seen_by_afp_only(db: Session, factory: Factory) ->
         db,
         actor=reader,
         notification=service.get_notification(db, actor=reader, notification_id=nid),
+        ack_hours=ACK_HOURS,
     )
     assert shown.subject is not None
     assert shown.subject.name.startswith("Fictional")
@@ -72,10 +76,10 @@ def test_demo_notification_is_seen_by_afp_only(db: Session, factory: Factory) ->
     assert nid not in {n.id for n in service.list_notifications(db, actor=outsider)}
 
 
-def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
+def test_done_when_between_demo_agencies(db: Session, settings: Settings, factory: Factory) -> None:
     """Sent, acknowledged, answered, amended and finally purged, between NCA and AFP; each
     step seen only by the two and recorded in a chain that verifies."""
-    load_demo(db)
+    load_demo(db, settings=settings)
 
     def org(short: str) -> Organisation:
         return db.execute(select(Organisation).where(Organisation.short_name == short)).scalar_one()
@@ -84,7 +88,7 @@ def test_done_when_between_demo_agencies(db: Session, factory: Factory) -> None:
     afp = factory.actor(factory.user(org("AFP")))
     hsi = factory.actor(factory.user(org("US HSI")))
     n, _ = service.create_notification(
-        db, actor=nca, data=NotificationCreate.model_validate(payload())
+        db, actor=nca, data=NotificationCreate.model_validate(payload()), late_hours=LATE_HOURS
     )
     assert n.recipient_organisation_ids == [org("AFP").id]
     service.get_notification(db, actor=afp, notification_id=n.id)

@@ -29,7 +29,7 @@ from nohaven.travel import routing, service
 from nohaven.travel.models import NotificationStatus, TravelNotification
 from nohaven.travel.schemas import NotificationCreate
 from tests.factories import Factory
-from tests.travel.conftest import LE, payload
+from tests.travel.conftest import LATE_HOURS, LE, payload
 
 runner = CliRunner(env={"COLUMNS": "200"})
 OwnDb = tuple[str, Engine, Path | None]
@@ -50,7 +50,10 @@ def _arrange(engine: Engine) -> tuple[str, str]:
         ids = []
         for _ in range(2):
             n, _ = service.create_notification(
-                session, actor=sender, data=NotificationCreate.model_validate(payload())
+                session,
+                actor=sender,
+                data=NotificationCreate.model_validate(payload()),
+                late_hours=LATE_HOURS,
             )
             ids.append(n.id)
         ended, overdue = ids

@@ -32,7 +32,15 @@ from nohaven.travel.schemas import (
     ResponseIn,
     Withdrawal,
 )
-from tests.travel.conftest import PASSPORT, SUBJECT_NAME, World, payload, send
+from tests.travel.conftest import (
+    ACK_HOURS,
+    LATE_HOURS,
+    PASSPORT,
+    SUBJECT_NAME,
+    World,
+    payload,
+    send,
+)
 
 
 def _inbox(db: Session, org_id: str, kind: str) -> list[Notice]:
@@ -94,6 +102,7 @@ def test_late_flag(world: World, db: Session, hours: int, late: bool) -> None:
         db,
         actor=world.actor(world.sender),
         data=NotificationCreate.model_validate(payload(departs_in=timedelta(hours=hours))),
+        late_hours=LATE_HOURS,
     )
     assert notification.is_late is late
     assert bool(warnings) is late
@@ -118,7 +127,7 @@ def test_reads_are_audited_and_the_sender_sees_receipts(world: World, db: Sessio
     n = send(world, db)
     receiver = world.actor(world.receiver)
     found = service.get_notification(db, actor=receiver, notification_id=n.id)
-    shown = present.detail(db, actor=receiver, notification=found)
+    shown = present.detail(db, actor=receiver, notification=found, ack_hours=ACK_HOURS)
     assert shown.subject is not None
     assert shown.subject.name == SUBJECT_NAME
     assert shown.subject.passport_number == PASSPORT
@@ -128,6 +137,7 @@ def test_reads_are_audited_and_the_sender_sees_receipts(world: World, db: Sessio
         db,
         actor=sender,
         notification=service.get_notification(db, actor=sender, notification_id=n.id),
+        ack_hours=ACK_HOURS,
     )
     assert mine.read_receipts is not None
     readers = {(r.organisation_id, r.user_id) for r in mine.read_receipts}
@@ -191,6 +201,7 @@ def test_acknowledge_then_respond(world: World, db: Session) -> None:
         notification=service.get_notification(
             db, actor=world.actor(world.sender), notification_id=n.id
         ),
+        ack_hours=ACK_HOURS,
     )
     [row] = shown.recipients
     assert row.acknowledged_at is not None
@@ -228,6 +239,7 @@ def test_amendment_reaches_receivers_with_what_changed(world: World, db: Session
         db,
         actor=receiver,
         notification=service.get_notification(db, actor=receiver, notification_id=n.id),
+        ack_hours=ACK_HOURS,
     )
     assert shown.version == 2
     assert shown.channel == "diffusion"
@@ -277,6 +289,7 @@ def test_withdrawal_reaches_receivers_and_stops_work(world: World, db: Session) 
         notification=service.get_notification(
             db, actor=world.actor(world.receiver), notification_id=n.id
         ),
+        ack_hours=ACK_HOURS,
     )
     assert shown.status == "withdrawn"
     assert shown.withdrawal_reason == "Travel cancelled"
@@ -325,9 +338,24 @@ def test_complaint_recorded_and_resolved(
 def test_overdue_acknowledgements_are_escalated_once(world: World, db: Session) -> None:
     soon = send(world, db, departs_in=timedelta(days=10))
     system = Actor.system("test")
-    assert jobs.escalate_overdue(db, actor=system, now=utcnow() + timedelta(hours=23)) == 0
-    assert jobs.escalate_overdue(db, actor=system, now=utcnow() + timedelta(hours=25)) == 1
-    assert jobs.escalate_overdue(db, actor=system, now=utcnow() + timedelta(hours=26)) == 0
+    assert (
+        jobs.escalate_overdue(
+            db, actor=system, now=utcnow() + timedelta(hours=23), ack_hours=ACK_HOURS
+        )
+        == 0
+    )
+    assert (
+        jobs.escalate_overdue(
+            db, actor=system, now=utcnow() + timedelta(hours=25), ack_hours=ACK_HOURS
+        )
+        == 1
+    )
+    assert (
+        jobs.escalate_overdue(
+            db, actor=system, now=utcnow() + timedelta(hours=26), ack_hours=ACK_HOURS
+        )
+        == 0
+    )
     [note] = _inbox(db, world.receiver_org.id, "travel.escalation")
     assert "organisation admin" in note.title
     assert _inbox(db, world.sender_org.id, "travel.escalation")
@@ -336,6 +364,7 @@ def test_overdue_acknowledgements_are_escalated_once(world: World, db: Session) 
         db,
         actor=sender,
         notification=service.get_notification(db, actor=sender, notification_id=soon.id),
+        ack_hours=ACK_HOURS,
     )
     assert shown.recipients[0].escalated_at is not None
 
@@ -343,15 +372,27 @@ def test_overdue_acknowledgements_are_escalated_once(world: World, db: Session) 
 def test_departure_before_the_window_makes_it_overdue(world: World, db: Session) -> None:
     send(world, db, departs_in=timedelta(hours=5))
     system = Actor.system("test")
-    assert jobs.escalate_overdue(db, actor=system, now=utcnow() + timedelta(hours=4)) == 0
-    assert jobs.escalate_overdue(db, actor=system, now=utcnow() + timedelta(hours=6)) == 1
+    assert (
+        jobs.escalate_overdue(
+            db, actor=system, now=utcnow() + timedelta(hours=4), ack_hours=ACK_HOURS
+        )
+        == 0
+    )
+    assert (
+        jobs.escalate_overdue(
+            db, actor=system, now=utcnow() + timedelta(hours=6), ack_hours=ACK_HOURS
+        )
+        == 1
+    )
 
 
 def test_acknowledged_is_not_escalated(world: World, db: Session) -> None:
     n = send(world, db)
     receiving.acknowledge(db, actor=world.actor(world.receiver), notification_id=n.id)
     later = utcnow() + timedelta(days=3)
-    assert jobs.escalate_overdue(db, actor=Actor.system("test"), now=later) == 0
+    assert (
+        jobs.escalate_overdue(db, actor=Actor.system("test"), now=later, ack_hours=ACK_HOURS) == 0
+    )
 
 
 def test_purge_after_retention(world: World, db: Session) -> None:
@@ -392,6 +433,7 @@ def test_purge_after_retention(world: World, db: Session) -> None:
         db,
         actor=receiver,
         notification=service.get_notification(db, actor=receiver, notification_id=n.id),
+        ack_hours=ACK_HOURS,
     )
     assert shown.subject is None
     assert shown.legs[0].flight_number is None
@@ -443,15 +485,20 @@ def test_sender_list_shows_overdue_receivers(world: World, db: Session) -> None:
     n = send(world, db, destinations=("AU", "US"))
     sender = world.actor(world.sender)
     [fresh] = present.summaries(
-        db, actor=sender, found=service.list_notifications(db, actor=sender)
+        db, actor=sender, found=service.list_notifications(db, actor=sender), ack_hours=ACK_HOURS
     )
     assert fresh.overdue_receivers == 0
     n.sent_at = utcnow() - timedelta(hours=30)
     receiving.acknowledge(db, actor=world.actor(world.third), notification_id=n.id)
-    [late] = present.summaries(db, actor=sender, found=service.list_notifications(db, actor=sender))
+    [late] = present.summaries(
+        db, actor=sender, found=service.list_notifications(db, actor=sender), ack_hours=ACK_HOURS
+    )
     assert late.overdue_receivers == 1
     receiver = world.actor(world.receiver)
     [theirs] = present.summaries(
-        db, actor=receiver, found=service.list_notifications(db, actor=receiver)
+        db,
+        actor=receiver,
+        found=service.list_notifications(db, actor=receiver),
+        ack_hours=ACK_HOURS,
     )
     assert theirs.overdue_receivers is None

@@ -15,7 +15,7 @@ from nohaven.members.models import User
 from nohaven.travel import service
 from nohaven.travel.models import TravelNotification
 from tests.factories import Factory, csrf_from, web_login
-from tests.travel.conftest import PASSPORT, SUBJECT_NAME, World
+from tests.travel.conftest import LATE_HOURS, PASSPORT, SUBJECT_NAME, World
 
 
 def _login(client: TestClient, factory: Factory, user: User) -> None:
@@ -173,7 +173,10 @@ def test_third_agency_gets_404_page(world: World, db: Session, client: TestClien
     from tests.travel.conftest import payload
 
     n, _ = service.create_notification(
-        db, actor=world.actor(world.sender), data=NotificationCreate.model_validate(payload())
+        db,
+        actor=world.actor(world.sender),
+        data=NotificationCreate.model_validate(payload()),
+        late_hours=LATE_HOURS,
     )
     third = _enrolled(world.factory, world.third_org)
     _login(client, world.factory, third)

@@ -9,6 +9,7 @@ from nohaven.audit import service as audit
 from nohaven.auth import passwords, second_factor
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import WebSession
+from nohaven.config import Settings
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import User
@@ -25,17 +26,18 @@ def change_password(
     current: str,
     new: str,
     again: str,
+    settings: Settings,
     keep_session_id: str | None = None,
 ) -> None:
     """Set a new password; every other browser session of the user ends."""
-    if not passwords.verify_password(user.password_hash, current):
+    if not passwords.verify_password(user.password_hash, current, settings=settings):
         raise InvalidInput("The current password is not right.")
     if new != again:
         raise InvalidInput("The two new passwords differ.")
     if new == current:
         raise InvalidInput("The new password must differ from the current one.")
     passwords.check_strength(new, email=user.email)
-    user.password_hash = passwords.hash_password(new)
+    user.password_hash = passwords.hash_password(new, settings=settings)
     others = update(WebSession).where(
         WebSession.user_id == user.id, WebSession.revoked_at.is_(None)
     )
@@ -52,11 +54,13 @@ def change_password(
     )
 
 
-def renew_recovery_codes(session: Session, *, user: User, code: str) -> list[str]:
+def renew_recovery_codes(
+    session: Session, *, user: User, code: str, settings: Settings
+) -> list[str]:
     """New recovery codes (the old ones stop working), after proving the second factor."""
     if user.totp_enabled_at is None:
         raise InvalidInput("Turn on the second factor first.")
-    if not second_factor.verify_second_factor(session, user=user, code=code):
+    if not second_factor.verify_second_factor(session, user=user, code=code, settings=settings):
         raise InvalidInput("That code is not right.")
     codes = second_factor.new_recovery_codes(session, user)
     audit.record(

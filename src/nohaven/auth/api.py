@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from nohaven.auth import service
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.schemas import Me, TokenCreate, TokenIssued, TokenRead
+from nohaven.config import AppSettings
 
 router = APIRouter(tags=["auth"])
 
@@ -29,9 +30,16 @@ def list_tokens(session: DbSession, actor: ApiActor) -> list[TokenRead]:
 
 
 @router.post("/tokens", response_model=TokenIssued, status_code=status.HTTP_201_CREATED)
-def create_token(data: TokenCreate, session: DbSession, actor: ApiActor) -> TokenIssued:
+def create_token(
+    data: TokenCreate, session: DbSession, settings: AppSettings, actor: ApiActor
+) -> TokenIssued:
     issued = service.create_api_token(
-        session, actor=actor, name=data.name, scopes=list(data.scopes), days=data.days
+        session,
+        actor=actor,
+        name=data.name,
+        scopes=list(data.scopes),
+        days=data.days,
+        max_days=settings.api_token_max_days,
     )
     read = TokenRead.model_validate(issued.token)
     return TokenIssued(**read.model_dump(), token=issued.secret)

@@ -10,7 +10,7 @@ from nohaven.audit import service as audit
 from nohaven.auth import passwords, throttle
 from nohaven.auth import repository as repo
 from nohaven.auth.actor import Actor
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.db import write_even_if_refused
 from nohaven.errors import NotAuthenticated, TooManyRequests
 from nohaven.kit.clock import utcnow
@@ -35,13 +35,14 @@ def _source_ref(settings: Settings, source: str) -> str:
     return throttle.key_for(settings, throttle.Scope.SOURCE, source)[:16]
 
 
-def check_password(session: Session, *, email: str, password: str, source: str) -> User:
+def check_password(
+    session: Session, *, email: str, password: str, source: str, settings: Settings
+) -> User:
     """First step of a login, throttled per account *at this source* and per source.
 
     Known and unknown accounts take the same path: the same throttle keys (built from what
     was typed, not from what exists), one argon2 verification (against a dummy hash when the
     account is unknown) and the same answers."""
-    settings = get_settings()
     now = utcnow()
     typed = email.strip().lower()
     at_source = throttle.key_for(settings, throttle.Scope.ACCOUNT_AT_SOURCE, typed, source)
@@ -53,7 +54,9 @@ def check_password(session: Session, *, email: str, password: str, source: str) 
         session, throttle.Scope.ACCOUNT_AT_SOURCE, at_source, now=now
     ) or throttle.paused_until(session, throttle.Scope.SOURCE, from_source, now=now)
     # Verify even when paused: a paused answer must cost what a real one costs.
-    right = passwords.verify_password(user.password_hash if user else None, password)
+    right = passwords.verify_password(
+        user.password_hash if user else None, password, settings=settings
+    )
     if paused is not None:
         raise TooManyRequests(PAUSED)
     if user is None or not right:
@@ -73,8 +76,8 @@ def check_password(session: Session, *, email: str, password: str, source: str) 
         )
         raise NotAuthenticated(WRONG_CREDENTIALS)
     throttle.forget(session, throttle.Scope.ACCOUNT_AT_SOURCE, at_source)
-    if user.password_hash and passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
+    if user.password_hash and passwords.needs_rehash(user.password_hash, settings=settings):
+        user.password_hash = passwords.hash_password(password, settings=settings)
     return user
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from nohaven.config import get_settings
+from nohaven.config import Settings
 from nohaven.errors import InvalidInput
 
 MIN_LENGTH = 12
@@ -20,8 +20,8 @@ def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
 
 
-def hasher() -> PasswordHasher:
-    settings = get_settings()
+def hasher(settings: Settings) -> PasswordHasher:
+    """The configured cost: tests lower it; production keeps the library's defaults."""
     return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
@@ -34,8 +34,8 @@ def check_strength(password: str, *, email: str = "") -> None:
         raise InvalidInput("A password needs more distinct characters.")
 
 
-def hash_password(password: str) -> str:
-    return hasher().hash(password)
+def hash_password(password: str, *, settings: Settings) -> str:
+    return hasher(settings).hash(password)
 
 
 @lru_cache(maxsize=4)
@@ -43,20 +43,19 @@ def _dummy_hash(time_cost: int, memory_kib: int) -> str:
     return _hasher(time_cost, memory_kib).hash(secrets.token_urlsafe(16))
 
 
-def verify_password(stored: str | None, password: str) -> bool:
+def verify_password(stored: str | None, password: str, *, settings: Settings) -> bool:
     if not stored:
         # Verify against a hash of nothing anyone knows, with the same parameters as a real
         # one: an unknown account must cost exactly what a known one costs.
-        settings = get_settings()
         dummy = _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_kib)
         with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
-            hasher().verify(dummy, password)
+            hasher(settings).verify(dummy, password)
         return False
     try:
-        return hasher().verify(stored, password)
+        return hasher(settings).verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(stored: str) -> bool:
-    return hasher().check_needs_rehash(stored)
+def needs_rehash(stored: str, *, settings: Settings) -> bool:
+    return hasher(settings).check_needs_rehash(stored)

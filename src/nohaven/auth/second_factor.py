@@ -16,7 +16,7 @@ from nohaven.auth import throttle, users
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import RecoveryCode
 from nohaven.auth.policy import Action, require
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.db import write_even_if_refused
 from nohaven.errors import InvalidInput, Locked
 from nohaven.keys.ring import data_keyring
@@ -29,26 +29,27 @@ RECOVERY_CODE_COUNT = 10
 TOTP_ISSUER = "nohaven"
 
 
-def _kek() -> crypto.Keyring:
-    return data_keyring()
+def _kek(settings: Settings) -> crypto.Keyring:
+    return data_keyring(settings)
 
 
 def _totp_context(user: User) -> str:
     return f"users.totp_secret:{user.id}"
 
 
-def totp_secret(user: User) -> str | None:
+def totp_secret(user: User, *, settings: Settings) -> str | None:
+    """The user's TOTP secret, unsealed with the data keys of ``settings``."""
     if user.totp_secret_sealed is None:
         return None
-    return crypto.unseal(_kek(), user.totp_secret_sealed, context=_totp_context(user))
+    return crypto.unseal(_kek(settings), user.totp_secret_sealed, context=_totp_context(user))
 
 
-def begin_totp_enrolment(session: Session, *, user: User) -> str:
+def begin_totp_enrolment(session: Session, *, user: User, settings: Settings) -> str:
     """A new secret, kept sealed but not yet active until the user proves they hold it."""
     if user.totp_enabled_at is not None:
         raise InvalidInput("A second factor is already enrolled.")
     secret = pyotp.random_base32()
-    user.totp_secret_sealed = crypto.seal(_kek(), secret, context=_totp_context(user))
+    user.totp_secret_sealed = crypto.seal(_kek(settings), secret, context=_totp_context(user))
     session.flush()
     return secret
 
@@ -57,8 +58,8 @@ def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
 
 
-def _accept_code(user: User, code: str) -> bool:
-    secret = totp_secret(user)
+def _accept_code(user: User, code: str, settings: Settings) -> bool:
+    secret = totp_secret(user, settings=settings)
     code = code.strip().replace(" ", "")
     if secret is None or not code.isdigit() or len(code) != 6:
         return False
@@ -75,11 +76,13 @@ def _accept_code(user: User, code: str) -> bool:
     return False
 
 
-def confirm_totp_enrolment(session: Session, *, user: User, code: str) -> list[str]:
+def confirm_totp_enrolment(
+    session: Session, *, user: User, code: str, settings: Settings
+) -> list[str]:
     """Activate the second factor and return fresh recovery codes (shown once)."""
     if user.totp_enabled_at is not None:
         raise InvalidInput("A second factor is already enrolled.")
-    if not _accept_code(user, code):
+    if not _accept_code(user, code, settings):
         raise InvalidInput("That code is not right; check your device's clock and try again.")
     user.totp_enabled_at = utcnow()
     codes = new_recovery_codes(session, user)
@@ -111,13 +114,12 @@ def new_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
-def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
+def verify_second_factor(session: Session, *, user: User, code: str, settings: Settings) -> bool:
     """A TOTP code, or else a one-time recovery code.
 
     Failures count on their own, per user and from every source, and pause the second factor
     whatever happens at the password step: a correct password resets nothing here, so knowing
     the password buys a handful of guesses, not a handful per login."""
-    settings = get_settings()
     now = utcnow()
     key = throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id)
     paused = throttle.paused_until(session, throttle.Scope.SECOND_FACTOR, key, now=now)
@@ -126,7 +128,7 @@ def verify_second_factor(session: Session, *, user: User, code: str) -> bool:
             "Too many wrong codes: the second factor is paused until "
             f"{paused:%H:%M} UTC. Try again then, or ask your organisation's admin."
         )
-    if _accept_code(user, code) or _use_recovery_code(session, user=user, code=code):
+    if _accept_code(user, code, settings) or _use_recovery_code(session, user=user, code=code):
         throttle.forget(session, throttle.Scope.SECOND_FACTOR, key)
         return True
     # Kept even when the page's action is refused: the count is what stops guessing.
@@ -199,7 +201,9 @@ def remaining_recovery_codes(session: Session, *, user: User) -> int:
     )
 
 
-def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None:
+def reset_second_factor(
+    session: Session, *, actor: Actor, user_id: str, settings: Settings
+) -> None:
     """An admin clears a lost second factor; the user enrols again at next login."""
     user = users.get_user(session, actor=actor, user_id=user_id)
     require(actor, Action.UPDATE, user)
@@ -210,7 +214,7 @@ def reset_second_factor(session: Session, *, actor: Actor, user_id: str) -> None
     throttle.forget(
         session,
         throttle.Scope.SECOND_FACTOR,
-        throttle.key_for(get_settings(), throttle.Scope.SECOND_FACTOR, user.id),
+        throttle.key_for(settings, throttle.Scope.SECOND_FACTOR, user.id),
     )
     auth_service.revoke_all_credentials(session, user_id=user.id)
     audit.record(

@@ -6,7 +6,7 @@ accounts themselves nohaven.auth.users."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +17,6 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken, WebSession
 from nohaven.auth.policy import Action, get_visible_or_404, require
-from nohaven.config import get_settings
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_token, sha256_hex
@@ -45,8 +44,10 @@ def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = N
     )
 
 
-def mfa_required(user: User) -> bool:
-    return user.organisation.kind in get_settings().mfa_required_kinds
+def mfa_required(user: User, *, required_kinds: Collection[str]) -> bool:
+    """Whether the user's kind of organisation must log in with a second factor
+    (``Settings.mfa_required_kinds``)."""
+    return user.organisation.kind in required_kinds
 
 
 def self_actor(user: User) -> Actor:
@@ -63,13 +64,13 @@ class OpenedSession:
     token: str
 
 
-def open_session(session: Session, *, user: User, mfa_verified: bool) -> OpenedSession:
+def open_session(session: Session, *, user: User, mfa_verified: bool, hours: int) -> OpenedSession:
     token = new_token()
     web = WebSession(
         user_id=user.id,
         token_hash=sha256_hex(token),
         mfa_verified=mfa_verified,
-        expires_at=utcnow() + timedelta(hours=get_settings().session_hours),
+        expires_at=utcnow() + timedelta(hours=hours),
     )
     session.add(web)
     if mfa_verified:
@@ -86,10 +87,12 @@ def open_session(session: Session, *, user: User, mfa_verified: bool) -> OpenedS
     return OpenedSession(web, token)
 
 
-def complete_second_factor(session: Session, *, web: WebSession, user: User) -> OpenedSession:
+def complete_second_factor(
+    session: Session, *, web: WebSession, user: User, hours: int
+) -> OpenedSession:
     """Swap a half-open session for a full one: a new token, so the pre-login one dies."""
     web.revoked_at = utcnow()
-    return open_session(session, user=user, mfa_verified=True)
+    return open_session(session, user=user, mfa_verified=True, hours=hours)
 
 
 def resolve_session(session: Session, token: str) -> WebSession | None:
@@ -145,8 +148,15 @@ class IssuedToken:
 
 
 def create_api_token(
-    session: Session, *, actor: Actor, name: str, scopes: list[str], days: int = 90
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    scopes: list[str],
+    max_days: int,
+    days: int = 90,
 ) -> IssuedToken:
+    """``max_days`` is the longest life a token may have (``Settings.api_token_max_days``)."""
     if actor.user_id is None or actor.organisation_id is None:
         raise InvalidInput("Tokens belong to a user.")
     wanted = set(scopes)
@@ -154,7 +164,6 @@ def create_api_token(
         raise InvalidInput(f"Scopes must be some of: {', '.join(sorted(TOKEN_SCOPES))}.")
     if actor.scopes is not None and not wanted <= actor.scopes:
         raise InvalidInput("A token cannot grant more than the token that creates it.")
-    max_days = get_settings().api_token_max_days
     if not 1 <= days <= max_days:
         raise InvalidInput(f"A token lives between 1 and {max_days} days.")
     name = name.strip()

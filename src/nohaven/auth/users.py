@@ -12,6 +12,7 @@ from nohaven.auth import repository as repo
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
+from nohaven.config import Settings
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.members import invitations
 from nohaven.members import service as members_service
@@ -48,7 +49,7 @@ def list_users(session: Session, *, actor: Actor) -> Sequence[User]:
     return repo.users(session, organisation_id=scope)
 
 
-def create_user(session: Session, *, actor: Actor, data: UserCreate) -> User:
+def create_user(session: Session, *, actor: Actor, data: UserCreate, settings: Settings) -> User:
     email = invitations.normalise_email(str(data.email))
     roles = sorted({r.value for r in data.roles})
     user = User(
@@ -63,7 +64,7 @@ def create_user(session: Session, *, actor: Actor, data: UserCreate) -> User:
     if repo.user_by_email(session, email):
         raise Conflict("A user with that e-mail address already exists.")
     passwords.check_strength(data.password, email=email)
-    user.password_hash = passwords.hash_password(data.password)
+    user.password_hash = passwords.hash_password(data.password, settings=settings)
     session.add(user)
     session.flush()
     audit.record(
@@ -120,7 +121,9 @@ def set_user_active(session: Session, *, actor: Actor, user_id: str, active: boo
     return user
 
 
-def accept_invitation(session: Session, *, token: str, display_name: str, password: str) -> User:
+def accept_invitation(
+    session: Session, *, token: str, display_name: str, password: str, settings: Settings
+) -> User:
     """The invited person's account, made from a pending invitation (which is then used up)."""
     invitation = invitations.pending_invitation(session, token=token)
     if repo.user_by_email(session, invitation.email):
@@ -131,7 +134,7 @@ def accept_invitation(session: Session, *, token: str, display_name: str, passwo
         display_name=display_name.strip() or invitation.email,
         organisation_id=invitation.organisation_id,
         roles=list(invitation.roles),
-        password_hash=passwords.hash_password(password),
+        password_hash=passwords.hash_password(password, settings=settings),
     )
     session.add(user)
     session.flush()

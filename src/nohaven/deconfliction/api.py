@@ -6,11 +6,11 @@ import base64
 import binascii
 import logging
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.auth.policy import Action, require
-from nohaven.config import Settings
+from nohaven.config import AppSettings
 from nohaven.deconfliction import cases as case_service
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import quotas, service
@@ -28,7 +28,6 @@ from nohaven.deconfliction.schemas import (
     RegistrationRequest,
     RegistrationResponse,
 )
-from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import InvalidInput, TooManyRequests
 from nohaven.transactions import writes
 
@@ -54,15 +53,14 @@ def _decode_elements(encoded: list[str]) -> list[bytes]:
 
 @router.post("/evaluate", response_model=EvaluateResponse)
 def evaluate(
-    body: EvaluateRequest, request: Request, session: DbSession, actor: ApiActor
+    body: EvaluateRequest, session: DbSession, actor: ApiActor, settings: AppSettings
 ) -> EvaluateResponse:
     """Evaluate blinded OPRF elements with the server key (RFC 9497, ristretto255-SHA512).
     Counts against the user's and the organisation's evaluation quotas (429 when spent)."""
     require(actor, Action.MATCH, Registration)  # before the key: 403 is the answer to give
-    limits = get_deconfliction_settings()
+    limits = settings.deconfliction
     if len(body.elements) > limits.batch_max:
         raise InvalidInput(f"At most {limits.batch_max} blinded elements per request.")
-    settings: Settings = request.app.state.settings
     blinded = _decode_elements(body.elements)
     try:
         epoch, evaluated = service.evaluate(
@@ -82,7 +80,7 @@ def evaluate(
 
 @router.post("/registrations", response_model=RegistrationResponse, status_code=201)
 def register(
-    body: RegistrationRequest, session: DbSession, actor: ApiActor
+    body: RegistrationRequest, session: DbSession, actor: ApiActor, settings: AppSettings
 ) -> RegistrationResponse:
     """Register match tokens (never selectors) under an opaque case reference."""
     result = service.register(
@@ -94,6 +92,7 @@ def register(
         masked=body.masked,
         expires_at=body.expires_at,
         items=[service.TokenItem(i.token, i.selector_type, i.sealed_contact) for i in body.items],
+        limits=settings.deconfliction,
     )
     return RegistrationResponse(
         case_id=result.case_id,
@@ -183,6 +182,12 @@ def close_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
 
 
 @router.post("/cases/{case_id}/renew", response_model=CountOut)
-def renew_case(case_id: str, session: DbSession, actor: ApiActor) -> CountOut:
+def renew_case(
+    case_id: str, session: DbSession, actor: ApiActor, settings: AppSettings
+) -> CountOut:
     """Extend the case's live registrations by the full term (12 months by default)."""
-    return CountOut(count=case_service.renew_case(session, actor=actor, case_id=case_id))
+    return CountOut(
+        count=case_service.renew_case(
+            session, actor=actor, case_id=case_id, limits=settings.deconfliction
+        )
+    )

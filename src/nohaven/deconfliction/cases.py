@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
+from nohaven.config import DeconflictionSettings
 from nohaven.deconfliction import epochs
 from nohaven.deconfliction.models import Case, HitParty, Registration
 from nohaven.deconfliction.service import add_months
-from nohaven.deconfliction.settings import DeconflictionSettings, get_deconfliction_settings
 from nohaven.errors import Conflict, NotFound
 from nohaven.kit.clock import as_utc, utcnow
 
@@ -113,10 +113,9 @@ def close_case(session: Session, *, actor: Actor, case_id: str) -> int:
 
 
 def renew_case(
-    session: Session, *, actor: Actor, case_id: str, limits: DeconflictionSettings | None = None
+    session: Session, *, actor: Actor, case_id: str, limits: DeconflictionSettings
 ) -> int:
     """Extend every live registration of the case by the full term from today."""
-    limits = limits or get_deconfliction_settings()
     case = _own_case(session, actor=actor, case_id=case_id)
     if case.closed_at is not None:
         raise Conflict("A closed case cannot be renewed.")

@@ -195,7 +195,9 @@ def _register_locally(
         actor = accounts.actor_for_email(session, email=email)
         if actor is None:
             raise _fail(f"no active user {email}")
-        transport = LocalTransport(session, actor, server_key(settings))
+        transport = LocalTransport(
+            session, actor, server_key(settings), limits=settings.deconfliction
+        )
         report, _ = client.register_selectors(
             transport,
             selectors=selectors,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
-from nohaven.config import get_settings
+from nohaven.config import Settings
 from nohaven.deconfliction import client, keys, oprf
 from nohaven.deconfliction.local import LocalTransport
 from nohaven.deconfliction.models import Case
@@ -65,16 +65,17 @@ PLAN: tuple[tuple[str, str, str, bool, tuple[tuple[str, str, str | None], ...]],
 )
 
 
-def _key() -> oprf.KeyPair:
+def _key(settings: Settings) -> oprf.KeyPair:
     try:
-        return keys.server_key(get_settings())
+        return keys.server_key(settings)
     except keys.KeyUnavailable:
-        return keys.server_key(get_settings().model_copy(update={"demo": True}))
+        return keys.server_key(settings.model_copy(update={"demo": True}))
 
 
-def load(session: Session) -> None:
-    """Add this domain's demo records; members and users are already there."""
-    key = _key()
+def load(session: Session, *, settings: Settings) -> None:
+    """Add this domain's demo records; members and users are already there. The
+    registrations are made with the server key ``settings`` name (the demo key without one)."""
+    key = _key(settings)
     for short_name, email, reference, masked, values in PLAN:
         user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         org = session.execute(
@@ -91,7 +92,7 @@ def load(session: Session) -> None:
         actor = auth_service.actor_for(session, user)
         selectors: list[Selector] = [normalise(t, v, platform=p) for t, v, p in values]
         client.register_selectors(
-            LocalTransport(session, actor, key),
+            LocalTransport(session, actor, key, limits=settings.deconfliction),
             selectors=selectors,
             case_reference=reference,
             handling_code="H1",

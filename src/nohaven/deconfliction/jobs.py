@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
 from nohaven.deconfliction import cases
-from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.jobs.registry import Job, JobContext, Outcome
 
 
@@ -18,7 +17,7 @@ def expire(session: Session, context: JobContext) -> Outcome:
 
 
 def scheduled(settings: Settings) -> list[Job]:
-    hours = get_deconfliction_settings().purge_interval_hours
+    hours = settings.deconfliction.purge_interval_hours
     return [
         Job(
             name="deconfliction.expire",

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
+from nohaven.config import DeconflictionSettings
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction import oprf, service
 from nohaven.deconfliction.api import hit_out
 from nohaven.deconfliction.schemas import RegistrationRequest
-from nohaven.deconfliction.settings import DeconflictionSettings
 
 
 class LocalTransport:
@@ -22,7 +22,7 @@ class LocalTransport:
         session: Session,
         actor: Actor,
         key: oprf.KeyPair,
-        limits: DeconflictionSettings | None = None,
+        limits: DeconflictionSettings,
     ) -> None:
         self.session, self.actor, self.key, self.limits = session, actor, key, limits
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
+from nohaven.config import DeconflictionSettings
 from nohaven.deconfliction.models import HitParty, QuotaBucket, RatioFlag, Registration
-from nohaven.deconfliction.settings import DeconflictionSettings
 from nohaven.errors import Forbidden, TooManyRequests
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.members.models import User, UserRole

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
+from nohaven.config import DeconflictionSettings
 from nohaven.deconfliction import epochs, hits, oprf, quotas
 from nohaven.deconfliction.models import Case, HandlingCode, Registration
 from nohaven.deconfliction.selectors import SELECTOR_TYPES
-from nohaven.deconfliction.settings import DeconflictionSettings, get_deconfliction_settings
 from nohaven.errors import Conflict, Forbidden, InvalidInput
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_id
@@ -57,11 +57,10 @@ def evaluate(
     actor: Actor,
     key: oprf.KeyPair,
     blinded: Sequence[bytes],
-    limits: DeconflictionSettings | None = None,
+    limits: DeconflictionSettings,
 ) -> tuple[int, list[bytes]]:
     """Evaluate a batch of blinded elements under the server key, within the quotas."""
     require(actor, Action.MATCH, Registration)
-    limits = limits or get_deconfliction_settings()
     if not blinded:
         raise InvalidInput("Send at least one blinded element.")
     if len(blinded) > limits.batch_max:
@@ -170,11 +169,10 @@ def register(
     items: Sequence[TokenItem],
     masked: bool = False,
     expires_at: datetime | None = None,
-    limits: DeconflictionSettings | None = None,
+    limits: DeconflictionSettings,
 ) -> RegisterResult:
     """Register a batch of match tokens under a case and raise hits with other agencies."""
     require(actor, Action.CREATE, Registration)
-    limits = limits or get_deconfliction_settings()
     _serialise_registrations(session)
     if handling_code not in {code.value for code in HandlingCode}:
         raise InvalidInput(

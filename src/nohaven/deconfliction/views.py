@@ -17,10 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.config import AppSettings
 from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
-from nohaven.deconfliction.settings import get_deconfliction_settings
 from nohaven.errors import Forbidden
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
@@ -71,12 +71,15 @@ def close_case(request: Request, session: DbSession, actor: WebActor, case_id: s
 
 
 @router.post("/deconfliction/cases/{case_id}/renew")
-def renew_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
-    months = get_deconfliction_settings().registration_months
+def renew_case(
+    request: Request, session: DbSession, actor: WebActor, settings: AppSettings, case_id: str
+) -> Response:
+    limits = settings.deconfliction
+    months = limits.registration_months
     return form_action(
         request,
         session,
-        lambda: cases.renew_case(session, actor=actor, case_id=case_id),
+        lambda: cases.renew_case(session, actor=actor, case_id=case_id, limits=limits),
         refused=lambda refusal: _cases_page(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
@@ -157,8 +160,10 @@ def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -
 
 @router.get("/deconfliction/secretariat")
 @writes  # records an audited read
-def secretariat_page(request: Request, session: DbSession, actor: WebActor) -> Response:
-    limits = get_deconfliction_settings()
+def secretariat_page(
+    request: Request, session: DbSession, actor: WebActor, settings: AppSettings
+) -> Response:
+    limits = settings.deconfliction
     return render(
         request,
         "deconfliction/secretariat.html",

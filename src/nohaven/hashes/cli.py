@@ -280,11 +280,14 @@ def scan(
             else:
                 if not as_user:
                     raise _fail("without --server, say whose lists to match: --as EMAIL.")
-                with session_scope(settings_of(ctx)) as session:
+                settings = settings_of(ctx)
+                with session_scope(settings) as session:
                     actor = _actor(session, as_user)
                     index = matching.HashIndex()
                     index.refresh(session)
-                    matcher = scanning.local_matcher(session, actor, index, pdq_threshold=threshold)
+                    matcher = scanning.local_matcher(
+                        session, actor, index, settings=settings, pdq_threshold=threshold
+                    )
                     results = scanning.scan(
                         hash_files(files, workers=workers), matcher, on_file=advance
                     )

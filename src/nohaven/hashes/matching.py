@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.errors import InvalidInput
 from nohaven.hashes import repository as repo
 from nohaven.hashes import signals
@@ -127,8 +127,7 @@ class QueryResult:
     hits: list[Hit]
 
 
-def threshold_of(requested: int | None, settings: Settings | None = None) -> int:
-    settings = settings or get_settings()
+def threshold_of(requested: int | None, settings: Settings) -> int:
     threshold = settings.pdq_default_threshold if requested is None else requested
     if not 0 <= threshold <= settings.pdq_max_threshold:
         raise InvalidInput(
@@ -165,13 +164,12 @@ def match(
     actor: Actor,
     index: HashIndex,
     queries: Sequence[tuple[str, str]],
+    settings: Settings,
     pdq_threshold: int | None = None,
-    settings: Settings | None = None,
 ) -> list[QueryResult]:
     """Every live entry within reach of each query, from the lists the actor may match
     against; each hit is recorded as a sighting for the list owner."""
     require(actor, Action.MATCH, HashList)
-    settings = settings or get_settings()
     threshold = threshold_of(pdq_threshold, settings)
     clean = _validated(queries, settings)
     candidates: list[list[tuple[str, int]]] = [[] for _ in clean]

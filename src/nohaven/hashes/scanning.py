@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
+from nohaven.config import Settings
 from nohaven.errors import InvalidInput, NotAuthenticated
 from nohaven.hashes import classification, matching
 from nohaven.hashes import repository as repo
@@ -125,13 +126,19 @@ def local_matcher(
     actor: Actor,
     index: matching.HashIndex,
     *,
+    settings: Settings,
     pdq_threshold: int | None = None,
 ) -> Matcher:
     """Matches against the local database as ``actor`` (sightings recorded as for the API)."""
 
     def run(queries: Sequence[tuple[str, str]]) -> list[list[ScanMatch]]:
         results = matching.match(
-            session, actor=actor, index=index, queries=queries, pdq_threshold=pdq_threshold
+            session,
+            actor=actor,
+            index=index,
+            queries=queries,
+            settings=settings,
+            pdq_threshold=pdq_threshold,
         )
         owners = repo.organisation_names(
             session, {h.hash_list.owner_organisation_id for r in results for h in r.hits}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from nohaven.auth import users as accounts
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.config import AppSettings
 from nohaven.kit.schemas import Day
 from nohaven.members import invitations as invites
 from nohaven.members import service
@@ -152,8 +153,10 @@ def list_users(session: DbSession, actor: ApiActor) -> list[UserRead]:
 
 
 @router.post("/users", response_model=UserRead, status_code=status.HTTP_201_CREATED)
-def create_user(data: UserCreate, session: DbSession, actor: ApiActor) -> UserRead:
-    return _user(accounts.create_user(session, actor=actor, data=data))
+def create_user(
+    data: UserCreate, session: DbSession, settings: AppSettings, actor: ApiActor
+) -> UserRead:
+    return _user(accounts.create_user(session, actor=actor, data=data, settings=settings))
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
@@ -172,9 +175,15 @@ def set_roles(user_id: str, data: UserRolesUpdate, session: DbSession, actor: Ap
 
 @router.post("/invitations", response_model=InvitationRead, status_code=status.HTTP_201_CREATED)
 def invite(
-    data: InvitationCreate, request: Request, session: DbSession, actor: ApiActor
+    data: InvitationCreate,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    actor: ApiActor,
 ) -> InvitationRead:
-    issued = invites.invite_user(session, actor=actor, data=data)
+    issued = invites.invite_user(
+        session, actor=actor, data=data, valid_days=settings.invitation_days
+    )
     inv = issued.invitation
     return InvitationRead(
         id=inv.id,
@@ -189,10 +198,16 @@ def invite(
 @router.post(
     "/invitations/{token}/accept", response_model=UserRead, status_code=status.HTTP_201_CREATED
 )
-def accept(token: str, data: InvitationAccept, session: DbSession) -> UserRead:
+def accept(
+    token: str, data: InvitationAccept, session: DbSession, settings: AppSettings
+) -> UserRead:
     """Accept an invitation (no authentication: the one-time token is the credential)."""
     return _user(
         accounts.accept_invitation(
-            session, token=token, display_name=data.display_name, password=data.password
+            session,
+            token=token,
+            display_name=data.display_name,
+            password=data.password,
+            settings=settings,
         )
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.auth import passwords
+from nohaven.config import Settings
 from nohaven.members.models import (
     Body,
     BodyKind,
@@ -231,7 +232,7 @@ def _spans(
     return spans
 
 
-def load(session: Session) -> dict[str, Organisation]:
+def load(session: Session, *, settings: Settings) -> dict[str, Organisation]:
     """Create the directory; returns organisations by short name for other demo loaders."""
     orgs: dict[str, Organisation] = {}
     for name, short, kind, country in (*VGT_AGENCIES, *VGT_AFFILIATES, *GTF_MEMBERS):
@@ -355,7 +356,7 @@ def load(session: Session) -> dict[str, Organisation]:
     for demo in DEMO_USERS:
         if session.execute(select(User.id).where(User.email == demo.email)).first():
             continue
-        password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD)
+        password_hash = password_hash or passwords.hash_password(DEMO_PASSWORD, settings=settings)
         session.add(
             User(
                 email=demo.email,

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
-from nohaven.config import get_settings
 from nohaven.errors import Conflict, Gone, InvalidInput, NotFound
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_token, sha256_hex
@@ -33,7 +32,10 @@ class IssuedInvitation:
     token: str  # shown once to the inviter, who passes the link on
 
 
-def invite_user(session: Session, *, actor: Actor, data: InvitationCreate) -> IssuedInvitation:
+def invite_user(
+    session: Session, *, actor: Actor, data: InvitationCreate, valid_days: int
+) -> IssuedInvitation:
+    """``valid_days``: how long the link works (``Settings.invitation_days``)."""
     email = normalise_email(str(data.email))
     roles = sorted({r.value for r in data.roles})
     token = new_token()
@@ -43,7 +45,7 @@ def invite_user(session: Session, *, actor: Actor, data: InvitationCreate) -> Is
         roles=roles,
         token_hash=sha256_hex(token),
         invited_by_id=actor.user_id,
-        expires_at=utcnow() + timedelta(days=get_settings().invitation_days),
+        expires_at=utcnow() + timedelta(days=valid_days),
     )
     require(actor, Action.CREATE, invitation)
     if session.get(Organisation, data.organisation_id) is None:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.config import AppSettings
 from nohaven.errors import Forbidden
 from nohaven.kit.schemas import Day
 from nohaven.transactions import writes
@@ -62,6 +63,7 @@ def remove_point_of_contact(country: str, session: DbSession, actor: ApiActor) -
 def list_notifications(
     session: DbSession,
     actor: ApiActor,
+    settings: AppSettings,
     destination: Annotated[
         str | None, Query(max_length=100, description="only with a leg to this country")
     ] = None,
@@ -78,54 +80,76 @@ def list_notifications(
         departs_until=departs_until.isoformat() if departs_until else None,
     )
     found = service.list_notifications(session, actor=actor, where=where)
-    return present.summaries(session, actor=actor, found=found)
+    return present.summaries(session, actor=actor, found=found, ack_hours=settings.travel_ack_hours)
 
 
 @router.post("/notifications", response_model=NotificationRead, status_code=status.HTTP_201_CREATED)
 def create_notification(
-    data: NotificationCreate, session: DbSession, actor: ApiActor
+    data: NotificationCreate, session: DbSession, actor: ApiActor, settings: AppSettings
 ) -> NotificationRead:
-    notification, warnings = service.create_notification(session, actor=actor, data=data)
+    notification, warnings = service.create_notification(
+        session, actor=actor, data=data, late_hours=settings.travel_late_hours
+    )
     found = service.visible(session, actor=actor, notification_id=notification.id)
-    return present.detail(session, actor=actor, notification=found, warnings=warnings)
+    return present.detail(
+        session,
+        actor=actor,
+        notification=found,
+        ack_hours=settings.travel_ack_hours,
+        warnings=warnings,
+    )
 
 
 @router.get("/notifications/{notification_id}", response_model=NotificationRead)
 @writes  # records an audited read
-def get_notification(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
+def get_notification(
+    notification_id: str, session: DbSession, actor: ApiActor, settings: AppSettings
+) -> NotificationRead:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
-    return present.detail(session, actor=actor, notification=found)
+    return present.detail(
+        session, actor=actor, notification=found, ack_hours=settings.travel_ack_hours
+    )
 
 
 @router.get("/notifications/{notification_id}/read-receipts", response_model=list[ReadReceiptRead])
 @writes  # records an audited read
 def read_receipts(
-    notification_id: str, session: DbSession, actor: ApiActor
+    notification_id: str, session: DbSession, actor: ApiActor, settings: AppSettings
 ) -> list[ReadReceiptRead]:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
-    shown = present.detail(session, actor=actor, notification=found)
+    shown = present.detail(
+        session, actor=actor, notification=found, ack_hours=settings.travel_ack_hours
+    )
     if shown.read_receipts is None:
         raise Forbidden("Only the sending organisation sees who read a notification.")
     return shown.read_receipts
 
 
-def _reread(session: DbSession, actor: ApiActor, notification_id: str) -> NotificationRead:
+def _reread(
+    session: DbSession, actor: ApiActor, notification_id: str, ack_hours: int
+) -> NotificationRead:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
-    return present.detail(session, actor=actor, notification=found)
+    return present.detail(session, actor=actor, notification=found, ack_hours=ack_hours)
 
 
 @router.post("/notifications/{notification_id}/acknowledge", response_model=NotificationRead)
-def acknowledge(notification_id: str, session: DbSession, actor: ApiActor) -> NotificationRead:
+def acknowledge(
+    notification_id: str, session: DbSession, actor: ApiActor, settings: AppSettings
+) -> NotificationRead:
     receiving.acknowledge(session, actor=actor, notification_id=notification_id)
-    return _reread(session, actor, notification_id)
+    return _reread(session, actor, notification_id, settings.travel_ack_hours)
 
 
 @router.post("/notifications/{notification_id}/response", response_model=NotificationRead)
 def respond(
-    notification_id: str, data: ResponseIn, session: DbSession, actor: ApiActor
+    notification_id: str,
+    data: ResponseIn,
+    session: DbSession,
+    actor: ApiActor,
+    settings: AppSettings,
 ) -> NotificationRead:
     receiving.respond(session, actor=actor, notification_id=notification_id, data=data)
-    return _reread(session, actor, notification_id)
+    return _reread(session, actor, notification_id, settings.travel_ack_hours)
 
 
 @router.post(
@@ -134,18 +158,26 @@ def respond(
     status_code=status.HTTP_201_CREATED,
 )
 def amend(
-    notification_id: str, data: NotificationAmend, session: DbSession, actor: ApiActor
+    notification_id: str,
+    data: NotificationAmend,
+    session: DbSession,
+    actor: ApiActor,
+    settings: AppSettings,
 ) -> NotificationRead:
     corrections.amend(session, actor=actor, notification_id=notification_id, data=data)
-    return _reread(session, actor, notification_id)
+    return _reread(session, actor, notification_id, settings.travel_ack_hours)
 
 
 @router.post("/notifications/{notification_id}/withdraw", response_model=NotificationRead)
 def withdraw(
-    notification_id: str, data: Withdrawal, session: DbSession, actor: ApiActor
+    notification_id: str,
+    data: Withdrawal,
+    session: DbSession,
+    actor: ApiActor,
+    settings: AppSettings,
 ) -> NotificationRead:
     corrections.withdraw(session, actor=actor, notification_id=notification_id, data=data)
-    return _reread(session, actor, notification_id)
+    return _reread(session, actor, notification_id, settings.travel_ack_hours)
 
 
 @router.post(
@@ -181,6 +213,7 @@ def resolve_complaint(
     data: ComplaintResolution,
     session: DbSession,
     actor: ApiActor,
+    settings: AppSettings,
 ) -> NotificationRead:
     complaints.resolve_complaint(
         session,
@@ -189,4 +222,4 @@ def resolve_complaint(
         complaint_id=complaint_id,
         data=data,
     )
-    return _reread(session, actor, notification_id)
+    return _reread(session, actor, notification_id, settings.travel_ack_hours)

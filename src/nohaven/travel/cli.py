@@ -53,7 +53,11 @@ def escalate(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
     try:
         with session_scope(settings) as session:
-            count = jobs.escalate_overdue(session, actor=Actor.system("nohaven travel escalate"))
+            count = jobs.escalate_overdue(
+                session,
+                actor=Actor.system("nohaven travel escalate"),
+                ack_hours=settings.travel_ack_hours,
+            )
     except SQLAlchemyError as exc:
         err.print(f"[bold red]error:[/] escalation failed: {type(exc).__name__}")
         raise typer.Exit(1) from None

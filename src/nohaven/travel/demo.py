@@ -49,7 +49,7 @@ def _actor(session: Session, email: str) -> Actor | None:
     return None if user is None else auth_service.actor_for(session, user)
 
 
-def load(session: Session) -> None:
+def load(session: Session, *, late_hours: int) -> None:
     """Add this domain's demo records; members and users are already there."""
     loader = Actor.system("demo loader")
     for _name, short, _kind, country in VGT_AGENCIES:
@@ -93,7 +93,7 @@ def load(session: Session) -> None:
             }
         )
         notification, _warnings = service.create_notification(
-            session, actor=sender, data=data, notification_id=nid
+            session, actor=sender, data=data, late_hours=late_hours, notification_id=nid
         )
         receiver = _actor(session, receiver_email) if receiver_email else None
         if receiver is not None:

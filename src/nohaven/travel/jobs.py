@@ -29,10 +29,11 @@ from nohaven.travel.models import (
     Recipient,
     TravelNotification,
 )
-from nohaven.travel.settings import get_travel_settings
 
 
-def escalate_overdue(session: Session, *, actor: Actor, now: datetime | None = None) -> int:
+def escalate_overdue(
+    session: Session, *, actor: Actor, ack_hours: int, now: datetime | None = None
+) -> int:
     """Escalate each receiver that is overdue (see `service.is_overdue`) once: to its own
     organisation's admins through its inbox, and shown to the sender (inbox and page)."""
     moment = now or utcnow()
@@ -41,7 +42,7 @@ def escalate_overdue(session: Session, *, actor: Actor, now: datetime | None = N
         for recipient in notification.recipients:
             if recipient.escalated_at is not None:
                 continue
-            if not service.is_overdue(notification, recipient, moment):
+            if not service.is_overdue(notification, recipient, moment, ack_hours=ack_hours):
                 continue
             recipient.escalated_at = moment
             count += 1
@@ -133,7 +134,13 @@ def purge_one(
 
 
 def escalate(session: Session, context: JobContext) -> Outcome:
-    return Outcome({"escalated": escalate_overdue(session, actor=context.actor, now=context.now)})
+    escalated = escalate_overdue(
+        session,
+        actor=context.actor,
+        ack_hours=context.settings.travel_ack_hours,
+        now=context.now,
+    )
+    return Outcome({"escalated": escalated})
 
 
 def purge(session: Session, context: JobContext) -> Outcome:
@@ -142,17 +149,16 @@ def purge(session: Session, context: JobContext) -> Outcome:
 
 
 def scheduled(settings: Settings) -> list[Job]:
-    travel = get_travel_settings()
     return [
         Job(
             name="travel.escalate",
-            every=timedelta(seconds=travel.travel_escalate_interval_seconds),
+            every=timedelta(seconds=settings.travel_escalate_interval_seconds),
             run=escalate,
             description="Escalate overdue acknowledgements to the receivers' admins.",
         ),
         Job(
             name="travel.purge",
-            every=timedelta(seconds=travel.travel_job_interval_seconds),
+            every=timedelta(seconds=settings.travel_job_interval_seconds),
             run=purge,
             description="Destroy personal data of notifications past retention.",
         ),

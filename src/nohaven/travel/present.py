@@ -26,13 +26,16 @@ from nohaven.travel.schemas import (
 
 
 def summaries(
-    session: Session, *, actor: Actor, found: list[TravelNotification]
+    session: Session, *, actor: Actor, found: list[TravelNotification], ack_hours: int
 ) -> list[NotificationSummary]:
+    """``ack_hours``: how long a receiver has to acknowledge before it counts as overdue."""
     orgs = repo.organisations(session, {n.sender_organisation_id for n in found})
-    return [_summary(actor, n, orgs[n.sender_organisation_id].name) for n in found]
+    return [_summary(actor, n, orgs[n.sender_organisation_id].name, ack_hours) for n in found]
 
 
-def _summary(actor: Actor, n: TravelNotification, sender_name: str) -> NotificationSummary:
+def _summary(
+    actor: Actor, n: TravelNotification, sender_name: str, ack_hours: int
+) -> NotificationSummary:
     is_sender = n.sender_organisation_id == actor.organisation_id
     now = utcnow()
     return NotificationSummary(
@@ -50,7 +53,9 @@ def _summary(actor: Actor, n: TravelNotification, sender_name: str) -> Notificat
         travel_ends_on=n.travel_ends_on,
         is_late=n.is_late,
         sent_at=n.sent_at,
-        overdue_receivers=sum(service.is_overdue(n, r, now) for r in n.recipients)
+        overdue_receivers=sum(
+            service.is_overdue(n, r, now, ack_hours=ack_hours) for r in n.recipients
+        )
         if is_sender
         else None,
     )
@@ -61,6 +66,7 @@ def detail(
     *,
     actor: Actor,
     notification: TravelNotification,
+    ack_hours: int,
     warnings: list[str] | None = None,
 ) -> NotificationRead:
     """Everything the actor may see. Call only after `service.get_notification` (which checks
@@ -75,7 +81,7 @@ def detail(
     orgs = repo.organisations(session, org_ids)
     now = utcnow()
     subject = service.subject_of(n)
-    base = _summary(actor, n, orgs[n.sender_organisation_id].name)
+    base = _summary(actor, n, orgs[n.sender_organisation_id].name, ack_hours)
     recipients = [
         RecipientRead(
             organisation_id=r.organisation_id,
@@ -87,7 +93,7 @@ def detail(
             response_note=receiving.response_note_of(r),
             responded_at=r.responded_at,
             escalated_at=r.escalated_at,
-            overdue=service.is_overdue(n, r, now),
+            overdue=service.is_overdue(n, r, now, ack_hours=ack_hours),
         )
         for r in n.recipients
         # A receiver sees its own row; the sender sees them all.

@@ -33,7 +33,6 @@ from nohaven.travel.models import (
 from nohaven.travel.routing import parse_country, route
 from nohaven.travel.schemas import NotificationCreate
 from nohaven.travel.sealing import open_value, seal_value
-from nohaven.travel.settings import get_travel_settings
 
 NOTIFICATIONS = "travel_notifications"
 SUBJECT_FIELDS = ("name", "date_of_birth", "nationality", "passport_number")
@@ -51,10 +50,12 @@ def create_notification(
     *,
     actor: Actor,
     data: NotificationCreate,
+    late_hours: int,
     notification_id: str | None = None,
 ) -> tuple[TravelNotification, list[str]]:
     """Send a notification to the point of contact of each destination. Returns it and the
-    warnings the sender must see (late). ``notification_id`` fixes the id (demo data)."""
+    warnings the sender must see: it is late when sent less than ``late_hours`` before the
+    first departure. ``notification_id`` fixes the id (demo data)."""
     require(actor, Action.CREATE, TravelNotification)
     now = utcnow()
     destinations = list(dict.fromkeys(leg.destination_country for leg in data.legs))
@@ -81,7 +82,6 @@ def create_notification(
     if departs < now:
         message = "The first departure is in the past."
         raise InvalidInput(message, errors=[{"field": "legs.0.departs_at", "message": message}])
-    late_hours = get_travel_settings().travel_late_hours
     late = departs - now < timedelta(hours=late_hours)
     tier = RiskTier(data.risk_tier)
     nid = notification_id or new_id()
@@ -273,13 +273,14 @@ def conviction_of(notification: TravelNotification) -> str | None:
     )
 
 
-def is_overdue(notification: TravelNotification, recipient: Recipient, now: datetime) -> bool:
-    """Not acknowledged within the acknowledgement window after sending, or by departure,
-    whichever comes first, while the notification is still live."""
+def is_overdue(
+    notification: TravelNotification, recipient: Recipient, now: datetime, *, ack_hours: int
+) -> bool:
+    """Not acknowledged within ``ack_hours`` of sending, or by departure, whichever comes
+    first, while the notification is still live."""
     if notification.status != NotificationStatus.SENT or recipient.acknowledged_at is not None:
         return False
-    hours = get_travel_settings().travel_ack_hours
-    due = notification.sent_at + timedelta(hours=hours)
+    due = notification.sent_at + timedelta(hours=ack_hours)
     departs = first_departure(notification)
     if departs is not None:
         due = min(due, departs)

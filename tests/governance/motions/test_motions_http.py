@@ -104,8 +104,15 @@ def test_pages_table_vote_and_close(client: TestClient, seats: Seats, db: Sessio
     url = tabled.headers["location"]
     page = client.get(url)
     assert "Cast vote" in page.text
-    voted = client.post(url + "/vote", data={"csrf_token": csrf_from(page.text), "option": "yes"})
-    assert "Your vote has been recorded." in voted.text
+    voted = client.post(
+        url + "/vote",
+        data={"csrf_token": csrf_from(page.text), "option": "yes"},
+        follow_redirects=False,
+    )
+    # POST/redirect/GET: the page after the vote shows the message once; reloading it does not.
+    assert (voted.status_code, voted.headers["location"]) == (303, url)
+    assert "Your vote has been recorded." in client.get(url).text
+    assert "Your vote has been recorded." not in client.get(url).text
     bad = client.post(url + "/vote", data={"csrf_token": csrf_from(page.text), "option": "perhaps"})
     assert bad.status_code == 422
     no_csrf = client.post(url + "/vote", data={"option": "no"})

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError
 from nohaven.governance.applications import service
 from nohaven.governance.bodies.service import get_body
 from nohaven.governance.forms import utc_from_form
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -59,12 +59,19 @@ def submit(
     body_id: Annotated[str, Form(max_length=32)],
     letter: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    try:
-        application = service.apply(session, actor=actor, body_id=body_id, letter=letter)
-    except NohavenError as exc:
-        session.rollback()
-        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/applications/{application.id}", status_code=303)
+    def run() -> Any:
+        return service.apply(session, actor=actor, body_id=body_id, letter=letter)
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _list_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda application: f"/applications/{application.id}",
+        flash="Application submitted.",
+    )
 
 
 def _page(
@@ -109,19 +116,29 @@ def put_to_vote(
     application_id: str,
     closes_at: Annotated[str, Form(max_length=40)],
 ) -> Response:
-    try:
-        motion = service.put_to_vote(
+    def run() -> Any:
+        return service.put_to_vote(
             session,
             actor=actor,
             application_id=application_id,
             closes_at=utc_from_form(closes_at, "closes_at"),
         )
-    except NohavenError as exc:
-        session.rollback()
-        return _page(
-            request, session, actor, application_id, error=exc.detail, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/motions/{motion.id}", status_code=303)
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _page(
+            request,
+            session,
+            actor,
+            application_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=lambda motion: f"/motions/{motion.id}",
+        flash="The application is put to the members' vote.",
+    )
 
 
 @router.post("/applications/{application_id}/refuse")
@@ -132,11 +149,21 @@ def refuse(
     application_id: str,
     reasons: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    try:
-        service.refuse(session, actor=actor, application_id=application_id, reasons=reasons)
-    except NohavenError as exc:
-        session.rollback()
-        return _page(
-            request, session, actor, application_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _page(request, session, actor, application_id, notice="The application was refused.")
+    def run() -> Any:
+        return service.refuse(session, actor=actor, application_id=application_id, reasons=reasons)
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _page(
+            request,
+            session,
+            actor,
+            application_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/applications/{application_id}",
+        flash="The application was refused.",
+    )

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.errors import NohavenError
 from nohaven.governance.bodies import service
 from nohaven.governance.motions.models import Majority
 from nohaven.kit.clock import utcnow
 from nohaven.kit.schemas import Day
 from nohaven.members.models import MembershipRole, OrganisationKind
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -67,8 +67,9 @@ def hand_over(
     on: Annotated[Day | None, Form()] = None,
 ) -> Response:
     body = service.body_by_ref(session, slug)
-    try:
-        service.hand_over(
+
+    def run() -> Any:
+        return service.hand_over(
             session,
             actor=actor,
             body_id=body.id,
@@ -76,12 +77,17 @@ def hand_over(
             on=on,
             role=MembershipRole(role) if role in {"chair", "vice_chair"} else MembershipRole.MEMBER,
         )
-    except NohavenError as exc:
-        session.rollback()
-        return _officers_page(
-            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
-        )
-    return _officers_page(request, session, actor, slug, notice="Handed over.")
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _officers_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/governance/bodies/{slug}/officers",
+        flash="Handed over.",
+    )
 
 
 @router.post("/governance/bodies/{slug}/settings")
@@ -96,8 +102,9 @@ def update_rules(
     requires_alliance_membership: Annotated[bool, Form()] = False,
 ) -> Response:
     body = service.body_by_ref(session, slug)
-    try:
-        service.update_standing_orders(
+
+    def run() -> Any:
+        return service.update_standing_orders(
             session,
             actor=actor,
             body_id=body.id,
@@ -106,9 +113,14 @@ def update_rules(
             eligible_kinds=[k for k in eligible_kinds or [] if k in set(OrganisationKind)],
             requires_alliance_membership=requires_alliance_membership,
         )
-    except NohavenError as exc:
-        session.rollback()
-        return _officers_page(
-            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
-        )
-    return _officers_page(request, session, actor, slug, notice="Rules saved.")
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _officers_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/governance/bodies/{slug}/officers",
+        flash="Rules saved.",
+    )

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nohaven.auth.actor import Actor
-from nohaven.config import get_settings
+from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
 from nohaven.governance.bodies.service import body_by_ref, body_slugs
@@ -20,10 +20,10 @@ console = Console(stderr=True)
 
 
 @meetings_app.command("ics")
-def export_ics(meeting_id: str) -> None:
+def export_ics(ctx: typer.Context, meeting_id: str) -> None:
     """Print one meeting as an iCalendar file (redirect it to a .ics file)."""
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             actor = Actor.system("cli")
             meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
             text = ics.meeting_ics(
@@ -38,10 +38,10 @@ def export_ics(meeting_id: str) -> None:
 
 
 @meetings_app.command("list")
-def list_meetings(body: str = typer.Option("", help="body slug")) -> None:
+def list_meetings(ctx: typer.Context, body: str = typer.Option("", help="body slug")) -> None:
     """Meetings, with the dates each body's cadence proposes next."""
     try:
-        with session_scope(get_settings()) as session:
+        with session_scope(settings_of(ctx)) as session:
             actor = Actor.system("cli")
             found = body_by_ref(session, body) if body else None
             slugs = body_slugs(session)

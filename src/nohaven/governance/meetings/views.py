@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import InvalidInput, NohavenError
+from nohaven.errors import InvalidInput
 from nohaven.governance.bodies import service as bodies
 from nohaven.governance.meetings import ics, record, service
 from nohaven.governance.rules import is_officer
 from nohaven.kit.clock import utcnow
 from nohaven.kit.schemas import Day
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -84,8 +86,10 @@ def schedule(
     location: Annotated[str, Form(max_length=300)] = "",
     online_url: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    try:
-        meeting = service.schedule_meeting(
+    return form_action(
+        request,
+        session,
+        lambda: service.schedule_meeting(
             session,
             actor=actor,
             body_id=body_id,
@@ -95,11 +99,13 @@ def schedule(
             timezone=timezone.strip() or "UTC",
             location=location,
             online_url=online_url,
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/meetings/{meeting.id}", status_code=303)
+        ),
+        refused=lambda refusal: _list_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda meeting: f"/meetings/{meeting.id}",
+        flash="Meeting scheduled.",
+    )
 
 
 @router.post("/meetings/{meeting_id}/propose")
@@ -112,16 +118,23 @@ def propose_from_list(
     description: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     """Initiatives propose items without reading the whole meeting record."""
-    try:
-        service.propose_agenda_item(
+    return form_action(
+        request,
+        session,
+        lambda: service.propose_agenda_item(
             session, actor=actor, meeting_id=meeting_id, title=title, description=description
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    if service.may_read(session, actor=actor, meeting_id=meeting_id):
-        return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
-    return _list_page(request, session, actor, notice="Agenda item proposed.")
+        ),
+        refused=lambda refusal: _list_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        # Back to the meeting when its record is readable, else to the list it came from.
+        redirect=lambda _item: (
+            f"/meetings/{meeting_id}"
+            if service.may_read(session, actor=actor, meeting_id=meeting_id)
+            else "/meetings"
+        ),
+        flash="Agenda item proposed.",
+    )
 
 
 def _meeting_context(session: Session, actor: Actor, meeting_id: str) -> dict[str, Any]:
@@ -190,16 +203,28 @@ def calendar(request: Request, session: DbSession, actor: WebActor, meeting_id: 
 
 
 def _act(
-    request: Request, session: Session, actor: Actor, meeting_id: str, fn: Any, notice: str
+    request: Request,
+    session: Session,
+    actor: Actor,
+    meeting_id: str,
+    fn: Callable[[], object],
+    notice: str,
 ) -> Response:
-    try:
-        fn()
-    except NohavenError as exc:
-        session.rollback()
-        return _meeting_page(
-            request, session, actor, meeting_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _meeting_page(request, session, actor, meeting_id, notice=notice)
+    return form_action(
+        request,
+        session,
+        fn,
+        refused=lambda refusal: _meeting_page(
+            request,
+            session,
+            actor,
+            meeting_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/meetings/{meeting_id}",
+        flash=notice,
+    )
 
 
 @router.post("/meetings/{meeting_id}/agenda")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError
 from nohaven.governance import flows
 from nohaven.governance.bodies import service as bodies
 from nohaven.governance.forms import utc_from_form
@@ -20,6 +19,7 @@ from nohaven.governance.motions.service import Stage, stage
 from nohaven.governance.rules import is_officer
 from nohaven.governance.statements import service as statements
 from nohaven.kit.clock import utcnow
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -72,8 +72,10 @@ def table_motion(
     secret: Annotated[bool, Form()] = False,
     statement_id: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    try:
-        motion = flows.table_motion(
+    return form_action(
+        request,
+        session,
+        lambda: flows.table_motion(
             session,
             actor=actor,
             body_id=body_id,
@@ -83,11 +85,13 @@ def table_motion(
             closes_at=utc_from_form(closes_at, "closes_at"),
             secret=secret,
             statement_id=statement_id or None,
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/motions/{motion.id}", status_code=303)
+        ),
+        refused=lambda refusal: _list_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda motion: f"/motions/{motion.id}",
+        flash="The motion is tabled.",
+    )
 
 
 def _motion_page(
@@ -147,26 +151,54 @@ def vote(
     option: Annotated[str, Form(max_length=80)] = "",
     receipt: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
-        cast = service.cast_vote(
+    secret = service.get_motion(session, actor=actor, motion_id=motion_id).secret
+
+    def notice(cast: service.CastVote) -> str:
+        return "Your vote has been changed." if cast.changed else "Your vote has been recorded."
+
+    return form_action(
+        request,
+        session,
+        lambda: service.cast_vote(
             session, actor=actor, motion_id=motion_id, option=option, receipt=receipt or None
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _motion_page(
-            request, session, actor, motion_id, error=exc.detail, status_code=exc.status_code
-        )
-    notice = "Your vote has been changed." if cast.changed else "Your vote has been recorded."
-    return _motion_page(request, session, actor, motion_id, notice=notice, receipt=cast.receipt)
+        ),
+        refused=lambda refusal: _motion_page(
+            request,
+            session,
+            actor,
+            motion_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        # A secret ballot's receipt is shown once, on this answer: never in a cookie or a URL.
+        show=(
+            (
+                lambda cast: _motion_page(
+                    request, session, actor, motion_id, notice=notice(cast), receipt=cast.receipt
+                )
+            )
+            if secret
+            else None
+        ),
+        redirect=None if secret else f"/motions/{motion_id}",
+        flash=notice,
+    )
 
 
 @router.post("/motions/{motion_id}/close")
 def close(request: Request, session: DbSession, actor: WebActor, motion_id: str) -> Response:
-    try:
-        flows.close_motion(session, actor=actor, motion_id=motion_id)
-    except NohavenError as exc:
-        session.rollback()
-        return _motion_page(
-            request, session, actor, motion_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _motion_page(request, session, actor, motion_id, notice="The motion is closed.")
+    return form_action(
+        request,
+        session,
+        lambda: flows.close_motion(session, actor=actor, motion_id=motion_id),
+        refused=lambda refusal: _motion_page(
+            request,
+            session,
+            actor,
+            motion_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/motions/{motion_id}",
+        flash="The motion is closed.",
+    )

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.errors import NohavenError
 from nohaven.governance.bodies.service import body_by_ref, my_bodies, voting_organisations
 from nohaven.governance.progress import service
 from nohaven.governance.progress import showcase as cases
 from nohaven.governance.progress.models import ProgressStatus
 from nohaven.kit.clock import utcnow
 from nohaven.kit.schemas import Count
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -69,15 +69,21 @@ def progress_page(request: Request, session: DbSession, actor: WebActor, slug: s
 @router.post("/progress/{slug}/sign")
 def sign(request: Request, session: DbSession, actor: WebActor, slug: str) -> Response:
     body = body_by_ref(session, slug)
-    try:
+
+    def run() -> Any:
         mission = service.mission_of(session, actor=actor, body_id=body.id)
-        service.sign(session, actor=actor, mission_id=mission.id)
-    except NohavenError as exc:
-        session.rollback()
-        return _body_page(
-            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
-        )
-    return _body_page(request, session, actor, slug, notice="Your organisation has signed.")
+        return service.sign(session, actor=actor, mission_id=mission.id)
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _body_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/progress/{slug}",
+        flash="Your organisation has signed.",
+    )
 
 
 @router.post("/progress/{slug}/reports")
@@ -93,8 +99,9 @@ def report(
     evidence: Annotated[str, Form(max_length=11000)] = "",
 ) -> Response:
     body = body_by_ref(session, slug)
-    try:
-        service.report_progress(
+
+    def run() -> Any:
+        return service.report_progress(
             session,
             actor=actor,
             body_id=body.id,
@@ -104,12 +111,17 @@ def report(
             narrative=narrative,
             evidence=evidence.splitlines(),
         )
-    except NohavenError as exc:
-        session.rollback()
-        return _body_page(
-            request, session, actor, slug, error=exc.detail, status_code=exc.status_code
-        )
-    return _body_page(request, session, actor, slug, notice="Progress reported.")
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _body_page(
+            request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=f"/progress/{slug}",
+        flash="Progress reported.",
+    )
 
 
 @router.get("/progress/{slug}/members/{organisation_id}")
@@ -199,9 +211,9 @@ def add_case_study(
     capabilities: Annotated[list[Count] | None, Form()] = None,
     publish: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
+    def run() -> Any:
         numbers = [int(n) for n in commitments.replace(",", " ").split() if n.isdigit()]
-        cases.create_case_study(
+        return cases.create_case_study(
             session,
             actor=actor,
             body_id=body_id,
@@ -211,19 +223,33 @@ def add_case_study(
             capabilities=capabilities or [],
             publish=publish,
         )
-    except NohavenError as exc:
-        session.rollback()
-        return _showcase(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _showcase(request, session, actor, notice="Case study saved.")
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _showcase(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/showcase",
+        flash="Case study saved.",
+    )
 
 
 @router.post("/showcase/{case_study_id}/publish")
 def publish_case_study(
     request: Request, session: DbSession, actor: WebActor, case_study_id: str
 ) -> Response:
-    try:
-        cases.publish_case_study(session, actor=actor, case_study_id=case_study_id)
-    except NohavenError as exc:
-        session.rollback()
-        return _showcase(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return _showcase(request, session, actor, notice="Case study published.")
+    def run() -> Any:
+        return cases.publish_case_study(session, actor=actor, case_study_id=case_study_id)
+
+    return form_action(
+        request,
+        session,
+        run,
+        refused=lambda refusal: _showcase(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect="/showcase",
+        flash="Case study published.",
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
+from nohaven.db import write_even_if_refused
 from nohaven.errors import InvalidInput, NotFound, TooManyRequests
 from nohaven.governance.bodies import service as bodies
 from nohaven.governance.public.models import ContactAttempt, ContactMessage
@@ -105,8 +106,8 @@ def submit_contact(
     )
     if (recent or 0) >= per_hour:
         raise TooManyRequests("Too many messages from your network; please try again in an hour.")
-    session.add(ContactAttempt(client_hash=who, at=now))
-    session.flush()
+    # Kept even when the message is refused below: a refusal must count towards the limit.
+    write_even_if_refused(session, lambda s: s.add(ContactAttempt(client_hash=who, at=now)))
     try:
         issued = _serializer(secret).loads(token)["t"]
         issued_at = float(issued)

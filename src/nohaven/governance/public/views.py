@@ -10,14 +10,14 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.config import Settings
-from nohaven.errors import InvalidInput, NohavenError
+from nohaven.config import AppSettings, Settings
 from nohaven.governance.bodies.service import body_by_ref
 from nohaven.governance.public import atom
 from nohaven.governance.public import service as public
 from nohaven.governance.statements import service as statements_service
 from nohaven.kit.clock import utcnow
 from nohaven.transactions import writes
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -42,10 +42,15 @@ def body_page(request: Request, session: DbSession, slug: str) -> Response:
 
 
 def _contact_page(
-    request: Request, session: Session, slug: str, *, status_code: int = 200, **extra: Any
+    request: Request,
+    session: Session,
+    settings: Settings,
+    slug: str,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     info = public.public_body(session, slug=slug)
-    settings: Settings = request.app.state.settings
     return render(
         request,
         "governance/contact.html",
@@ -60,14 +65,17 @@ def _contact_page(
 
 
 @router.get("/public/bodies/{slug}/contact")
-def contact_page(request: Request, session: DbSession, slug: str) -> Response:
-    return _contact_page(request, session, slug)
+def contact_page(
+    request: Request, session: DbSession, settings: AppSettings, slug: str
+) -> Response:
+    return _contact_page(request, session, settings, slug)
 
 
 @router.post("/public/bodies/{slug}/contact")
 def contact(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     slug: str,
     form_token: Annotated[str, Form(max_length=500)] = "",
     website: Annotated[str, Form(max_length=500)] = "",
@@ -76,9 +84,11 @@ def contact(
     subject: Annotated[str, Form(max_length=1000)] = "",
     message: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    settings: Settings = request.app.state.settings
-    try:
-        public.submit_contact(
+    values = {"name": name, "email": email, "subject": subject, "message": message}
+    return form_action(
+        request,
+        session,
+        lambda: public.submit_contact(
             session,
             secret=settings.secret_key.get_secret_value(),
             slug=slug,
@@ -91,28 +101,20 @@ def contact(
             message=message,
             per_hour=settings.contact_per_hour,
             min_fill_seconds=settings.contact_min_fill_seconds,
-        )
-    except InvalidInput as exc:
-        # No rollback: the attempt itself must count towards the rate limit.
-        return _contact_page(
+        ),
+        refused=lambda refusal: _contact_page(
             request,
             session,
+            settings,
             slug,
-            error=exc.detail,
-            fields=exc.errors,
-            values={"name": name, "email": email, "subject": subject, "message": message},
-            status_code=exc.status_code,
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _contact_page(request, session, slug, error=exc.detail, status_code=exc.status_code)
-    # A caught bot sees the same thanks as a person.
-    return _contact_page(
-        request,
-        session,
-        slug,
-        sent=True,
-        notice="Thank you. Your message has reached the secretariat.",
+            error=refusal.message,
+            fields=refusal.fields,
+            values=values,
+            status_code=refusal.status_code,
+        ),
+        # A caught bot sees the same thanks as a person.
+        redirect=f"/public/bodies/{slug}/contact",
+        flash="Thank you. Your message has reached the secretariat.",
     )
 
 

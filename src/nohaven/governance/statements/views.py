@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.errors import NohavenError
 from nohaven.governance.bodies import service as bodies
 from nohaven.governance.statements import service
+from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter()
@@ -51,14 +52,18 @@ def draft(
     title: Annotated[str, Form(max_length=200)],
     text: Annotated[str, Form(max_length=50000)],
 ) -> Response:
-    try:
-        statement = service.create_statement(
+    return form_action(
+        request,
+        session,
+        lambda: service.create_statement(
             session, actor=actor, body_id=body_id, title=title, text=text
-        )
-    except NohavenError as exc:
-        session.rollback()
-        return _list_page(request, session, actor, error=exc.detail, status_code=exc.status_code)
-    return RedirectResponse(f"/statements/{statement.id}", status_code=303)
+        ),
+        refused=lambda refusal: _list_page(
+            request, session, actor, error=refusal.message, status_code=refusal.status_code
+        ),
+        redirect=lambda statement: f"/statements/{statement.id}",
+        flash="Draft saved.",
+    )
 
 
 def _page(
@@ -99,16 +104,28 @@ def statement_page(
 
 
 def _act(
-    request: Request, session: Session, actor: Actor, statement_id: str, fn: Any, notice: str
+    request: Request,
+    session: Session,
+    actor: Actor,
+    statement_id: str,
+    fn: Callable[[], object],
+    notice: str,
 ) -> Response:
-    try:
-        fn()
-    except NohavenError as exc:
-        session.rollback()
-        return _page(
-            request, session, actor, statement_id, error=exc.detail, status_code=exc.status_code
-        )
-    return _page(request, session, actor, statement_id, notice=notice)
+    return form_action(
+        request,
+        session,
+        fn,
+        refused=lambda refusal: _page(
+            request,
+            session,
+            actor,
+            statement_id,
+            error=refusal.message,
+            status_code=refusal.status_code,
+        ),
+        redirect=f"/statements/{statement_id}",
+        flash=notice,
+    )
 
 
 @router.post("/statements/{statement_id}/versions")

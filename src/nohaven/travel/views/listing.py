@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.config import app_settings
 from nohaven.errors import NohavenError
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
@@ -36,7 +37,8 @@ def _index(
         extra.setdefault("error", exc.detail)
         status_code = 422
     found = service.list_notifications(session, actor=actor, where=where) if may_list else []
-    shown = present.summaries(session, actor=actor, found=found)
+    ack_hours = app_settings(request).travel_ack_hours
+    shown = present.summaries(session, actor=actor, found=found, ack_hours=ack_hours)
     contacts = routing.list_points_of_contact(session, actor=actor)
     manages = can(actor, Action.CREATE, PointOfContact)
     agencies = (

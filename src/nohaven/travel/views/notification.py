@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.config import app_settings
 from nohaven.transactions import writes
 from nohaven.travel import complaints, corrections, present, receiving, service
 from nohaven.travel.models import ResponseKind
@@ -40,7 +41,12 @@ def _detail(
     **extra: Any,
 ) -> Response:
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
-    shown: NotificationRead = present.detail(session, actor=actor, notification=found)
+    shown: NotificationRead = present.detail(
+        session,
+        actor=actor,
+        notification=found,
+        ack_hours=app_settings(request).travel_ack_hours,
+    )
     is_sender = shown.direction == "sent"
     mine = next((r for r in shown.recipients if r.organisation_id == actor.organisation_id), None)
     if request.query_params.get("late") and shown.is_late and "notice" not in extra:

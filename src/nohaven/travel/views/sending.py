@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
+from nohaven.config import app_settings
 from nohaven.errors import Forbidden
 from nohaven.transactions import writes
 from nohaven.travel import corrections, present, routing, service
@@ -74,7 +75,12 @@ def send(
                 "legs": form.legs(),
             }
         )
-        return service.create_notification(session, actor=actor, data=data)
+        return service.create_notification(
+            session,
+            actor=actor,
+            data=data,
+            late_hours=app_settings(request).travel_late_hours,
+        )
 
     return form_action(
         request,
@@ -106,7 +112,12 @@ def _amend_page(
     found = service.get_notification(session, actor=actor, notification_id=notification_id)
     if not can(actor, Action.UPDATE, found):
         raise Forbidden("Only an analyst of the sending agency amends a notification.")
-    shown = present.detail(session, actor=actor, notification=found)
+    shown = present.detail(
+        session,
+        actor=actor,
+        notification=found,
+        ack_hours=app_settings(request).travel_ack_hours,
+    )
     return render(
         request,
         "travel/amend.html",

@@ -1,4 +1,4 @@
-"""Pages of the auth domain: login with a second factor, enrolment, logout, API tokens."""
+"""Logging in: the password, the second factor (and enrolling one), logging out."""
 
 from __future__ import annotations
 
@@ -11,20 +11,19 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from nohaven.auth import account, second_factor, service
 from nohaven.auth import login as login_step
-from nohaven.auth.deps import DbSession, WebActor, current_web_session
+from nohaven.auth import second_factor, service
+from nohaven.auth.deps import DbSession, current_web_session
 from nohaven.auth.models import WebSession
-from nohaven.config import Settings
+from nohaven.config import AppSettings, Settings
 from nohaven.errors import LoginRequired, NotAuthenticated
 from nohaven.members.models import User
 from nohaven.transactions import writes
 from nohaven.web.cookies import SESSION_COOKIE, signer
-from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(value: str | None) -> str:
@@ -69,6 +68,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 def login(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/",
@@ -77,15 +77,25 @@ def login(
 
     def log_in() -> tuple[str, service.OpenedSession]:
         user = login_step.check_password(
-            session, email=email, password=password, source=client_address(request)
+            session,
+            email=email,
+            password=password,
+            source=client_address(request),
+            settings=settings,
         )
         if user.totp_enabled_at is not None:
-            half = service.open_session(session, user=user, mfa_verified=False)
+            half = service.open_session(
+                session, user=user, mfa_verified=False, hours=settings.session_hours
+            )
             return f"/login/totp?next={target}", half
-        if service.mfa_required(user):
-            half = service.open_session(session, user=user, mfa_verified=False)
+        if service.mfa_required(user, required_kinds=settings.mfa_required_kinds):
+            half = service.open_session(
+                session, user=user, mfa_verified=False, hours=settings.session_hours
+            )
             return f"/account/totp?next={target}", half
-        return target, service.open_session(session, user=user, mfa_verified=True)
+        return target, service.open_session(
+            session, user=user, mfa_verified=True, hours=settings.session_hours
+        )
 
     return form_action(
         request,
@@ -123,6 +133,7 @@ def totp_page(request: Request, web: HalfSession, next: str = "/") -> Response:
 def totp_verify(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     web: HalfSession,
     code: Annotated[str, Form(max_length=40)],
     next: Annotated[str, Form()] = "/",
@@ -134,10 +145,12 @@ def totp_verify(
 
     def verify() -> service.OpenedSession:
         if user.totp_enabled_at is None or not second_factor.verify_second_factor(
-            session, user=user, code=code
+            session, user=user, code=code, settings=settings
         ):
             raise NotAuthenticated("That code is not right.")
-        return service.complete_second_factor(session, web=web, user=user)
+        return service.complete_second_factor(
+            session, web=web, user=user, hours=settings.session_hours
+        )
 
     return form_action(
         request,
@@ -161,12 +174,17 @@ def _qr_svg(uri: str) -> str:
 
 
 def _enrol_page(
-    request: Request, session: Session, user: User, target: str, **extra: object
+    request: Request,
+    session: Session,
+    settings: Settings,
+    user: User,
+    target: str,
+    **extra: object,
 ) -> Response:
     # The secret shown when the page was opened, until it is confirmed.
-    secret = second_factor.totp_secret(user) or second_factor.begin_totp_enrolment(
-        session, user=user
-    )
+    secret = second_factor.totp_secret(
+        user, settings=settings
+    ) or second_factor.begin_totp_enrolment(session, user=user, settings=settings)
     status = int(str(extra.pop("status_code", 200)))
     return render(
         request,
@@ -176,7 +194,7 @@ def _enrol_page(
             "secret": secret,
             "next": target,
             "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
-            "required": service.mfa_required(user),
+            "required": service.mfa_required(user, required_kinds=settings.mfa_required_kinds),
             **extra,
         },
         status_code=status,
@@ -185,16 +203,19 @@ def _enrol_page(
 
 @router.get("/account/totp")
 @writes  # records an audited read
-def enrol_page(request: Request, session: DbSession, web: HalfSession, next: str = "/") -> Response:
+def enrol_page(
+    request: Request, session: DbSession, settings: AppSettings, web: HalfSession, next: str = "/"
+) -> Response:
     if web.user.totp_enabled_at is not None:
         return _redirect(_safe_next(next))
-    return _enrol_page(request, session, web.user, _safe_next(next))
+    return _enrol_page(request, session, settings, web.user, _safe_next(next))
 
 
 @router.post("/account/totp")
 def enrol(
     request: Request,
     session: DbSession,
+    settings: AppSettings,
     web: HalfSession,
     code: Annotated[str, Form(max_length=40)],
     next: Annotated[str, Form()] = "/",
@@ -203,8 +224,12 @@ def enrol(
     target = _safe_next(next)
 
     def confirm() -> tuple[list[str], service.OpenedSession]:
-        codes = second_factor.confirm_totp_enrolment(session, user=user, code=code)
-        return codes, service.complete_second_factor(session, web=web, user=user)
+        codes = second_factor.confirm_totp_enrolment(
+            session, user=user, code=code, settings=settings
+        )
+        return codes, service.complete_second_factor(
+            session, web=web, user=user, hours=settings.session_hours
+        )
 
     def show_codes(done: tuple[list[str], service.OpenedSession]) -> Response:
         codes, opened = done
@@ -222,6 +247,7 @@ def enrol(
         refused=lambda refusal: _enrol_page(
             request,
             session,
+            settings,
             user,
             target,
             error=refusal.message,
@@ -251,136 +277,3 @@ def logout(request: Request, session: DbSession) -> Response:
         )
 
     return form_action(request, session, log_out, redirect="/login", finish=forget_cookie)
-
-
-# --- API tokens -----------------------------------------------------------------------------
-
-
-def _tokens_page(
-    request: Request, session: DbSession, actor: WebActor, **extra: object
-) -> Response:
-    tokens = service.list_api_tokens(session, actor=actor)
-    status = int(str(extra.pop("status_code", 200)))
-    return render(
-        request,
-        "tokens.html",
-        {"title": "API tokens", "tokens": tokens, **extra},
-        status_code=status,
-    )
-
-
-@router.get("/tokens")
-def tokens_page(request: Request, session: DbSession, actor: WebActor) -> Response:
-    return _tokens_page(request, session, actor)
-
-
-@router.post("/tokens")
-def create_token(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    name: Annotated[str, Form(max_length=100)],
-    days: Annotated[int, Form(ge=1, le=3650)] = 90,
-    scopes: Annotated[list[str] | None, Form()] = None,
-) -> Response:
-    return form_action(
-        request,
-        session,
-        lambda: service.create_api_token(
-            session, actor=actor, name=name, scopes=scopes or [], days=days
-        ),
-        refused=lambda refusal: _tokens_page(
-            request, session, actor, error=refusal.message, status_code=refusal.status_code
-        ),
-        # The secret is shown once, on this answer: never in a cookie or a URL.
-        show=lambda issued: _tokens_page(
-            request,
-            session,
-            actor,
-            issued=issued.secret,
-            notice=f"Token {issued.token.prefix} created.",
-        ),
-    )
-
-
-@router.post("/tokens/{token_id}/revoke")
-def revoke_token(request: Request, session: DbSession, actor: WebActor, token_id: str) -> Response:
-    return form_action(
-        request,
-        session,
-        lambda: service.revoke_api_token(session, actor=actor, token_id=token_id),
-        redirect="/tokens",
-        flash=lambda token: f"Token {token.prefix} revoked.",
-    )
-
-
-# --- the user's own account -----------------------------------------------------------------
-
-
-def _account_page(
-    request: Request, session: DbSession, *, status_code: int = 200, **extra: object
-) -> Response:
-    user = request.state.user
-    return render(
-        request,
-        "account.html",
-        {
-            "title": "Your account",
-            "user": user,
-            "recovery_left": second_factor.remaining_recovery_codes(session, user=user),
-            **extra,
-        },
-        status_code=status_code,
-    )
-
-
-@router.get("/account")
-def account_page(request: Request, session: DbSession, actor: WebActor) -> Response:
-    return _account_page(request, session)
-
-
-@router.post("/account/password")
-def change_password(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    current: Annotated[str, Form(max_length=1000)],
-    new: Annotated[str, Form(max_length=1000)],
-    again: Annotated[str, Form(max_length=1000)],
-) -> Response:
-    return form_action(
-        request,
-        session,
-        lambda: account.change_password(
-            session,
-            user=request.state.user,
-            current=current,
-            new=new,
-            again=again,
-            keep_session_id=request.state.web_session.id,
-        ),
-        refused=lambda refusal: _account_page(
-            request, session, error=refusal.message, status_code=refusal.status_code
-        ),
-        redirect="/account",
-        flash="Password changed; your other sessions ended.",
-    )
-
-
-@router.post("/account/recovery-codes")
-def renew_recovery_codes(
-    request: Request, session: DbSession, actor: WebActor, code: Annotated[str, Form(max_length=40)]
-) -> Response:
-    return form_action(
-        request,
-        session,
-        lambda: account.renew_recovery_codes(session, user=request.state.user, code=code),
-        refused=lambda refusal: _account_page(
-            request, session, error=refusal.message, status_code=refusal.status_code
-        ),
-        show=lambda codes: render(  # shown once, never carried in a cookie
-            request,
-            "recovery_codes.html",
-            {"title": "Recovery codes", "codes": codes, "next": "/account"},
-        ),
-    )

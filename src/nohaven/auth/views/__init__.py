@@ -1,0 +1,13 @@
+"""Pages of the auth domain: login with a second factor, enrolment, logout, API tokens, the
+person's own account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from nohaven.auth.views import account, login
+from nohaven.web.csrf import check_csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router.include_router(login.router)
+router.include_router(account.router)
