@@ -18,6 +18,7 @@ DOMAINS: tuple[str, ...] = (
     "backup",
     "notifications",
     "hashes",
+    "federation",
     "deconfliction",
     "travel",
     "governance",
