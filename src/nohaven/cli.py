@@ -16,6 +16,7 @@ from nohaven.backup import cli as backup_cli
 from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, settings_of
 from nohaven.db import session_scope
 from nohaven.deconfliction import cli as deconfliction_cli
+from nohaven.federation import cli as federation_cli
 from nohaven.governance import cli as governance_cli
 from nohaven.hashes import cli as hashes_cli
 from nohaven.jobs import cli as jobs_cli
@@ -189,6 +190,7 @@ for register in (
     keys_cli.register,
     backup_cli.register,
     hashes_cli.register,
+    federation_cli.register,
     deconfliction_cli.register,
     travel_cli.register,
     governance_cli.register,
