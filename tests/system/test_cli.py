@@ -11,11 +11,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from nohaven import cli
-from nohaven.auth import cli as auth_cli
 from nohaven.cli import app
 from nohaven.config import get_settings
 from nohaven.db import session_scope
-from nohaven.members import cli as members_cli
 from tests.conftest import postgres_database
 
 runner = CliRunner(env={"COLUMNS": "250"})
@@ -26,8 +24,7 @@ def cli_db(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     url = postgres_database("cli") if backend == "postgresql" else f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
     # Rich sized its console when nohaven.cli was imported; make tables wide enough to read.
-    for module in (cli, auth_cli, members_cli):
-        monkeypatch.setattr(module.console, "width", 250)
+    monkeypatch.setattr(cli.console, "width", 250)
     get_settings.cache_clear()
     yield url
     get_settings.cache_clear()

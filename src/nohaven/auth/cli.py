@@ -1,4 +1,5 @@
-"""Command-line commands of accounts: `nohaven users create|list`, `nohaven tokens create`."""
+"""``nohaven users create | list`` and ``nohaven tokens create``: accounts and API tokens,
+made by the operator as the system."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
 
+console = Console()
+err = Console(stderr=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
-console = Console()
-err = Console(stderr=True)
 
-
-def _fail(message: str) -> typer.Exit:
+def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(1)
+    return typer.Exit(code)
 
 
 @users_app.command("create")
@@ -67,9 +67,9 @@ def users_create(
             )
             console.print(f"Created {user.email} ({', '.join(user.roles)}) in {org.name}.")
     except NohavenError as exc:
-        raise _fail(exc.detail) from exc
+        raise fail(exc.detail) from exc
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @users_app.command("list")
@@ -84,7 +84,7 @@ def users_list(
     with session_scope(settings_of(ctx)) as session:
         org = service.find_organisation(session, name_or_id=organisation) if organisation else None
         if organisation and org is None:
-            raise _fail(f"no organisation named {organisation!r}")
+            raise fail(f"no organisation named {organisation!r}")
         table = Table("e-mail", "name", "organisation", "roles", "active", "2FA")
         for u in accounts.list_users(session, actor=Actor.system("cli")):
             if org is not None and u.organisation_id != org.id:
@@ -116,7 +116,7 @@ def tokens_create(
     with session_scope(settings) as session:
         user = accounts.find_user(session, email=email)
         if user is None or not user.is_active:
-            raise _fail(f"no active user {email!r}")
+            raise fail(f"no active user {email!r}")
         try:
             issued = auth_service.create_api_token(
                 session,
@@ -127,7 +127,7 @@ def tokens_create(
                 max_days=settings.api_token_max_days,
             )
         except NohavenError as exc:
-            raise _fail(exc.detail) from exc
+            raise fail(exc.detail) from exc
         err.print(
             f"Token {issued.token.prefix} for {user.email}, expires "
             f"{issued.token.expires_at:%Y-%m-%d}. Store it now; it is not shown again:"
@@ -136,6 +136,5 @@ def tokens_create(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the account commands to the root `nohaven` app."""
     app.add_typer(users_app, name="users")
     app.add_typer(tokens_app, name="tokens")

@@ -1,6 +1,5 @@
-"""Command-line commands of the directory: `nohaven orgs create|list|show`,
-`nohaven bodies list|show`.
-"""
+"""``nohaven orgs list | create | show`` and ``nohaven bodies list | show``: the directory
+from the command line."""
 
 from __future__ import annotations
 
@@ -14,16 +13,15 @@ from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
 
+console = Console()
+err = Console(stderr=True)
 orgs_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
 bodies_app = typer.Typer(help="Bodies: alliances and reference groups.", no_args_is_help=True)
 
-console = Console()
-err = Console(stderr=True)
 
-
-def _fail(message: str) -> typer.Exit:
+def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(1)
+    return typer.Exit(code)
 
 
 @orgs_app.command("list")
@@ -68,9 +66,9 @@ def orgs_create(
                 f"Created {org.name} ({org.kind}, {org.country or 'no country'}): {org.id}"
             )
     except NohavenError as exc:
-        raise _fail(exc.detail) from exc
+        raise fail(exc.detail) from exc
     except ValueError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @orgs_app.command("show")
@@ -81,7 +79,7 @@ def orgs_show(ctx: typer.Context, name_or_id: str) -> None:
     with session_scope(settings_of(ctx)) as session:
         org = service.find_organisation(session, name_or_id=name_or_id)
         if org is None:
-            raise _fail(f"no organisation {name_or_id!r}")
+            raise fail(f"no organisation {name_or_id!r}")
         console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
         table = Table("body", "role", "from", "until")
         for m in service.seats_of_organisation(session, organisation_id=org.id):
@@ -124,7 +122,7 @@ def bodies_show(ctx: typer.Context, slug: str) -> None:
             None,
         )
         if entry is None:
-            raise _fail(f"no body {slug!r}")
+            raise fail(f"no body {slug!r}")
         console.print(f"[bold]{entry.body.name}[/]")
         table = Table("organisation", "role", "since")
         for m in entry.current:
@@ -137,6 +135,5 @@ def bodies_show(ctx: typer.Context, slug: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the directory commands to the root `nohaven` app."""
     app.add_typer(orgs_app, name="orgs")
     app.add_typer(bodies_app, name="bodies")
