@@ -28,6 +28,8 @@ from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.deconfliction import api as deconfliction_api
 from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
+from nohaven.federation import api as federation_api
+from nohaven.federation import jobs as federation_jobs
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -60,6 +62,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     notifications_api.router,
     hashes_api.router,
+    federation_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,
@@ -79,6 +82,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
@@ -199,8 +203,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     for router in PAGE_ROUTERS:
         app.include_router(router)
-    # State kept beside the database: the matching index is built when the app starts.
+    # State kept beside the database: the matching index is built when the app starts, and
+    # the node's federation identity is read from its key file.
     hashes_api.install(app)
+    federation_api.install(app)
     if settings.job_worker:
         install_worker(app, scheduled_jobs(settings))
     return app
