@@ -10,10 +10,18 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from nohaven.audit import cli as audit_cli
+from nohaven.backup import cli as backup_cli
 from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, settings_of
 from nohaven.db import session_scope
-from nohaven.domains import domain_modules
+from nohaven.deconfliction import cli as deconfliction_cli
 from nohaven.errors import NohavenError
+from nohaven.governance import cli as governance_cli
+from nohaven.hashes import cli as hashes_cli
+from nohaven.jobs import cli as jobs_cli
+from nohaven.keys import cli as keys_cli
+from nohaven.policy import cli as policy_cli
+from nohaven.travel import cli as travel_cli
 
 app = typer.Typer(
     help="nohaven: run the alliance and work across borders safely.",
@@ -399,8 +407,20 @@ def bodies_show(ctx: typer.Context, slug: str) -> None:
         console.print(chairs)
 
 
-for _module in domain_modules("cli"):
-    _module.register(app)
+# Each domain's commands: a sub-app (`nohaven travel …`) or commands of the root; in the
+# order `nohaven --help` lists them.
+for register in (
+    audit_cli.register,
+    jobs_cli.register,
+    keys_cli.register,
+    backup_cli.register,
+    hashes_cli.register,
+    deconfliction_cli.register,
+    travel_cli.register,
+    governance_cli.register,
+    policy_cli.register,
+):
+    register(app)
 
 
 def main() -> None:
