@@ -16,6 +16,7 @@ from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, setting
 from nohaven.db import session_scope
 from nohaven.deconfliction import cli as deconfliction_cli
 from nohaven.errors import NohavenError
+from nohaven.federation import cli as federation_cli
 from nohaven.governance import cli as governance_cli
 from nohaven.hashes import cli as hashes_cli
 from nohaven.jobs import cli as jobs_cli
@@ -415,6 +416,7 @@ for register in (
     keys_cli.register,
     backup_cli.register,
     hashes_cli.register,
+    federation_cli.register,
     deconfliction_cli.register,
     travel_cli.register,
     governance_cli.register,

@@ -28,6 +28,9 @@ from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.deconfliction import api as deconfliction_api
 from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
+from nohaven.federation import api as federation_api
+from nohaven.federation import jobs as federation_jobs
+from nohaven.federation import views as federation_views
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -60,6 +63,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     notifications_api.router,
     hashes_api.router,
+    federation_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,
@@ -71,6 +75,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_views.router,
     notifications_views.router,
     hashes_views.router,
+    federation_views.router,
     deconfliction_views.router,
     travel_views.router,
     governance_views.router,
@@ -82,6 +87,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    federation_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
@@ -201,6 +207,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.include_router(router)
     # State kept beside the database: the matching index is built when the app starts.
     hashes_api.install(app)
+    # This node's identity for its peers, read once from its key file.
+    federation_api.install(app)
     if settings.job_worker:
         install_worker(app, scheduled_jobs(settings))
     return app
