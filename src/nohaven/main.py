@@ -84,10 +84,10 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
-    federation_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
@@ -205,9 +205,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     for router in PAGE_ROUTERS:
         app.include_router(router)
-    # State kept beside the database: the matching index is built when the app starts.
+    # State kept beside the database: the matching index is built when the app starts, and
+    # the node's federation identity is read from its key file.
     hashes_api.install(app)
-    # This node's identity for its peers, read once from its key file.
     federation_api.install(app)
     if settings.job_worker:
         install_worker(app, scheduled_jobs(settings))
