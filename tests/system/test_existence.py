@@ -48,6 +48,7 @@ from nohaven.hashes.models import HashEntry, HashList
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, Invitation, Membership, OrganisationKind, User
 from nohaven.notifications.models import Notice
+from nohaven.operations.models import Activity, Referral
 from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
 from tests.factories import Factory, csrf_from, web_login
@@ -92,6 +93,8 @@ HIDDEN: dict[str, Source] = {
     "invitation_id": Source(Invitation),
     "membership_id": Source(Membership),
     "subscription_id": Source(Subscription),
+    "activity_id": Source(Activity),
+    "referral_id": Source(Referral),
 }
 BY_ROUTE: dict[tuple[str, str], Source] = {
     ("/api/v1/agenda-items/{item_id}", "item_id"): Source(AgendaItem),
@@ -116,6 +119,7 @@ PUBLIC: dict[str, str] = {
     "token": "not-an-invitation",
     # Every analyst sees which nodes this one peers with; changing them is refused (403).
     "peer_id": "",
+    "body_slug": "vgt",
 }
 
 
