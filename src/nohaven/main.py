@@ -30,6 +30,7 @@ from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
+from nohaven.federation import views as federation_views
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -78,6 +79,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_views.router,
     notifications_views.router,
     hashes_views.router,
+    federation_views.router,
     deconfliction_views.router,
     travel_views.router,
     governance_views.router,
