@@ -59,6 +59,8 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
         "deconfliction.expire",
         "governance.close_motions",
         "governance.prune_contact_attempts",
+        "notifications.digest",
+        "notifications.send_mail",
         "travel.escalate",
         "travel.purge",
     }
