@@ -99,10 +99,29 @@ class MailSettings(BaseSettings):
     reset_per_hour: int = 3
 
 
+class FederationSettings(BaseSettings):
+    """``settings.federation``: this node among nodes (``NOHAVEN_FEDERATION_*``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NOHAVEN_FEDERATION_", env_file=None, extra="ignore"
+    )
+
+    # The node's Ed25519 identity key (`nohaven peers keygen`); federation is off without it.
+    node_key_file: Path | None = None
+    # How peers name this node, and the address they reach it at.
+    node_name: str = "nohaven"
+    public_url: str = ""
+    # How often the job runner syncs every subscription; entries per feed page.
+    sync_seconds: float = 300.0
+    page_size: int = Field(default=5000, ge=1, le=5000)
+    timeout_seconds: float = 30.0
+
+
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
     "mail": MailSettings,
+    "federation": FederationSettings,
 }
 
 
@@ -150,6 +169,7 @@ class Settings(BaseSettings):
     oprf_key: SecretStr | None = None
     deconfliction: DeconflictionSettings = Field(default_factory=DeconflictionSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    federation: FederationSettings = Field(default_factory=FederationSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A
     # receiver that has not acknowledged within travel_ack_hours of sending (or by the
     # departure, if sooner) is escalated to its organisation admin; sending less than

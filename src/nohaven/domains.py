@@ -1,5 +1,7 @@
-"""The domains, in one place: the app factory, the CLI, the policy, the navigation and the
-demo loader each walk this list, so adding a domain touches one line here."""
+"""The domains, in one place, for what must see every domain's module of a kind: the ORM
+models (so metadata and the sealed-column list are complete), the access rules and the
+navigation. What the app and the CLI install (routers, jobs, commands) is listed explicitly
+in ``nohaven.main`` and ``nohaven.cli``; a test checks those lists against this one."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ DOMAINS: tuple[str, ...] = (
     "backup",
     "notifications",
     "hashes",
+    "federation",
     "deconfliction",
     "travel",
     "governance",

@@ -1,28 +1,92 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory, and what it installs: every domain's routers (the JSON API
+under /api/v1, the pages at the root) and the job runner's jobs. Adding a domain's router or
+job is a line in one of the lists below."""
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nohaven import transactions
+from nohaven.audit import api as audit_api
+from nohaven.audit import jobs as audit_jobs
+from nohaven.audit import views as audit_views
 from nohaven.auth import actor_cache, token_usage
+from nohaven.auth import api as auth_api
+from nohaven.auth import views as auth_views
 from nohaven.config import Settings
 from nohaven.db import engine_for, make_sessionmaker, read_intent
+from nohaven.deconfliction import api as deconfliction_api
+from nohaven.deconfliction import jobs as deconfliction_jobs
+from nohaven.deconfliction import views as deconfliction_views
+from nohaven.federation import api as federation_api
+from nohaven.federation import jobs as federation_jobs
+from nohaven.governance import api as governance_api
+from nohaven.governance import jobs as governance_jobs
+from nohaven.governance import views as governance_views
+from nohaven.hashes import api as hashes_api
+from nohaven.hashes import views as hashes_views
+from nohaven.jobs.registry import Job
+from nohaven.jobs.runner import install_worker
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 from nohaven.limits import RequestLimits
+from nohaven.members import api as members_api
+from nohaven.members import views as members_views
+from nohaven.notifications import api as notifications_api
+from nohaven.notifications import views as notifications_views
+from nohaven.policy import api as policy_api
+from nohaven.policy import views as policy_views
+from nohaven.system import api as system_api
+from nohaven.travel import api as travel_api
+from nohaven.travel import jobs as travel_jobs
+from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
 
 STATIC = Path(__file__).parent / "web" / "static"
+
+# The JSON API of each domain (mounted under /api/v1) and its pages, in the order the
+# navigation lists the domains.
+API_ROUTERS: tuple[APIRouter, ...] = (
+    members_api.router,
+    auth_api.router,
+    audit_api.router,
+    notifications_api.router,
+    hashes_api.router,
+    federation_api.router,
+    deconfliction_api.router,
+    travel_api.router,
+    governance_api.router,
+    policy_api.router,
+)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    members_views.router,
+    auth_views.router,
+    audit_views.router,
+    notifications_views.router,
+    hashes_views.router,
+    deconfliction_views.router,
+    travel_views.router,
+    governance_views.router,
+    policy_views.router,
+)
+# Each domain's scheduled jobs: a function of the settings (their intervals are settings).
+JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
+    audit_jobs.scheduled,
+    federation_jobs.scheduled,
+    deconfliction_jobs.scheduled,
+    travel_jobs.scheduled,
+    governance_jobs.scheduled,
+)
 log = logging.getLogger("nohaven")
 
 API_DESCRIPTION = """
@@ -55,6 +119,10 @@ class RequestContext:
     def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
         self.headers = dict(SECURITY_HEADERS)
+        # Request ids: unique, not secret. A random start per process and a counter cost a
+        # fraction of a fresh random id each (os.urandom per request showed in profiles).
+        self.id_prefix = new_id()[:20]
+        self.id_count = itertools.count()  # next() on it is atomic: any thread may ask
         if hsts:
             self.headers["Strict-Transport-Security"] = HSTS
 
@@ -63,7 +131,10 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get("x-request-id", "")
-        rid = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else new_id()
+        if 8 <= len(incoming) <= 64 and incoming.isascii():
+            rid = incoming
+        else:
+            rid = f"{self.id_prefix}{next(self.id_count):012x}"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -127,11 +198,27 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
-    from nohaven.routes import include_routers
-
-    include_routers(app)
+    app.include_router(system_api.router, prefix="/api/v1")
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api/v1")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    # State kept beside the database: the matching index is built when the app starts, and
+    # the node's federation identity is read from its key file.
+    hashes_api.install(app)
+    federation_api.install(app)
     if settings.job_worker:
-        from nohaven.jobs.runner import install_worker
-
-        install_worker(app)
+        install_worker(app, scheduled_jobs(settings))
     return app
+
+
+def scheduled_jobs(settings: Settings) -> dict[str, Job]:
+    """The jobs of the one job runner (``nohaven.jobs``), by name: what a server process
+    runs when NOHAVEN_JOB_WORKER is on, and what `nohaven jobs` lists, runs and works."""
+    found: dict[str, Job] = {}
+    for scheduled in JOB_SCHEDULES:
+        for job in scheduled(settings):
+            if job.name in found:  # pragma: no cover - a programming error
+                raise ValueError(f"two jobs are named {job.name}")
+            found[job.name] = job
+    return dict(sorted(found.items()))

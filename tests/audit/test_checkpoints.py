@@ -24,7 +24,7 @@ from nohaven.auth.actor import Actor
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
 from nohaven.db import create_db_engine
-from nohaven.jobs.registry import all_jobs
+from nohaven.main import scheduled_jobs
 from tests.conftest import postgres_database
 from tests.factories import Factory
 
@@ -150,7 +150,7 @@ def test_checkpoints_need_the_key_file_and_run_as_a_job(
     deployment: tuple[Engine, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine, tmp = deployment
-    assert "audit.checkpoint" in all_jobs(get_settings())
+    assert "audit.checkpoint" in scheduled_jobs(get_settings())
     _record(engine, 0, 2)
     assert runner.invoke(cli_app, ["jobs", "run", "audit.seal"]).exit_code == 0
     ran = runner.invoke(cli_app, ["jobs", "run", "audit.checkpoint"])
@@ -168,7 +168,7 @@ def test_checkpoints_need_the_key_file_and_run_as_a_job(
     assert "cannot be read" in " ".join(result.output.split())
     monkeypatch.delenv("NOHAVEN_AUDIT_SIGNING_KEY_FILE")
     get_settings.cache_clear()
-    assert "audit.checkpoint" not in all_jobs(get_settings())
+    assert "audit.checkpoint" not in scheduled_jobs(get_settings())
     result = runner.invoke(cli_app, ["audit", "checkpoint"])
     assert result.exit_code == 1
     assert "nohaven audit keygen" in " ".join(result.output.split())

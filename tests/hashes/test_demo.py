@@ -7,13 +7,14 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth import service as auth_service
 from nohaven.auth import users as accounts
+from nohaven.config import Settings
 from nohaven.hashes import demo, service
 from nohaven.hashes.models import HashEntry, HashList
 from nohaven.members import demo as members_demo
 
 
-def test_demo_loads_once_and_is_shared_as_described(db: Session) -> None:
-    members_demo.load(db)
+def test_demo_loads_once_and_is_shared_as_described(db: Session, settings: Settings) -> None:
+    members_demo.load(db, settings=settings)
     demo.load(db)
     count = db.execute(select(func.count()).select_from(HashEntry)).scalar_one()
     demo.load(db)

@@ -17,9 +17,10 @@ from nohaven.auth.actor import Actor
 from nohaven.config import Settings, get_settings
 from nohaven.db import make_sessionmaker
 from nohaven.jobs.models import JobState
-from nohaven.jobs.registry import Job, JobContext, Outcome, all_jobs
+from nohaven.jobs.registry import Job, JobContext, Outcome
 from nohaven.jobs.runner import JobWorker, lock_key, run_job
 from nohaven.kit.clock import utcnow
+from nohaven.main import scheduled_jobs
 
 
 def _settings(engine: Engine) -> Settings:
@@ -54,7 +55,7 @@ def _actions(engine: Engine, action: str) -> int:
 
 
 def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
-    assert set(all_jobs(_settings(own_engine))) == {
+    assert set(scheduled_jobs(_settings(own_engine))) == {
         "audit.seal",
         "deconfliction.expire",
         "governance.close_motions",
@@ -147,7 +148,7 @@ def test_the_sealer_job_chains_what_others_wrote(own_engine: Engine) -> None:
             audit.record(session, actor=_actor(), action=f"test.{n}", resource_type="thing")
         session.commit()
     settings = _settings(own_engine)
-    job = all_jobs(settings)["audit.seal"]
+    job = scheduled_jobs(settings)["audit.seal"]
     report = run_job(make_sessionmaker(own_engine), job, settings=settings)
     assert report.counts == {"sealed": 3}
     with Session(own_engine) as session:

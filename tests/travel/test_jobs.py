@@ -20,10 +20,9 @@ from nohaven.audit.models import AuditEntry
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
 from nohaven.db import make_sessionmaker
-from nohaven.jobs.registry import all_jobs
 from nohaven.jobs.runner import JobWorker
 from nohaven.kit.clock import utcnow
-from nohaven.main import create_app
+from nohaven.main import create_app, scheduled_jobs
 from nohaven.notifications.models import Notice
 from nohaven.travel import routing, service
 from nohaven.travel.models import NotificationStatus, TravelNotification
@@ -134,7 +133,7 @@ def test_the_job_runner_purges_and_escalates(own_database: OwnDb) -> None:
     url, engine, _path = own_database
     ended, _overdue = _arrange(engine)
     settings = get_settings().model_copy(update={"database_url": url})
-    travel_jobs = {n: j for n, j in all_jobs(settings).items() if n.startswith("travel.")}
+    travel_jobs = {n: j for n, j in scheduled_jobs(settings).items() if n.startswith("travel.")}
     worker = JobWorker(make_sessionmaker(engine), settings, jobs=travel_jobs)
     reports = {r.name: r for r in worker.run_due()}
     assert reports["travel.purge"].counts == {"purged": 1}

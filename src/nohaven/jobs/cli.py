@@ -16,8 +16,8 @@ from sqlalchemy import select
 from nohaven.config import settings_of
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.jobs.models import JobState
-from nohaven.jobs.registry import all_jobs
 from nohaven.jobs.runner import JobWorker, ensure_states, run_job
+from nohaven.main import scheduled_jobs
 
 jobs_app = typer.Typer(help="Scheduled background work, run once across all processes.")
 console = Console()
@@ -40,7 +40,7 @@ def _every(interval: timedelta) -> str:
 def list_jobs(ctx: typer.Context) -> None:
     """Every job with its interval, when it is due next and how its last run went."""
     settings = settings_of(ctx)
-    jobs = all_jobs(settings)
+    jobs = scheduled_jobs(settings)
     engine = create_db_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:
@@ -73,7 +73,7 @@ def list_jobs(ctx: typer.Context) -> None:
 def run(ctx: typer.Context, name: str) -> None:
     """Run one job now, whether due or not (still never at the same time as elsewhere)."""
     settings = settings_of(ctx)
-    jobs = all_jobs(settings)
+    jobs = scheduled_jobs(settings)
     job = jobs.get(name)
     if job is None:
         err.print(f"[bold red]error:[/] no job {name!r}; one of: {', '.join(jobs)}")
@@ -104,7 +104,12 @@ def work(
     or anywhere else; as many of these as you like, each job still runs once."""
     settings = settings_of(ctx)
     engine = create_db_engine(settings.database_url)
-    worker = JobWorker(make_sessionmaker(engine), settings, tick=settings.job_tick_seconds)
+    worker = JobWorker(
+        make_sessionmaker(engine),
+        settings,
+        jobs=scheduled_jobs(settings),
+        tick=settings.job_tick_seconds,
+    )
     try:
         if once:
             for report in worker.run_due():

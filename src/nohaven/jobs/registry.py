@@ -1,4 +1,5 @@
-"""What a job is, and every domain's jobs in one place."""
+"""What a job is: a named run every so often, with the context it is handed. The jobs
+themselves are listed where they are installed (``nohaven.main.JOB_SCHEDULES``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings
-from nohaven.domains import domain_modules
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,3 @@ class Job:
     # is the exception: its record is the chain itself, and an entry per seal would never let
     # the tail empty.
     audited: bool = True
-
-
-def all_jobs(settings: Settings) -> dict[str, Job]:
-    """Every domain's jobs (``nohaven.<domain>.jobs.scheduled``), by name."""
-    found: dict[str, Job] = {}
-    for module in domain_modules("jobs"):
-        scheduled = getattr(module, "scheduled", None)
-        if scheduled is None:
-            continue
-        for job in scheduled(settings):
-            if job.name in found:  # pragma: no cover - a programming error
-                raise ValueError(f"two jobs are named {job.name}")
-            found[job.name] = job
-    return dict(sorted(found.items()))

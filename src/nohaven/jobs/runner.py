@@ -34,7 +34,7 @@ from nohaven.auth.actor import Actor
 from nohaven.config import Settings
 from nohaven.db import INTENT_OPTION, READ_INTENT
 from nohaven.jobs.models import JobState
-from nohaven.jobs.registry import Job, JobContext, all_jobs
+from nohaven.jobs.registry import Job, JobContext
 from nohaven.kit.clock import utcnow
 
 log = logging.getLogger("nohaven.jobs")
@@ -154,13 +154,13 @@ class JobWorker:
         maker: sessionmaker[Session],
         settings: Settings,
         *,
+        jobs: dict[str, Job],
         tick: float = 1.0,
-        jobs: dict[str, Job] | None = None,
     ) -> None:
         self._maker = maker
         self._settings = settings
         self._tick = tick
-        self.jobs = jobs if jobs is not None else all_jobs(settings)
+        self.jobs = jobs
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -208,12 +208,14 @@ class JobWorker:
         return self._thread is not None and self._thread.is_alive()
 
 
-def install_worker(app: FastAPI) -> None:
-    """Let this server process take part in running the jobs (started with the app)."""
+def install_worker(app: FastAPI, jobs: dict[str, Job]) -> None:
+    """Let this server process take part in running ``jobs`` (started with the app)."""
 
     def start(app: FastAPI) -> None:
         settings: Settings = app.state.settings
-        worker = JobWorker(app.state.sessionmaker, settings, tick=settings.job_tick_seconds)
+        worker = JobWorker(
+            app.state.sessionmaker, settings, jobs=jobs, tick=settings.job_tick_seconds
+        )
         app.state.job_worker = worker
         worker.start()
 

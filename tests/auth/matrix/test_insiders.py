@@ -65,6 +65,10 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
         NOTHING,
     ),
     "hash_sighting": row({L, R}, NOTHING, {L, R}, NOTHING),
+    # federation: the node's admins run the peerings; analysts see the peers to subscribe;
+    # a subscription is its organisation's, its org admins decide what goes back
+    "federation_peer": row({L, R}, NOTHING, {L, R}, {L, R, C, U, D, MANAGE}),
+    "federation_subscription": row({L, R, C, U, D, MANAGE}, NOTHING, {L, R, C, U}, {L, R}),
     # deconfliction: law-enforcement analysts only; the secretariat sees quotas
     "deconfliction_case": row(NOTHING, NOTHING, {L, R, C, U}, NOTHING),
     "deconfliction_registration": row(NOTHING, NOTHING, {L, R, C, MATCH}, NOTHING),

@@ -43,6 +43,8 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "policy_maturity": NOTHING,
     "hash_list": NOTHING,
     "hash_sighting": NOTHING,
+    "federation_peer": frozenset({Action.LIST, Action.READ}),
+    "federation_subscription": NOTHING,
     "deconfliction_case": NOTHING,
     "deconfliction_registration": NOTHING,
     "deconfliction_hit": LIST,

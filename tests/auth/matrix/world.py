@@ -13,6 +13,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action
 from nohaven.deconfliction.models import Case, Hit, HitParty, KeyEpoch, QuotaBucket, Registration
+from nohaven.federation.models import Peer, Subscription
 from nohaven.governance.models import (
     AgendaItem,
     CaseStudy,
@@ -124,6 +125,8 @@ def _resources() -> dict[str, Any]:
             audience_body_ids=[BODY_A],
         ),
         "hash_sighting": Sighting(id="si-a", list_owner_organisation_id=A, organisation_id=A),
+        "federation_peer": Peer(id="pe-a", organisation_id=A),
+        "federation_subscription": Subscription(id="fs-a", organisation_id=A),
         "deconfliction_case": Case(id="ca-a", organisation_id=A),
         "deconfliction_registration": Registration(id="re-a", organisation_id=A),
         "deconfliction_hit": Hit(id="hi-a"),

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, get_visible_or_404, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance.applications import repository as repo
 from nohaven.governance.applications.models import (
     AllianceMember,
     ApplicationStatus,
@@ -26,13 +26,10 @@ from nohaven.governance.bodies import service as bodies
 from nohaven.governance.motions import service as motions
 from nohaven.governance.motions.models import Motion, Outcome
 from nohaven.kit.clock import utcnow
-from nohaven.members.models import Body, BodyKind, Organisation
+from nohaven.members.models import Body, Organisation
 from nohaven.notifications import service as notifications
 
 SYSTEM = Actor.system("governance admissions")
-
-
-OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.VOTING)
 
 
 def ineligibility(session: Session, *, body: Body, organisation: Organisation) -> list[str]:
@@ -50,14 +47,7 @@ def ineligibility(session: Session, *, body: Body, organisation: Organisation) -
     seats = bodies.seats(session, body.id, on=utcnow().date())
     if any(m.organisation_id == organisation.id for m in seats):
         reasons.append("Your organisation already holds a seat in this body.")
-    pending = session.scalar(
-        select(MembershipApplication.id).where(
-            MembershipApplication.body_id == body.id,
-            MembershipApplication.organisation_id == organisation.id,
-            MembershipApplication.status.in_([s.value for s in OPEN]),
-        )
-    )
-    if pending:
+    if repo.pending(session, body_id=body.id, organisation_id=organisation.id):
         reasons.append("An application of your organisation is already under way.")
     return reasons
 
@@ -111,12 +101,7 @@ def get_application(
 
 def list_applications(session: Session, *, actor: Actor) -> list[MembershipApplication]:
     require(actor, Action.LIST, MembershipApplication)
-    rows = session.scalars(
-        select(MembershipApplication)
-        .options(selectinload(MembershipApplication.organisation))
-        .order_by(MembershipApplication.created_at.desc())
-    )
-    return [a for a in rows if can(actor, Action.READ, a)]
+    return [a for a in repo.applications(session) if can(actor, Action.READ, a)]
 
 
 def put_to_vote(
@@ -170,9 +155,7 @@ def refuse(
 
 
 def application_of_motion(session: Session, motion_id: str) -> MembershipApplication | None:
-    return session.scalar(
-        select(MembershipApplication).where(MembershipApplication.motion_id == motion_id)
-    )
+    return repo.of_motion(session, motion_id)
 
 
 def decide_by_vote(session: Session, *, motion: Motion) -> None:
@@ -284,6 +267,4 @@ def applicant(session: Session, application: MembershipApplication) -> Organisat
 
 def alliance_bodies(session: Session) -> list[Body]:
     """The bodies an organisation applies to (the Alliance's own, not reference groups)."""
-    return list(
-        session.scalars(select(Body).where(Body.kind == BodyKind.ALLIANCE).order_by(Body.name))
-    )
+    return repo.alliance_bodies(session)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -21,6 +20,7 @@ from nohaven.auth.policy import Action, require
 from nohaven.db import write_even_if_refused
 from nohaven.errors import InvalidInput, NotFound, TooManyRequests
 from nohaven.governance.bodies import service as bodies
+from nohaven.governance.public import repository as repo
 from nohaven.governance.public.models import ContactAttempt, ContactMessage
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, Membership, MembershipRole
@@ -38,7 +38,7 @@ class PublicBody:
 
 
 def public_body(session: Session, *, slug: str) -> PublicBody:
-    body = session.scalar(select(Body).where(Body.slug == slug))
+    body = repo.body_by_slug(session, slug)
     if body is None:
         raise NotFound("No such body.")
     seats = bodies.seats(session, body.id, on=utcnow().date())
@@ -93,18 +93,13 @@ def submit_contact(
     """``secret``: the key that signs the form and hashes addresses; ``per_hour``: messages
     one address may send in an hour; ``min_fill_seconds``: how long a person takes at least to
     fill in the form."""
-    body = session.scalar(select(Body).where(Body.slug == slug))
+    body = repo.body_by_slug(session, slug)
     if body is None:
         raise NotFound("No such body.")
     now = utcnow()
     who = client_hash(secret, client_address)
     # Every attempt counts, caught or not; the governance.prune job drops old ones.
-    recent = session.scalar(
-        select(func.count())
-        .select_from(ContactAttempt)
-        .where(ContactAttempt.client_hash == who, ContactAttempt.at >= now - timedelta(hours=1))
-    )
-    if (recent or 0) >= per_hour:
+    if repo.attempts_since(session, who, now - timedelta(hours=1)) >= per_hour:
         raise TooManyRequests("Too many messages from your network; please try again in an hour.")
     # Kept even when the message is refused below: a refusal must count towards the limit.
     write_even_if_refused(session, lambda s: s.add(ContactAttempt(client_hash=who, at=now)))
@@ -166,24 +161,13 @@ def submit_contact(
 
 def prune_contact_attempts(session: Session, *, now: datetime) -> int:
     """Forget contact attempts older than a day (only the last hour counts)."""
-    result = session.execute(
-        delete(ContactAttempt)
-        .where(ContactAttempt.at < now - timedelta(days=1))
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return repo.delete_attempts_before(session, now - timedelta(days=1))
 
 
 def contact_messages(session: Session, *, actor: Actor, body_id: str) -> list[ContactMessage]:
     """The public's messages to the body's secretariat: personal data, so the read is audited."""
     require(actor, Action.LIST, ContactMessage(body_id=body_id))
-    rows = list(
-        session.scalars(
-            select(ContactMessage)
-            .where(ContactMessage.body_id == body_id)
-            .order_by(ContactMessage.created_at.desc())
-        )
-    )
+    rows = list(repo.messages(session, body_id))
     audit.record(
         session,
         actor=actor,

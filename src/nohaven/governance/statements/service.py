@@ -9,8 +9,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
@@ -19,6 +18,7 @@ from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.governance.bodies import service as bodies
 from nohaven.governance.motions import service as motions
 from nohaven.governance.motions.models import Motion, Outcome
+from nohaven.governance.statements import repository as repo
 from nohaven.governance.statements.models import (
     Statement,
     StatementComment,
@@ -43,7 +43,7 @@ def _new_slug(session: Session, title: str) -> str:
     base = slugify(title)[:70].rstrip("-")
     while True:
         slug = f"{base}-{secrets.token_hex(4)}"
-        if session.scalar(select(Statement.id).where(Statement.slug == slug)) is None:
+        if not repo.slug_taken(session, slug):
             return slug
 
 
@@ -98,42 +98,19 @@ def list_statements(
     session: Session, *, actor: Actor, body_id: str | None = None
 ) -> list[Statement]:
     require(actor, Action.LIST, Statement)
-    query = select(Statement).order_by(Statement.updated_at.desc())
-    if body_id:
-        query = query.where(Statement.body_id == body_id)
-    return [s for s in session.scalars(query) if can(actor, Action.READ, s)]
+    return [s for s in repo.statements(session, body_id=body_id) if can(actor, Action.READ, s)]
 
 
 def versions(session: Session, *, statement: Statement) -> list[StatementVersion]:
-    return list(
-        session.scalars(
-            select(StatementVersion)
-            .where(StatementVersion.statement_id == statement.id)
-            .order_by(StatementVersion.number)
-        )
-    )
+    return repo.versions(session, statement.id)
 
 
 def comments(session: Session, *, statement: Statement) -> list[StatementComment]:
-    return list(
-        session.scalars(
-            select(StatementComment)
-            .options(selectinload(StatementComment.organisation))
-            .where(StatementComment.statement_id == statement.id)
-            .order_by(StatementComment.created_at)
-        )
-    )
+    return repo.comments(session, statement.id)
 
 
 def _latest(session: Session, statement_id: str) -> int:
-    return int(
-        session.scalar(
-            select(func.max(StatementVersion.number)).where(
-                StatementVersion.statement_id == statement_id
-            )
-        )
-        or 0
-    )
+    return repo.latest_version(session, statement_id)
 
 
 def revise(session: Session, *, actor: Actor, statement_id: str, text: str) -> StatementVersion:
@@ -262,7 +239,7 @@ def bodies_drafting(session: Session, *, actor: Actor) -> list[Body]:
 
 
 def statement_of_motion(session: Session, motion_id: str) -> Statement | None:
-    return session.scalar(select(Statement).where(Statement.motion_id == motion_id))
+    return repo.of_motion(session, motion_id)
 
 
 def adopt_by_vote(session: Session, *, motion: Motion) -> None:
@@ -289,13 +266,7 @@ def adopt_by_vote(session: Session, *, motion: Motion) -> None:
 
 def drafts_of(session: Session, *, body_ids: list[str]) -> list[Statement]:
     """Draft statements of these bodies (those a motion may adopt)."""
-    return list(
-        session.scalars(
-            select(Statement).where(
-                Statement.status == StatementStatus.DRAFT, Statement.body_id.in_(body_ids)
-            )
-        )
-    )
+    return repo.drafts(session, body_ids)
 
 
 # --- public ---------------------------------------------------------------------------------
@@ -310,20 +281,8 @@ class PublishedStatement:
 
 
 def _published(session: Session, statement: Statement) -> PublishedStatement:
-    text = session.scalar(
-        select(StatementVersion.text).where(
-            StatementVersion.statement_id == statement.id,
-            StatementVersion.number == statement.adopted_version,
-        )
-    )
-    signatories = list(
-        session.scalars(
-            select(Organisation)
-            .join(StatementSignatory, StatementSignatory.organisation_id == Organisation.id)
-            .where(StatementSignatory.statement_id == statement.id)
-            .order_by(Organisation.name)
-        )
-    )
+    text = repo.version_text(session, statement.id, statement.adopted_version)
+    signatories = repo.signatories(session, statement.id)
     body = session.get(Body, statement.body_id)
     if body is None:  # pragma: no cover - foreign key
         raise NotFound("No such body.")
@@ -336,23 +295,11 @@ def published_statements(
     session: Session, *, body_id: str | None = None, limit: int = 50
 ) -> list[PublishedStatement]:
     """Readable by anyone: only published statements, newest first."""
-    query = (
-        select(Statement)
-        .where(Statement.status == StatementStatus.PUBLISHED)
-        .order_by(Statement.published_at.desc())
-        .limit(limit)
-    )
-    if body_id:
-        query = query.where(Statement.body_id == body_id)
-    return [_published(session, s) for s in session.scalars(query)]
+    return [_published(session, s) for s in repo.published(session, body_id=body_id, limit=limit)]
 
 
 def published_statement(session: Session, *, slug: str) -> PublishedStatement:
-    statement = session.scalar(
-        select(Statement).where(
-            Statement.slug == slug, Statement.status == StatementStatus.PUBLISHED
-        )
-    )
+    statement = repo.published_by_slug(session, slug)
     if statement is None:
         raise NotFound("No such published statement.")
     return _published(session, statement)

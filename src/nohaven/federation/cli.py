@@ -1,0 +1,294 @@
+"""`nohaven peers …`: this node's identity, its peers and the lists it subscribes to.
+
+Peering commands are the node operator's (run at the node's console, as the system);
+subscribing names the analyst it is done for (`--as`), whose organisation subscribes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from nohaven.auth import users as accounts
+from nohaven.auth.actor import Actor
+from nohaven.config import Settings, settings_of
+from nohaven.db import engine_for, make_sessionmaker, session_scope
+from nohaven.errors import NohavenError
+from nohaven.federation import identity, service, sync
+from nohaven.federation import repository as repo
+from nohaven.federation.models import Peer
+from nohaven.federation.schemas import PeerRequestCreate, SubscriptionCreate
+from nohaven.members import service as members_service
+
+peers_app = typer.Typer(
+    help="Federation: this node's peers and subscriptions.", no_args_is_help=True
+)
+console = Console()
+err = Console(stderr=True)
+OPERATOR = Actor.system("node operator")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _http(settings: Settings) -> httpx.Client:
+    return httpx.Client(timeout=settings.federation.timeout_seconds)
+
+
+def _peer(session: Session, name_or_id: str) -> Peer:
+    found = repo.peer_named(session, name_or_id)
+    if found is None:
+        raise _fail(f"no peer {name_or_id!r}")
+    return found
+
+
+def _organisation_id(session: Session, name_or_id: str) -> str:
+    org = members_service.find_organisation(session, name_or_id=name_or_id)
+    if org is None:
+        raise _fail(f"no organisation {name_or_id!r}")
+    return org.id
+
+
+@peers_app.command("keygen")
+def keygen(
+    file: Annotated[Path, typer.Argument(help="where to write the key (mode 0600)")],
+) -> None:
+    """Make this node's Ed25519 identity key; peers pin its public half."""
+    try:
+        node_id = identity.generate_key_file(file)
+    except FileExistsError as exc:
+        raise _fail(f"{file} exists; a node key is never overwritten") from exc
+    except OSError as exc:
+        raise _fail(f"cannot write {file}: {exc.strerror}") from exc
+    console.print(f"Node id {node_id}. Set NOHAVEN_FEDERATION_NODE_KEY_FILE={file}.")
+
+
+@peers_app.command("identity")
+def show_identity(ctx: typer.Context) -> None:
+    """This node's id (its key's fingerprint): read it out to a peer's admin."""
+    try:
+        me = service.node_identity(settings_of(ctx))
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+    console.print(f"{me.node_id}  {me.name}  {me.url}")
+
+
+@peers_app.command("request")
+def request(
+    ctx: typer.Context,
+    url: str,
+    organisation: Annotated[str, typer.Option(help="who the peer is on this node")],
+    expect: Annotated[
+        str | None, typer.Option(help="the node id the peer's admin read out to you")
+    ] = None,
+) -> None:
+    """Ask the node at URL to peer; its key is pinned here, and it approves on its side."""
+    settings = settings_of(ctx)
+    try:
+        me = service.node_identity(settings)
+        with session_scope(settings) as session, _http(settings) as http:
+            data = PeerRequestCreate(
+                url=url,
+                organisation_id=_organisation_id(session, organisation),
+                expect_node_id=expect,
+            )
+            peer = service.request_peering(session, actor=OPERATOR, me=me, http=http, data=data)
+            console.print(f"Asked {peer.name} ({peer.node_id}); peer id {peer.id}.")
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@peers_app.command("approve")
+def approve(
+    ctx: typer.Context,
+    peer: str,
+    organisation: Annotated[str, typer.Option(help="who the peer is on this node")],
+) -> None:
+    """Approve a node's peering request: it then sees what that organisation may see."""
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            found = _peer(session, peer)
+            service.approve_peer(
+                session,
+                actor=OPERATOR,
+                peer_id=found.id,
+                organisation_id=_organisation_id(session, organisation),
+            )
+            console.print(f"{found.name} ({found.node_id}) is an active peer.")
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@peers_app.command("refuse")
+def refuse(ctx: typer.Context, peer: str) -> None:
+    """Refuse a node's peering request."""
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            service.refuse_peer(session, actor=OPERATOR, peer_id=_peer(session, peer).id)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@peers_app.command("suspend")
+def suspend(ctx: typer.Context, peer: str) -> None:
+    """Stop serving a peer and syncing from it (approve it again to resume)."""
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            service.suspend_peer(session, actor=OPERATOR, peer_id=_peer(session, peer).id)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@peers_app.command("list")
+def list_peers(ctx: typer.Context) -> None:
+    """Peers, their status, last contact and last error; subscriptions with their lag."""
+    with session_scope(settings_of(ctx)) as session:
+        table = Table("peer", "node id", "status", "last contact", "error")
+        for p in service.list_peers(session, actor=OPERATOR):
+            table.add_row(
+                p.name,
+                p.node_id,
+                p.status,
+                f"{p.last_contact_at:%Y-%m-%d %H:%M:%S}" if p.last_contact_at else "never",
+                p.last_error or "",
+            )
+        console.print(table)
+        subs = Table("subscription", "peer", "list", "status", "checkpoint", "lag", "last sync")
+        for s in sync.list_subscriptions(session, actor=OPERATOR):
+            subs.add_row(
+                s.id,
+                s.peer_id,
+                s.remote_list_id,
+                s.status,
+                str(s.checkpoint),
+                str(s.lag),
+                f"{s.last_success_at:%Y-%m-%d %H:%M:%S}" if s.last_success_at else "never",
+            )
+        console.print(subs)
+
+
+@peers_app.command("shared")
+def shared(ctx: typer.Context, peer: str) -> None:
+    """The lists a peer shares with this node."""
+    settings = settings_of(ctx)
+    try:
+        me = service.node_identity(settings)
+        with session_scope(settings) as session, _http(settings) as http:
+            found = _peer(session, peer)
+            lists = sync.shared_with_us(service.client_for(http, me, found))
+            service.note_contact(found, error=None)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+    table = Table("id", "name", "TLP", "changes")
+    for item in lists:
+        table.add_row(str(item["id"]), str(item["name"]), str(item["tlp"]), str(item["change_seq"]))
+    console.print(table)
+
+
+@peers_app.command("subscribe")
+def subscribe(
+    ctx: typer.Context,
+    peer: str,
+    remote_list: Annotated[str, typer.Argument(help="the list's id on the peer")],
+    as_user: Annotated[str, typer.Option("--as", help="for this analyst's organisation")],
+    share_sightings: Annotated[
+        bool, typer.Option(help="send our sightings of this list back to its owner")
+    ] = False,
+) -> None:
+    """Subscribe the organisation of --as to a list the peer shares; sync fetches it."""
+    settings = settings_of(ctx)
+    try:
+        me = service.node_identity(settings)
+        with session_scope(settings) as session, _http(settings) as http:
+            actor = accounts.actor_for_email(session, email=as_user)
+            if actor is None:
+                raise _fail(f"no active user {as_user}")
+            sub = sync.subscribe(
+                session,
+                actor=actor,
+                me=me,
+                http=http,
+                data=SubscriptionCreate(
+                    peer_id=_peer(session, peer).id,
+                    remote_list_id=remote_list,
+                    share_sightings=share_sightings,
+                ),
+            )
+            console.print(f"Subscribed: {sub.id} (local list {sub.local_list_id}).")
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@contextmanager
+def _transactions(settings: Settings) -> Iterator[sync.SessionFactory]:
+    engine = engine_for(settings)
+    maker = make_sessionmaker(engine)
+
+    @contextmanager
+    def one() -> Iterator[Session]:
+        with maker() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    try:
+        yield one
+    finally:
+        engine.dispose()
+
+
+@peers_app.command("sync")
+def sync_command(
+    ctx: typer.Context,
+    subscription: Annotated[
+        list[str] | None, typer.Option(help="only these subscriptions (repeat)")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="print only the summary")] = False,
+) -> None:
+    """Bring every subscription to its owner's head, page by page (each page committed with
+    its checkpoint), then report back. Safe to stop at any point and run again."""
+    settings = settings_of(ctx)
+    try:
+        me = service.node_identity(settings)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+    def show(sub_id: str, outcome: sync.PageOutcome) -> None:
+        if not quiet:
+            state = "recalled" if outcome.recalled else (outcome.error or "ok")
+            console.print(f"{sub_id}: {outcome.applied} changes ({state})")
+
+    with _transactions(settings) as open_session, _http(settings) as http:
+        summary = sync.sync_all(
+            open_session,
+            me=me,
+            http=http,
+            page_size=settings.federation.page_size,
+            subscription_ids=subscription or None,
+            on_page=show,
+        )
+    console.print(
+        f"{summary.pages} pages, {summary.applied} changes, {summary.recalled} recalled, "
+        f"{summary.reported} reported back, {len(summary.errors)} errors"
+    )
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this domain's commands to the root `nohaven` app."""
+    app.add_typer(peers_app, name="peers")

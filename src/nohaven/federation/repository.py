@@ -1,0 +1,159 @@
+"""Queries of the federation domain; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+
+from nohaven.federation.models import Peer, PeerStatus, Subscription, SubscriptionStatus
+from nohaven.hashes.models import HashEntry, MatchFeedback, Sighting, TrustVote
+from nohaven.members.models import User
+
+
+def peers(session: Session) -> Sequence[Peer]:
+    return session.execute(select(Peer).order_by(Peer.name)).scalars().all()
+
+
+def peer_by_node(session: Session, node_id: str) -> Peer | None:
+    return session.execute(select(Peer).where(Peer.node_id == node_id)).scalar_one_or_none()
+
+
+def node_user(session: Session, user_id: str) -> User | None:
+    return session.get(User, user_id, options=[joinedload(User.organisation)])
+
+
+def subscriptions(
+    session: Session, *, organisation_id: str | None = None, peer_id: str | None = None
+) -> Sequence[Subscription]:
+    query = select(Subscription).order_by(Subscription.created_at)
+    if organisation_id is not None:
+        query = query.where(Subscription.organisation_id == organisation_id)
+    if peer_id is not None:
+        query = query.where(Subscription.peer_id == peer_id)
+    return session.execute(query).scalars().all()
+
+
+def due_subscriptions(session: Session) -> Sequence[tuple[Subscription, Peer]]:
+    """Active subscriptions of active peers, the longest unsynced first."""
+    rows = session.execute(
+        select(Subscription, Peer)
+        .join(Peer, Peer.id == Subscription.peer_id)
+        .where(
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            Peer.status.in_([PeerStatus.ACTIVE, PeerStatus.REQUESTED]),
+        )
+        .order_by(Subscription.last_sync_at.is_(None).desc(), Subscription.last_sync_at)
+    ).all()
+    return [(s, p) for s, p in rows]
+
+
+def subscription_for(session: Session, peer_id: str, remote_list_id: str) -> Subscription | None:
+    return session.execute(
+        select(Subscription).where(
+            Subscription.peer_id == peer_id, Subscription.remote_list_id == remote_list_id
+        )
+    ).scalar_one_or_none()
+
+
+def lock_subscription(session: Session, subscription_id: str) -> Subscription | None:
+    """The subscription under a row lock (PostgreSQL; SQLite's writer lock does the same), so
+    two runners never apply the same page twice at once."""
+    return session.execute(
+        select(Subscription)
+        .where(Subscription.id == subscription_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def entries_in(session: Session, ids: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Existing entries among ``ids``: id -> (list id, signal type)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(HashEntry.id, HashEntry.list_id, HashEntry.signal_type).where(HashEntry.id.in_(ids))
+    ).all()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def live_entry_ids(session: Session, list_id: str) -> Sequence[str]:
+    return (
+        session.execute(
+            select(HashEntry.id).where(
+                HashEntry.list_id == list_id, HashEntry.tombstoned_at.is_(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+
+
+def tombstone_entries(
+    session: Session, ids: Sequence[str], *, first_seq: int, at: datetime, reason: str
+) -> None:
+    rows = [
+        {"id": i, "tombstoned_at": at, "tombstone_reason": reason, "seq": first_seq + n}
+        for n, i in enumerate(ids)
+    ]
+    if rows:
+        session.execute(update(HashEntry), rows)
+
+
+def sightings_since(
+    session: Session, list_id: str, since: datetime | None, limit: int
+) -> Sequence[Sighting]:
+    query = select(Sighting).where(Sighting.list_id == list_id)
+    if since is not None:
+        query = query.where(Sighting.at >= since)
+    return session.execute(query.order_by(Sighting.at, Sighting.id).limit(limit)).scalars().all()
+
+
+def feedback_since(
+    session: Session, list_id: str, since: datetime | None
+) -> Sequence[MatchFeedback]:
+    query = (
+        select(MatchFeedback)
+        .join(HashEntry, HashEntry.id == MatchFeedback.entry_id)
+        .where(HashEntry.list_id == list_id)
+    )
+    if since is not None:
+        query = query.where(MatchFeedback.created_at >= since)
+    return session.execute(query.order_by(MatchFeedback.created_at)).scalars().all()
+
+
+def votes_since(session: Session, list_id: str, since: datetime | None) -> Sequence[TrustVote]:
+    query = (
+        select(TrustVote)
+        .join(HashEntry, HashEntry.id == TrustVote.entry_id)
+        .where(HashEntry.list_id == list_id)
+    )
+    if since is not None:
+        query = query.where(TrustVote.created_at >= since)
+    return session.execute(query.order_by(TrustVote.created_at)).scalars().all()
+
+
+def existing_sighting_ids(session: Session, ids: Collection[str]) -> set[str]:
+    if not ids:
+        return set()
+    return set(session.execute(select(Sighting.id).where(Sighting.id.in_(ids))).scalars())
+
+
+def copy_list_ids(session: Session) -> set[str]:
+    """The local copies of peers' lists: never served on to another peer (their owner
+    decides who gets them, not us)."""
+    return set(session.execute(select(Subscription.local_list_id)).scalars())
+
+
+def peer_named(session: Session, name_or_id: str) -> Peer | None:
+    return (
+        session.execute(
+            select(Peer).where(
+                (Peer.id == name_or_id) | (Peer.name == name_or_id) | (Peer.node_id == name_or_id)
+            )
+        )
+        .scalars()
+        .first()
+    )

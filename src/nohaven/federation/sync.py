@@ -1,0 +1,379 @@
+"""The subscriber's side: subscribing to a list a peer shares with us, keeping the local
+copy in step with the owner's change feed, dropping it when the owner recalls it, and
+reporting back what the subscribing organisation agreed to send.
+
+Each feed page is applied in one transaction together with the checkpoint it reaches, so a
+sync killed anywhere leaves the copy exactly at a checkpoint, and the next run continues
+from there. Applying a page again changes nothing (entries keep the owner's ids)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from nohaven.audit import service as audit
+from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, Tlp, hidden, require
+from nohaven.errors import Conflict, InvalidInput, NotFound
+from nohaven.federation import repository as repo
+from nohaven.federation import service
+from nohaven.federation.client import PeerClient, PeerUnreachable
+from nohaven.federation.identity import NodeIdentity
+from nohaven.federation.models import Peer, PeerStatus, Subscription, SubscriptionStatus
+from nohaven.federation.schemas import FeedPage, Report, SubscriptionCreate
+from nohaven.hashes import repository as hashes_repo
+from nohaven.hashes import service as hashes_service
+from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes.schemas import HashListCreate
+from nohaven.kit.clock import utcnow
+
+REPORT_BATCH = 5000
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+RECALL_REASON = "recalled by the owner"
+
+
+def _audit(session: Session, actor: Actor, action: str, sub: Subscription, **summary: Any) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=f"federation.{action}",
+        resource_type="federation_subscription",
+        resource_id=sub.id,
+        organisation_id=sub.organisation_id,
+        summary={"peer": sub.peer_id, "remote_list": sub.remote_list_id, **summary},
+    )
+
+
+def shared_with_us(client: PeerClient) -> list[dict[str, Any]]:
+    answer = client.get("/api/v1/federation/lists")
+    if not answer.ok or not isinstance(answer.body, list):
+        raise PeerUnreachable(f"The peer answered {answer.status} to the list of shared lists.")
+    return answer.body
+
+
+def subscribe(
+    session: Session,
+    *,
+    actor: Actor,
+    me: NodeIdentity,
+    http: httpx.Client,
+    data: SubscriptionCreate,
+) -> Subscription:
+    require(actor, Action.CREATE, Subscription)
+    peer = service.get_peer(session, actor=actor, peer_id=data.peer_id)
+    if peer.status not in (PeerStatus.ACTIVE, PeerStatus.REQUESTED) or not peer.organisation_id:
+        raise Conflict(f"The peering is {peer.status}: nothing can be subscribed to.")
+    org = hashes_service.organisation_of(actor)
+    if org == peer.organisation_id:
+        raise InvalidInput("The peer stands for your own organisation here.")
+    if repo.subscription_for(session, peer.id, data.remote_list_id) is not None:
+        raise Conflict("This node already subscribes to that list.")
+    client = service.client_for(http, me, peer)
+    shared = {str(s.get("id")): s for s in shared_with_us(client)}
+    service.note_contact(peer, error=None)
+    found = shared.get(data.remote_list_id)
+    if found is None:
+        raise NotFound("The peer shares no such list with this node.")
+    name = f"{found.get('name', '')} (from {peer.name})"[:200]
+    copy = hashes_service.create_list(
+        session,
+        actor=Actor.system(f"federation: {peer.name}"[:254]),
+        data=HashListCreate(
+            name=name if len(name) >= 2 else "copy",
+            description=f"Copy of a list of node {peer.name}, kept in step by federation.",
+            tlp=Tlp(str(found.get("tlp"))),
+            audience_organisation_ids=[org],
+        ),
+        owner_organisation_id=peer.organisation_id,
+    )
+    sub = Subscription(
+        peer_id=peer.id,
+        remote_list_id=data.remote_list_id,
+        organisation_id=org,
+        local_list_id=copy.id,
+        share_sightings=data.share_sightings,
+        remote_head=int(found.get("change_seq", 0)),
+        created_by_id=actor.user_id,
+    )
+    session.add(sub)
+    session.flush()
+    _audit(session, actor, "subscribe", sub, share_sightings=sub.share_sightings)
+    return sub
+
+
+def get_subscription(
+    session: Session, *, actor: Actor, subscription_id: str, action: Action = Action.READ
+) -> Subscription:
+    sub = session.get(Subscription, subscription_id)
+    if sub is None:
+        raise hidden(Subscription.policy_kind)
+    require(actor, action, sub)
+    return sub
+
+
+def list_subscriptions(session: Session, *, actor: Actor) -> list[Subscription]:
+    require(actor, Action.LIST, Subscription)
+    from nohaven.auth.policy import can
+
+    return [s for s in repo.subscriptions(session) if can(actor, Action.READ, s)]
+
+
+def set_share_sightings(
+    session: Session, *, actor: Actor, subscription_id: str, share: bool
+) -> Subscription:
+    sub = get_subscription(
+        session, actor=actor, subscription_id=subscription_id, action=Action.MANAGE
+    )
+    sub.share_sightings = share
+    _audit(session, actor, "share_sightings", sub, share=share)
+    return sub
+
+
+@dataclass
+class PageOutcome:
+    applied: int = 0
+    more: bool = False
+    recalled: bool = False
+    error: str | None = None
+
+
+def _row(change: Any, *, list_id: str, seq: int, source: str, now: Any) -> dict[str, Any]:
+    e = change.entry
+    return {
+        "id": e.id,
+        "list_id": list_id,
+        "signal_type": e.signal_type.value,
+        "value": e.value,
+        "pdq_quality": e.pdq_quality,
+        "classification_scheme": e.classification_scheme,
+        "classification": e.classification,
+        "classified_at": now,
+        "series": e.series,
+        "victim_identified": e.victim_identified,
+        "offender_identified": e.offender_identified,
+        "trusted": e.trusted,
+        "seq": seq,
+        "updated_at": now,
+        "tombstoned_at": now if e.tombstoned else None,
+        "tombstone_reason": e.tombstone_reason if e.tombstoned else None,
+        "source": source,
+    }
+
+
+def apply_page(session: Session, sub: Subscription, peer: Peer, page: FeedPage) -> int:
+    """Bring the copy to the page's checkpoint: new entries inserted, known ones updated
+    (tombstones included), all with this list's next change numbers."""
+    if page.since != sub.checkpoint or page.hash_list.id != sub.remote_list_id:
+        raise InvalidInput("The peer answered a different page than the one asked for.")
+    copy = session.get(HashList, sub.local_list_id)
+    if copy is None:  # pragma: no cover - the copy is never deleted
+        raise NotFound("The local copy of the list is gone.")
+    now = utcnow()
+    if copy.tlp != page.hash_list.tlp.value:
+        copy.tlp = page.hash_list.tlp.value  # the owner relabelled it, and we still may see it
+        copy.updated_at = now
+    changes = page.changes
+    known = repo.entries_in(session, [c.entry.id for c in changes])
+    foreign = [i for i, (list_id, _) in known.items() if list_id != copy.id]
+    if foreign:
+        raise Conflict(f"Entry ids of the peer collide with entries of other lists: {foreign[:3]}")
+    first = hashes_repo.take_seqs(session, copy.id, len(changes)) if changes else 0
+    source = f"peer {peer.name}"[:200]
+    inserts, updates = [], []
+    for n, change in enumerate(changes):
+        row = _row(change, list_id=copy.id, seq=first + n, source=source, now=now)
+        if change.entry.id in known:
+            updates.append(row)
+        elif not change.entry.tombstoned:  # never seen and already gone: nothing to keep
+            inserts.append({**row, "created_seq": row["seq"], "created_at": now, "comment": ""})
+    if inserts:
+        session.execute(insert(HashEntry), inserts)
+    if updates:
+        session.execute(update(HashEntry), updates)
+    sub.checkpoint = page.checkpoint
+    sub.remote_head = max(page.hash_list.change_seq, page.checkpoint)
+    return len(changes)
+
+
+def recall(session: Session, sub: Subscription, *, actor: Actor) -> int:
+    """The owner no longer lets us see the list: drop our copy. Its entries are tombstoned
+    (sightings made meanwhile keep what they point at) and nobody here sees the list any more."""
+    copy = session.get(HashList, sub.local_list_id)
+    dropped = 0
+    if copy is not None:
+        ids = repo.live_entry_ids(session, copy.id)
+        if ids:
+            first = hashes_repo.take_seqs(session, copy.id, len(ids))
+            repo.tombstone_entries(session, ids, first_seq=first, at=utcnow(), reason=RECALL_REASON)
+        dropped = len(ids)
+        copy.audience_organisation_ids = []
+        copy.audience_body_ids = []
+        copy.tlp = Tlp.RED.value
+        copy.updated_at = utcnow()
+    sub.status = SubscriptionStatus.RECALLED
+    sub.recalled_at = utcnow()
+    _audit(session, actor, "recall", sub, dropped=dropped)
+    return dropped
+
+
+def sync_page(
+    session: Session, *, subscription_id: str, me: NodeIdentity, http: httpx.Client, page_size: int
+) -> PageOutcome:
+    """Fetch and apply the next page of one subscription, in the caller's transaction. A peer
+    that cannot be reached, or answers badly, is recorded and nothing else changes."""
+    sub = repo.lock_subscription(session, subscription_id)
+    if sub is None or sub.status != SubscriptionStatus.ACTIVE:
+        return PageOutcome()
+    peer = session.get(Peer, sub.peer_id)
+    if peer is None or peer.status not in (PeerStatus.ACTIVE, PeerStatus.REQUESTED):
+        return PageOutcome(error="the peering is not active")
+    actor = Actor.system(f"federation sync: {peer.name}"[:254])
+    now = utcnow()
+    sub.last_sync_at = now
+    client = service.client_for(http, me, peer)
+    try:
+        answer = client.get(
+            f"/api/v1/federation/lists/{sub.remote_list_id}/changes",
+            {"since": sub.checkpoint, "limit": page_size},
+        )
+        if answer.status == 404:
+            # A signed "no such list": the owner narrowed it past us (or deleted it).
+            service.note_contact(peer, error=None)
+            dropped = recall(session, sub, actor=actor)
+            return PageOutcome(applied=dropped, recalled=True)
+        if not answer.ok:
+            raise PeerUnreachable(f"The peer answered {answer.status}.")
+        page = FeedPage.model_validate(answer.body)
+        savepoint = session.begin_nested()
+        try:
+            applied = apply_page(session, sub, peer, page)
+        except (InvalidInput, Conflict):
+            savepoint.rollback()
+            raise
+        savepoint.commit()
+    except (PeerUnreachable, ValidationError, InvalidInput, Conflict) as exc:
+        message = _message(exc)
+        service.note_contact(peer, error=message)
+        sub.last_error = message[:2000]
+        return PageOutcome(error=message)
+    service.note_contact(peer, error=None)
+    sub.last_error = None
+    sub.last_success_at = now
+    if applied:
+        _audit(session, actor, "sync_page", sub, applied=applied, checkpoint=sub.checkpoint)
+    return PageOutcome(applied=applied, more=page.more)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return f"The peer sent a malformed page ({exc.error_count()} problems)."
+    return str(getattr(exc, "detail", None) or exc)
+
+
+def report_back(
+    session: Session, *, subscription_id: str, me: NodeIdentity, http: httpx.Client
+) -> int:
+    """Send the owner what happened here since the last report: sightings (only if the
+    subscribing organisation opted in), match feedback and trust votes."""
+    sub = repo.lock_subscription(session, subscription_id)
+    if sub is None or sub.status != SubscriptionStatus.ACTIVE:
+        return 0
+    peer = session.get(Peer, sub.peer_id)
+    if peer is None:
+        return 0
+    since = sub.reported_through
+    sightings = (
+        repo.sightings_since(session, sub.local_list_id, since, REPORT_BATCH)
+        if sub.share_sightings
+        else []
+    )
+    feedback = repo.feedback_since(session, sub.local_list_id, since)
+    votes = repo.votes_since(session, sub.local_list_id, since)
+    if not (sightings or feedback or votes):
+        return 0
+    report = Report(
+        list_id=sub.remote_list_id,
+        sightings=[
+            {"id": s.id, "entry_id": s.entry_id, "distance": s.distance, "at": s.at}
+            for s in sightings
+        ],
+        feedback=[
+            {"entry_id": f.entry_id, "verdict": f.verdict, "comment": f.comment} for f in feedback
+        ],
+        votes=[{"entry_id": v.entry_id, "verdict": v.verdict, "comment": v.comment} for v in votes],
+    )
+    client = service.client_for(http, me, peer)
+    try:
+        answer = client.post("/api/v1/federation/reports", report.model_dump(mode="json"))
+        if not answer.ok:
+            raise PeerUnreachable(f"The peer answered {answer.status} to our report.")
+    except PeerUnreachable as exc:
+        sub.last_error = _message(exc)[:2000]
+        service.note_contact(peer, error=sub.last_error)
+        return 0
+    stamps = (
+        [s.at for s in sightings] + [f.created_at for f in feedback] + [v.created_at for v in votes]
+    )
+    sub.reported_through = max(stamps)
+    _audit(
+        session,
+        Actor.system(f"federation report: {peer.name}"[:254]),
+        "report",
+        sub,
+        sightings=len(sightings),
+        feedback=len(feedback),
+        votes=len(votes),
+    )
+    return len(sightings) + len(feedback) + len(votes)
+
+
+@dataclass
+class SyncSummary:
+    pages: int = 0
+    applied: int = 0
+    recalled: int = 0
+    reported: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def sync_all(
+    open_session: SessionFactory,
+    *,
+    me: NodeIdentity,
+    http: httpx.Client,
+    page_size: int,
+    subscription_ids: list[str] | None = None,
+    on_page: Callable[[str, PageOutcome], None] | None = None,
+) -> SyncSummary:
+    """Every due subscription (or those named) to the owner's head, each page in its own
+    transaction, then the reports back: what `nohaven peers sync` runs."""
+    with open_session() as session:
+        due = [s.id for s, _ in repo.due_subscriptions(session)]
+    ids = [i for i in due if subscription_ids is None or i in subscription_ids]
+    summary = SyncSummary()
+    for sub_id in ids:
+        while True:
+            with open_session() as session:
+                outcome = sync_page(
+                    session, subscription_id=sub_id, me=me, http=http, page_size=page_size
+                )
+            summary.pages += 1
+            summary.applied += outcome.applied
+            summary.recalled += int(outcome.recalled)
+            if on_page is not None:
+                on_page(sub_id, outcome)
+            if outcome.error:
+                summary.errors.append(outcome.error)
+            if not outcome.more:
+                break
+        if not outcome.error and not outcome.recalled:
+            with open_session() as session:
+                summary.reported += report_back(session, subscription_id=sub_id, me=me, http=http)
+    return summary

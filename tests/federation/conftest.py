@@ -1,0 +1,141 @@
+"""Three real nodes on loopback, shared by the module's tests: an alliance node (PostgreSQL
+when the tests have it, else SQLite) and two agency nodes (SQLite), each agency peered with
+the alliance, the alliance holding a list shared with both agencies."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from nohaven.auth.actor import Actor
+from nohaven.federation.models import Peer
+from nohaven.hashes import service as hashes_service
+from nohaven.hashes.schemas import EntryCreate, HashListCreate
+from nohaven.members.models import OrganisationKind
+from tests.conftest import PG_ENV, postgres_database
+from tests.factories import Factory
+from tests.federation.nodes import Node
+from tests.hashes.images import save_jpeg, textured
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class World:
+    alliance: Node
+    agency1: Node
+    agency2: Node
+    folder: Path
+    # ids on the alliance node
+    orgs: dict[str, str] = field(default_factory=dict)
+    shared_list: str = ""
+    agency1_token: str = ""
+
+
+def _seed_alliance(node: Node, world: World) -> None:
+    with node.session() as session:
+        f = Factory(session)
+        sec = f.organisation(
+            "Alliance Secretariat", kind=OrganisationKind.INTERGOVERNMENTAL, country=None
+        )
+        one = f.organisation("Agency One", kind=OrganisationKind.LAW_ENFORCEMENT, country="NL")
+        two = f.organisation("Agency Two", kind=OrganisationKind.LAW_ENFORCEMENT, country="BE")
+        owner = f.user(sec, roles=("analyst",), email="analyst@alliance.test")
+        central = f.user(one, roles=("analyst",), email="analyst1@alliance.test")
+        world.agency1_token = f.token(central, scopes=("read",))
+        world.orgs = {"sec": sec.id, "one": one.id, "two": two.id}
+        actor = f.actor(owner)
+        shared = hashes_service.create_list(
+            session,
+            actor=actor,
+            data=HashListCreate(
+                name="Known material",
+                tlp="TLP:AMBER",
+                audience_organisation_ids=[one.id, two.id],
+            ),
+        )
+        world.shared_list = shared.id
+
+
+def _seed_agency(node: Node, own: str) -> None:
+    with node.session() as session:
+        f = Factory(session)
+        org = f.organisation(own, kind=OrganisationKind.LAW_ENFORCEMENT, country="NL")
+        f.organisation("Alliance", kind=OrganisationKind.INTERGOVERNMENTAL, country=None)
+        f.user(org, roles=("analyst", "org_admin"), email=f"analyst@{node.name}.test")
+
+
+def add_image_entries(node: Node, list_id: str, folder: Path, seeds: range) -> list[Path]:
+    """Images made here, their hashes added to the alliance's list; the files are kept for
+    scanning."""
+    from nohaven.hashes.hashing import hash_file
+
+    paths = []
+    with node.session() as session:
+        actor = _actor(session, "analyst@alliance.test")
+        for seed in seeds:
+            path = save_jpeg(textured(seed), folder / f"listed-{seed}.jpg")
+            paths.append(path)
+            hashed = hash_file(path)
+            kind, value = ("sha256", hashed.sha256) if seed % 2 else ("pdq", hashed.pdq)
+            hashes_service.add_entry(
+                session,
+                actor=actor,
+                list_id=list_id,
+                data=EntryCreate(
+                    signal_type=kind,
+                    value=str(value),
+                    pdq_quality=hashed.pdq_quality if kind == "pdq" else None,
+                    classification_scheme="interpol",
+                    classification="baseline",
+                ),
+            )
+    return paths
+
+
+def _actor(session, email: str) -> Actor:  # type: ignore[no-untyped-def]
+    from nohaven.auth import users
+
+    found = users.actor_for_email(session, email=email)
+    assert found is not None
+    return found
+
+
+def peer_id(node: Node, name: str) -> str:
+    with node.session() as session:
+        return session.query(Peer).filter(Peer.name == name).one().id
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("federation")
+    alliance_db = (
+        postgres_database("federation")
+        if os.environ.get(PG_ENV)
+        else f"sqlite:///{folder / 'alliance.db'}"
+    )
+    nodes = [
+        Node("alliance", alliance_db, folder),
+        Node("agency1", f"sqlite:///{folder / 'agency1.db'}", folder),
+        Node("agency2", f"sqlite:///{folder / 'agency2.db'}", folder),
+    ]
+    world = World(*nodes, folder=folder)
+    try:
+        for node in nodes:
+            node.launch()  # the three start side by side
+        for node in nodes:
+            node.wait()
+        _seed_alliance(world.alliance, world)
+        _seed_agency(world.agency1, "Agency One")
+        _seed_agency(world.agency2, "Agency Two")
+        for agency, org in ((world.agency1, "one"), (world.agency2, "two")):
+            agency.cli("peers", "request", world.alliance.url, "--organisation", "Alliance")
+            world.alliance.cli("peers", "approve", agency.name, "--organisation", world.orgs[org])
+        yield world
+    finally:
+        for node in nodes:
+            node.stop()
