@@ -16,7 +16,7 @@ from nohaven import migrate
 from nohaven.config import MailSettings, Settings
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.jobs.runner import JobWorker
-from nohaven.main import create_app
+from nohaven.main import create_app, scheduled_jobs
 from nohaven.travel import routing
 from tests.conftest import postgres_database
 from tests.factories import Factory
@@ -67,7 +67,7 @@ def test_the_point_of_contact_gets_the_travel_notification_by_email_within_a_min
         session.commit()
     FORBIDDEN.update({SUBJECT_NAME, PASSPORT})
     start = len(smtp_server.received)
-    worker = JobWorker(maker, settings, tick=0.2)
+    worker = JobWorker(maker, settings, tick=0.2, jobs=scheduled_jobs(settings))
     worker.run_due()  # every job ran once: the sender is now on its schedule
     app = create_app(settings, engine=own_engine)
     with TestClient(app, base_url="https://testserver") as client:
