@@ -30,6 +30,7 @@ from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
+from nohaven.federation import views as federation_views
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -45,6 +46,9 @@ from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
 from nohaven.notifications import jobs as notifications_jobs
 from nohaven.notifications import views as notifications_views
+from nohaven.operations import api as operations_api
+from nohaven.operations import jobs as operations_jobs
+from nohaven.operations import views as operations_views
 from nohaven.policy import api as policy_api
 from nohaven.policy import views as policy_views
 from nohaven.system import api as system_api
@@ -68,6 +72,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     travel_api.router,
     governance_api.router,
     policy_api.router,
+    operations_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -75,10 +80,12 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_views.router,
     notifications_views.router,
     hashes_views.router,
+    federation_views.router,
     deconfliction_views.router,
     travel_views.router,
     governance_views.router,
     policy_views.router,
+    operations_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
@@ -88,6 +95,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     travel_jobs.scheduled,
     governance_jobs.scheduled,
     notifications_jobs.scheduled,
+    operations_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
