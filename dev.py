@@ -51,6 +51,7 @@ def bootstrap(*, dev: bool) -> Path:
     if python.exists() and STAMP.exists():
         kind, _, stamped = STAMP.read_text().strip().partition(" ")
         if stamped == digest and (kind == "dev" or not dev):
+            compile_catalogues(python)
             return python
     if not python.exists():
         print("» creating .venv", flush=True)
@@ -65,7 +66,14 @@ def bootstrap(*, dev: bool) -> Path:
     isolation = ["--no-build-isolation"] if dev else []
     subprocess.run([*pip, "install", "--no-deps", *isolation, "-e", str(ROOT)], check=True)
     STAMP.write_text(f"{'dev' if dev else 'runtime'} {digest}")
+    compile_catalogues(python)
     return python
+
+
+def compile_catalogues(python: Path) -> None:
+    """The translation catalogues' .mo files are build output: compiled from the .po sources
+    on every run (only the stale ones), never by the server (docs/languages.md)."""
+    subprocess.run([str(python), "-m", "nohaven.kit.catalogues"], cwd=ROOT, check=True)
 
 
 def _run(python: Path, *args: str, env: dict[str, str] | None = None) -> int:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.kit.i18n import N_
 from nohaven.notifications import service
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
@@ -13,7 +14,7 @@ from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = (("Inbox", "/inbox"),)
+NAV: tuple[tuple[str, str], ...] = ((N_("Inbox"), "/inbox"),)
 
 
 @router.get("/inbox")
