@@ -145,7 +145,8 @@ def format_when(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return f"{format_skeleton('yMMMdHm', aware, tzinfo=UTC, locale=_locale())} UTC"
+        day = format_date(aware.astimezone(UTC), format="medium", locale=_locale())
+        return f"{day} {format_skeleton('Hm', aware, tzinfo=UTC, locale=_locale())} UTC"
     return format_date(value, format="medium", locale=_locale())
 
 
