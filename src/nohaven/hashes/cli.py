@@ -211,7 +211,12 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
         for f in results:
             typer.echo(
                 json.dumps(
-                    {"path": f.path, "error": f.error, "matches": [m.__dict__ for m in f.matches]}
+                    {
+                        "path": f.path,
+                        "error": f.error,
+                        "note": f.note,
+                        "matches": [m.__dict__ for m in f.matches],
+                    }
                 )
             )
         return
@@ -232,9 +237,18 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
     errors = [f for f in results if f.error]
     if matched:
         console.print(table)
-    console.print(f"{len(results)} files scanned, {matched} matched, {len(errors)} unreadable.")
+    no_pdq = sum(1 for f in results if f.note)
+    console.print(
+        f"{_count(len(results), 'file')} scanned, {matched} matched, "
+        f"{len(errors)} unreadable"
+        + (f", {no_pdq} matched by MD5, SHA-1 and SHA-256 only (no PDQ)." if no_pdq else ".")
+    )
     for f in errors:
         err.print(f"[yellow]skipped[/] {f.path}: {f.error}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def scan(
