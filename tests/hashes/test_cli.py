@@ -193,14 +193,14 @@ def test_export_and_import_files(demo_db: str, tmp_path: Path) -> None:
     assert json.loads(target.read_text())["value"][0]["MediaID"]
     again = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", nca])
     assert again.exit_code == 0, again.output
-    assert "30 records imported: 0 new, 30 updated" in again.output
+    assert "30 records imported as 30 hashes (0 new, 30 updated" in again.output
     piped = runner.invoke(
         app,
         ["hashes", "import", "-", "--format", "vics", "--list", list_id, "--as", nca],
         input=target.read_bytes(),
     )
     assert piped.exit_code == 0, piped.output
-    assert "30 records imported: 0 new, 30 updated" in piped.output
+    assert "30 records imported as 30 hashes (0 new, 30 updated" in piped.output
     refused = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", AFP])
     assert refused.exit_code == 1
     bad = tmp_path / "bad.csv"

@@ -175,8 +175,9 @@ def import_file(
             else "the file holds no records; nothing was imported."
         )
     console.print(
-        f"{report.accepted} records imported: {report.added} new, {report.updated} updated,"
-        f" {report.duplicates} repeated."
+        f"{_count(report.records, 'record')} imported as {_count(report.accepted, 'hash')}"
+        f" ({report.added} new, {report.updated} updated, {report.duplicates} repeated in the"
+        " file and counted once)."
     )
 
 
@@ -248,7 +249,9 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun}es" if noun.endswith("sh") else f"{n} {noun}s"
 
 
 def scan(
