@@ -11,15 +11,18 @@ from rich.console import Console
 from rich.table import Table
 
 from nohaven.audit import cli as audit_cli
+from nohaven.auth import cli as auth_cli
 from nohaven.backup import cli as backup_cli
 from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, settings_of
 from nohaven.db import session_scope
 from nohaven.deconfliction import cli as deconfliction_cli
-from nohaven.errors import NohavenError
+from nohaven.federation import cli as federation_cli
 from nohaven.governance import cli as governance_cli
 from nohaven.hashes import cli as hashes_cli
 from nohaven.jobs import cli as jobs_cli
 from nohaven.keys import cli as keys_cli
+from nohaven.members import cli as members_cli
+from nohaven.operations import cli as operations_cli
 from nohaven.policy import cli as policy_cli
 from nohaven.travel import cli as travel_cli
 
@@ -29,17 +32,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
-tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
-orgs_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
-bodies_app = typer.Typer(help="Bodies: alliances and reference groups.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
-app.add_typer(orgs_app, name="orgs")
-app.add_typer(bodies_app, name="bodies")
 
 console = Console()
 err = Console(stderr=True)
@@ -186,239 +181,22 @@ def demo(
         raise fail("refusing to start: " + refusal(exc), code=2) from exc
 
 
-@users_app.command("create")
-def users_create(
-    ctx: typer.Context,
-    email: str,
-    organisation: Annotated[str, typer.Option(help="organisation name or id")],
-    role: Annotated[list[str], typer.Option(help="repeat for several roles")],
-    name: Annotated[str, typer.Option(help="display name")] = "",
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help="omit to be asked (not echoed); never put real passwords in shell history"
-        ),
-    ] = None,
-) -> None:
-    """Create a user (as the system: for the first secretariat admin and for scripts)."""
-    from nohaven.auth import users as accounts
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-    from nohaven.members.schemas import UserCreate
-
-    secret = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    settings = settings_of(ctx)
-    try:
-        with session_scope(settings) as session:
-            org = service.find_organisation(
-                session, name_or_id=organisation
-            ) or service.get_organisation(
-                session, actor=Actor.system("cli"), organisation_id=organisation
-            )
-            data = UserCreate.model_validate(
-                {
-                    "email": email,
-                    "display_name": name or email,
-                    "organisation_id": org.id,
-                    "roles": role,
-                    "password": secret,
-                }
-            )
-            user = accounts.create_user(
-                session, actor=Actor.system("cli"), data=data, settings=settings
-            )
-            console.print(f"Created {user.email} ({', '.join(user.roles)}) in {org.name}.")
-    except NohavenError as exc:
-        raise fail(exc.detail) from exc
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise fail(str(exc)) from exc
-
-
-@users_app.command("list")
-def users_list(
-    ctx: typer.Context, organisation: Annotated[str | None, typer.Option()] = None
-) -> None:
-    """List users."""
-    from nohaven.auth import users as accounts
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-
-    with session_scope(settings_of(ctx)) as session:
-        org = service.find_organisation(session, name_or_id=organisation) if organisation else None
-        if organisation and org is None:
-            raise fail(f"no organisation named {organisation!r}")
-        table = Table("e-mail", "name", "organisation", "roles", "active", "2FA")
-        for u in accounts.list_users(session, actor=Actor.system("cli")):
-            if org is not None and u.organisation_id != org.id:
-                continue
-            table.add_row(
-                u.email,
-                u.display_name,
-                u.organisation.name,
-                ", ".join(u.roles),
-                "yes" if u.is_active else "no",
-                "yes" if u.totp_enabled_at else "no",
-            )
-        console.print(table)
-
-
-@tokens_app.command("create")
-def tokens_create(
-    ctx: typer.Context,
-    email: Annotated[str, typer.Option(help="the user the token acts as")],
-    name: Annotated[str, typer.Option(help="what the token is for")],
-    scope: Annotated[list[str], typer.Option(help="read, write or admin; repeatable")],
-    days: int = 90,
-) -> None:
-    """Create an API token for a user; the secret is printed once."""
-    from nohaven.auth import service as auth_service
-    from nohaven.auth import users as accounts
-
-    settings = settings_of(ctx)
-    with session_scope(settings) as session:
-        user = accounts.find_user(session, email=email)
-        if user is None or not user.is_active:
-            raise fail(f"no active user {email!r}")
-        try:
-            issued = auth_service.create_api_token(
-                session,
-                actor=auth_service.actor_for(session, user),
-                name=name,
-                scopes=scope,
-                days=days,
-                max_days=settings.api_token_max_days,
-            )
-        except NohavenError as exc:
-            raise fail(exc.detail) from exc
-        err.print(
-            f"Token {issued.token.prefix} for {user.email}, expires "
-            f"{issued.token.expires_at:%Y-%m-%d}. Store it now; it is not shown again:"
-        )
-        print(issued.secret)
-
-
-@orgs_app.command("list")
-def orgs_list(ctx: typer.Context, kind: str | None = None, country: str | None = None) -> None:
-    """List member organisations."""
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-
-    with session_scope(settings_of(ctx)) as session:
-        table = Table("name", "short", "kind", "country", "id")
-        cli_actor = Actor.system("cli")
-        for o in service.list_organisations(session, actor=cli_actor, kind=kind, country=country):
-            table.add_row(o.name, o.short_name or "", o.kind, o.country or "", o.id)
-        console.print(table)
-
-
-@orgs_app.command("create")
-def orgs_create(
-    ctx: typer.Context,
-    name: str,
-    kind: Annotated[
-        str,
-        typer.Option(
-            help="law_enforcement, government, intergovernmental, ngo, industry or hotline"
-        ),
-    ],
-    country: Annotated[str | None, typer.Option(help="ISO 3166 code or name")] = None,
-    short_name: Annotated[str | None, typer.Option()] = None,
-) -> None:
-    """Create an organisation (as the system: for the secretariat's own, at set-up)."""
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-    from nohaven.members.schemas import OrganisationCreate
-
-    try:
-        data = OrganisationCreate.model_validate(
-            {"name": name, "kind": kind, "country": country, "short_name": short_name}
-        )
-        with session_scope(settings_of(ctx)) as session:
-            org = service.create_organisation(session, actor=Actor.system("cli"), data=data)
-            console.print(
-                f"Created {org.name} ({org.kind}, {org.country or 'no country'}): {org.id}"
-            )
-    except NohavenError as exc:
-        raise fail(exc.detail) from exc
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-
-
-@orgs_app.command("show")
-def orgs_show(ctx: typer.Context, name_or_id: str) -> None:
-    """An organisation and its seats, past and present."""
-    from nohaven.members import service
-
-    with session_scope(settings_of(ctx)) as session:
-        org = service.find_organisation(session, name_or_id=name_or_id)
-        if org is None:
-            raise fail(f"no organisation {name_or_id!r}")
-        console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
-        table = Table("body", "role", "from", "until")
-        for m in service.seats_of_organisation(session, organisation_id=org.id):
-            table.add_row(m.body.name, m.role, str(m.start_date), str(m.end_date or "—"))
-        console.print(table)
-
-
-@bodies_app.command("list")
-def bodies_list(ctx: typer.Context) -> None:
-    """List bodies with today's chair."""
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-
-    with session_scope(settings_of(ctx)) as session:
-        table = Table("slug", "name", "kind", "seats", "chair")
-        for e in service.directory(session, actor=Actor.system("cli")):
-            table.add_row(
-                e.body.slug,
-                e.body.name,
-                e.body.kind,
-                str(len(e.current)),
-                e.chair.organisation.name if e.chair else "—",
-            )
-        console.print(table)
-
-
-@bodies_app.command("show")
-def bodies_show(ctx: typer.Context, slug: str) -> None:
-    """A body: members today and the chair history."""
-    from nohaven.auth.actor import Actor
-    from nohaven.members import service
-
-    with session_scope(settings_of(ctx)) as session:
-        entry = next(
-            (
-                e
-                for e in service.directory(session, actor=Actor.system("cli"))
-                if e.body.slug == slug
-            ),
-            None,
-        )
-        if entry is None:
-            raise fail(f"no body {slug!r}")
-        console.print(f"[bold]{entry.body.name}[/]")
-        table = Table("organisation", "role", "since")
-        for m in entry.current:
-            table.add_row(m.organisation.name, m.role, str(m.start_date))
-        console.print(table)
-        chairs = Table("chair", "from", "until", title="Chairs")
-        for m in entry.chair_history:
-            chairs.add_row(m.organisation.name, str(m.start_date), str(m.end_date or "today"))
-        console.print(chairs)
-
-
 # Each domain's commands: a sub-app (`nohaven travel …`) or commands of the root; in the
 # order `nohaven --help` lists them.
 for register in (
+    auth_cli.register,
+    members_cli.register,
     audit_cli.register,
     jobs_cli.register,
     keys_cli.register,
     backup_cli.register,
     hashes_cli.register,
+    federation_cli.register,
     deconfliction_cli.register,
     travel_cli.register,
     governance_cli.register,
     policy_cli.register,
+    operations_cli.register,
 ):
     register(app)
 

@@ -28,6 +28,9 @@ from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.deconfliction import api as deconfliction_api
 from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
+from nohaven.federation import api as federation_api
+from nohaven.federation import jobs as federation_jobs
+from nohaven.federation import views as federation_views
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -42,6 +45,9 @@ from nohaven.members import api as members_api
 from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
 from nohaven.notifications import views as notifications_views
+from nohaven.operations import api as operations_api
+from nohaven.operations import jobs as operations_jobs
+from nohaven.operations import views as operations_views
 from nohaven.policy import api as policy_api
 from nohaven.policy import views as policy_views
 from nohaven.system import api as system_api
@@ -60,10 +66,12 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     audit_api.router,
     notifications_api.router,
     hashes_api.router,
+    federation_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,
     policy_api.router,
+    operations_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -71,17 +79,21 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_views.router,
     notifications_views.router,
     hashes_views.router,
+    federation_views.router,
     deconfliction_views.router,
     travel_views.router,
     governance_views.router,
     policy_views.router,
+    operations_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    operations_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
@@ -199,8 +211,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     for router in PAGE_ROUTERS:
         app.include_router(router)
-    # State kept beside the database: the matching index is built when the app starts.
+    # State kept beside the database: the matching index is built when the app starts, and
+    # the node's federation identity is read from its key file.
     hashes_api.install(app)
+    federation_api.install(app)
     if settings.job_worker:
         install_worker(app, scheduled_jobs(settings))
     return app

@@ -33,6 +33,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
 from nohaven.demo import load_demo
+from nohaven.federation.models import Peer, Subscription
 from nohaven.governance.models import (
     ActionItem,
     AgendaItem,
@@ -47,6 +48,7 @@ from nohaven.hashes.models import HashEntry, HashList
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, Invitation, Membership, OrganisationKind, User
 from nohaven.notifications.models import Notice
+from nohaven.operations.models import Activity, Referral
 from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
 from tests.factories import Factory, csrf_from, web_login
@@ -90,6 +92,9 @@ HIDDEN: dict[str, Source] = {
     "user_id": Source(User),
     "invitation_id": Source(Invitation),
     "membership_id": Source(Membership),
+    "subscription_id": Source(Subscription),
+    "activity_id": Source(Activity),
+    "referral_id": Source(Referral),
 }
 BY_ROUTE: dict[tuple[str, str], Source] = {
     ("/api/v1/agenda-items/{item_id}", "item_id"): Source(AgendaItem),
@@ -112,6 +117,9 @@ PUBLIC: dict[str, str] = {
     "fmt": "csv",
     "verb": "approve",
     "token": "not-an-invitation",
+    # Every analyst sees which nodes this one peers with; changing them is refused (403).
+    "peer_id": "",
+    "body_slug": "vgt",
 }
 
 
@@ -262,6 +270,29 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
                 state="draft",
             ),
         ]
+    )
+    db.flush()
+    peer = Peer(
+        node_id="a" * 32,
+        public_key="b" * 64,
+        name="A peer",
+        url="http://p.test",
+        status="active",
+        organisation_id=nca,
+    )
+    copy = HashList(
+        name="A copy",
+        owner_organisation_id=nca,
+        tlp="TLP:RED",
+        audience_organisation_ids=[],
+        audience_body_ids=[],
+    )
+    db.add_all([peer, copy])
+    db.flush()
+    db.add(
+        Subscription(
+            peer_id=peer.id, remote_list_id="r", organisation_id=nca, local_list_id=copy.id
+        )
     )
     db.flush()
 

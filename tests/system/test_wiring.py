@@ -36,6 +36,6 @@ def test_every_domains_routers_jobs_and_commands_are_installed() -> None:
     names = {g.name for g in cli.app.registered_groups} | {
         c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands
     }
-    for domain in ("jobs", "keys", "hashes", "deconflict", "travel", "meetings", "policy"):
+    for domain in ("jobs", "keys", "hashes", "peers", "deconflict", "travel", "meetings", "policy"):
         assert domain in names, domain
     assert {"backup", "restore", "scan", "hash"} <= names

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.governance.bodies import service as bodies
+from nohaven.governance.meetings import repository as repo
 from nohaven.governance.meetings.models import (
     ActionItem,
     ActionStatus,
@@ -48,7 +48,7 @@ def record_attendance(
             "Only organisations with a seat in the body attend.",
             errors=[{"field": "organisation_ids", "message": f"{len(unknown)} without a seat"}],
         )
-    for row in session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)):
+    for row in repo.attendance(session, meeting.id):
         session.delete(row)
     session.flush()
     rows = [
@@ -70,13 +70,7 @@ def record_attendance(
 
 
 def attendance(session: Session, *, meeting: Meeting) -> list[Attendance]:
-    return list(
-        session.scalars(
-            select(Attendance)
-            .options(selectinload(Attendance.organisation))
-            .where(Attendance.meeting_id == meeting.id)
-        )
-    )
+    return repo.attendance(session, meeting.id)
 
 
 _MINUTES_NEXT = {
@@ -179,11 +173,7 @@ def add_decision(
 
 
 def decisions(session: Session, *, meeting: Meeting) -> list[Decision]:
-    return list(
-        session.scalars(
-            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.created_at)
-        )
-    )
+    return repo.decisions(session, meeting.id)
 
 
 def add_action_item(
@@ -266,15 +256,7 @@ class ActionItems:
 
 
 def action_items(session: Session, *, meeting: Meeting) -> ActionItems:
-    rows = list(
-        session.scalars(
-            select(ActionItem)
-            .options(selectinload(ActionItem.owner))
-            .join(Meeting, Meeting.id == ActionItem.meeting_id)
-            .where(ActionItem.body_id == meeting.body_id, Meeting.starts_at <= meeting.starts_at)
-            .order_by(ActionItem.due_date)
-        )
-    )
+    rows = repo.action_items_until(session, body_id=meeting.body_id, starts_at=meeting.starts_at)
     raised = [r for r in rows if r.meeting_id == meeting.id]
     carried = [
         r

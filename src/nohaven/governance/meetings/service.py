@@ -6,13 +6,13 @@ import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance.meetings import repository as repo
 from nohaven.governance.meetings.models import (
     AgendaItem,
     AgendaStatus,
@@ -42,11 +42,7 @@ def proposed_dates(
     per_year = max(body.meetings_per_year, 1)
     step = max(12 // per_year, 1)
     today = today or utcnow().date()
-    last = session.scalar(
-        select(func.max(Meeting.starts_at)).where(
-            Meeting.body_id == body.id, Meeting.status != MeetingStatus.CANCELLED
-        )
-    )
+    last = repo.last_start(session, body.id)
     anchor = last.date() if last is not None else today
     out: list[date] = []
     candidate = anchor
@@ -175,30 +171,18 @@ def may_read(session: Session, *, actor: Actor, meeting_id: str) -> bool:
 def initiative_body_ids(session: Session, organisation_id: str | None) -> set[str]:
     if organisation_id is None:
         return set()
-    return set(
-        session.scalars(
-            select(Initiative.body_id).where(Initiative.organisation_id == organisation_id)
-        )
-    )
+    return repo.initiative_body_ids(session, organisation_id)
 
 
 def list_meetings(session: Session, *, actor: Actor, body_id: str | None = None) -> list[Meeting]:
     require(actor, Action.LIST, Meeting)
-    query = select(Meeting).order_by(Meeting.starts_at)
-    if body_id:
-        query = query.where(Meeting.body_id == body_id)
-    return [m for m in session.scalars(query) if can(actor, Action.READ, m)]
+    return [m for m in repo.meetings(session, body_id=body_id) if can(actor, Action.READ, m)]
 
 
 def meetings_open_to_proposals(session: Session, *, actor: Actor) -> list[Meeting]:
     """Upcoming meetings the actor's organisation may propose agenda items for."""
-    now = utcnow()
-    query = (
-        select(Meeting)
-        .where(Meeting.starts_at > now, Meeting.status == MeetingStatus.SCHEDULED)
-        .order_by(Meeting.starts_at)
-    )
-    return [m for m in session.scalars(query) if capacity(session, actor, m) is not None]
+    upcoming = repo.scheduled_after(session, utcnow())
+    return [m for m in upcoming if capacity(session, actor, m) is not None]
 
 
 # --- agenda ---------------------------------------------------------------------------------
@@ -213,8 +197,7 @@ def capacity(session: Session, actor: Actor, meeting: Meeting) -> str | None:
     role = actor.body_roles.get(meeting.body_id)
     if role in VOTING_ROLES:
         return "member"
-    child_groups = set(session.scalars(select(Body.id).where(Body.parent_id == meeting.body_id)))
-    if child_groups & set(actor.body_roles):
+    if repo.reference_groups(session, meeting.body_id) & set(actor.body_roles):
         return "reference_group"
     if meeting.body_id in initiative_body_ids(session, actor.organisation_id):
         return "initiative"
@@ -281,12 +264,7 @@ def decide_agenda_item(
         )
     if status == AgendaStatus.ACCEPTED:
         if position is None:
-            position = (
-                session.scalar(
-                    select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
-                )
-                or 0
-            ) + 1
+            position = repo.last_position(session, meeting.id) + 1
         item.position = position
     else:
         item.position = None
@@ -307,13 +285,7 @@ def decide_agenda_item(
 def agenda(session: Session, *, meeting: Meeting) -> list[AgendaItem]:
     """All items of a meeting: accepted ones in their order first, then proposals, then
     declined ones."""
-    items = list(
-        session.scalars(
-            select(AgendaItem)
-            .options(selectinload(AgendaItem.proposer))
-            .where(AgendaItem.meeting_id == meeting.id)
-        )
-    )
+    items = repo.agenda_items(session, meeting.id)
     rank = {AgendaStatus.ACCEPTED: 0, AgendaStatus.PROPOSED: 1, AgendaStatus.DECLINED: 2}
     return sorted(
         items,
@@ -333,11 +305,7 @@ def register_initiative(
     require(actor, Action.CREATE, initiative)
     if session.get(Body, body_id) is None or session.get(Organisation, organisation_id) is None:
         raise InvalidInput("Unknown body or organisation.")
-    if session.scalar(
-        select(Initiative.id).where(
-            Initiative.body_id == body_id, Initiative.organisation_id == organisation_id
-        )
-    ):
+    if repo.initiative(session, body_id=body_id, organisation_id=organisation_id):
         raise Conflict("That initiative is already registered with this body.")
     session.add(initiative)
     session.flush()
@@ -356,10 +324,4 @@ def register_initiative(
 
 def initiatives(session: Session, *, actor: Actor, body_id: str) -> list[Initiative]:
     require(actor, Action.READ, Meeting(body_id=body_id))
-    return list(
-        session.scalars(
-            select(Initiative)
-            .options(selectinload(Initiative.organisation))
-            .where(Initiative.body_id == body_id)
-        )
-    )
+    return repo.initiatives(session, body_id)

@@ -8,15 +8,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.bodies.service import my_bodies, voting_organisations
+from nohaven.governance.progress import repository as repo
 from nohaven.governance.progress.models import (
     Commitment,
     MissionSignature,
@@ -60,7 +60,7 @@ def create_mission(
             "A mission statement holds at least one commitment.",
             errors=[{"field": "commitments", "message": "at least one"}],
         )
-    if session.scalar(select(MissionStatement.id).where(MissionStatement.body_id == body_id)):
+    if repo.mission_of_body(session, body_id) is not None:
         raise Conflict("This body already has a mission statement.")
     session.add(mission)
     session.flush()
@@ -80,7 +80,7 @@ def create_mission(
 
 
 def mission_of(session: Session, *, actor: Actor, body_id: str) -> MissionStatement:
-    mission = session.scalar(select(MissionStatement).where(MissionStatement.body_id == body_id))
+    mission = repo.mission_of_body(session, body_id)
     if mission is None:
         raise hidden("mission")  # the same answer as for one the actor may not see
     require(actor, Action.READ, mission)
@@ -90,35 +90,16 @@ def mission_of(session: Session, *, actor: Actor, body_id: str) -> MissionStatem
 def bodies_with_mission(session: Session, *, actor: Actor) -> list[Body]:
     """The actor's bodies that have a mission statement."""
     mine = my_bodies(session, actor)
-    with_mission = set(
-        session.scalars(
-            select(MissionStatement.body_id).where(
-                MissionStatement.body_id.in_([b.id for b in mine])
-            )
-        )
-    )
+    with_mission = repo.bodies_with_mission(session, [b.id for b in mine])
     return [b for b in mine if b.id in with_mission]
 
 
 def commitments(session: Session, *, mission: MissionStatement) -> list[Commitment]:
-    return list(
-        session.scalars(
-            select(Commitment)
-            .where(Commitment.mission_id == mission.id)
-            .order_by(Commitment.number)
-        )
-    )
+    return repo.commitments(session, mission.id)
 
 
 def signatures(session: Session, *, mission: MissionStatement) -> list[MissionSignature]:
-    return list(
-        session.scalars(
-            select(MissionSignature)
-            .options(selectinload(MissionSignature.organisation))
-            .where(MissionSignature.mission_id == mission.id)
-            .order_by(MissionSignature.signed_on)
-        )
-    )
+    return repo.signatures(session, mission.id)
 
 
 def sign(
@@ -133,11 +114,7 @@ def sign(
         session, mission.body_id, utcnow().date()
     ):
         raise Forbidden("Members of the body sign its mission statement.")
-    if session.scalar(
-        select(MissionSignature.id).where(
-            MissionSignature.mission_id == mission.id, MissionSignature.organisation_id == org_id
-        )
-    ):
+    if repo.has_signed(session, mission.id, org_id):
         raise Conflict("Your organisation has already signed.")
     row = MissionSignature(
         mission_id=mission.id, organisation_id=org_id, signed_on=on or utcnow().date()
@@ -193,17 +170,9 @@ def report_progress(
     org_id = actor.organisation_id
     probe = ProgressReport(organisation_id=org_id)
     require(actor, Action.CREATE, probe)
-    if org_id is None or not session.scalar(
-        select(MissionSignature.id).where(
-            MissionSignature.mission_id == mission.id, MissionSignature.organisation_id == org_id
-        )
-    ):
+    if org_id is None or not repo.has_signed(session, mission.id, org_id):
         raise Forbidden("Only signatories of the mission statement report progress.")
-    commitment = session.scalar(
-        select(Commitment).where(
-            Commitment.mission_id == mission.id, Commitment.number == commitment_number
-        )
-    )
+    commitment = repo.commitment(session, mission.id, commitment_number)
     if commitment is None:
         raise InvalidInput(
             "No such commitment.", errors=[{"field": "commitment_number", "message": "unknown"}]
@@ -223,13 +192,7 @@ def report_progress(
             ],
         ) from exc
     links = _check_links(evidence or [])
-    row = session.scalar(
-        select(ProgressReport).where(
-            ProgressReport.commitment_id == commitment.id,
-            ProgressReport.organisation_id == org_id,
-            ProgressReport.period == period,
-        )
-    )
+    row = repo.report(session, commitment_id=commitment.id, organisation_id=org_id, period=period)
     created = row is None
     if row is None:
         row = ProgressReport(commitment_id=commitment.id, organisation_id=org_id, period=period)
@@ -276,11 +239,8 @@ def dashboard(
     signed = signatures(session, mission=mission)
     if organisation_id is not None:
         signed = [s for s in signed if s.organisation_id == organisation_id]
-    query = select(ProgressReport).where(ProgressReport.commitment_id.in_(list(by_id)))
-    if organisation_id is not None:
-        query = query.where(ProgressReport.organisation_id == organisation_id)
     latest: dict[tuple[str, int], ProgressReport] = {}
-    for row in session.scalars(query.order_by(ProgressReport.period)):
+    for row in repo.reports(session, list(by_id), organisation_id=organisation_id):
         latest[(row.organisation_id, by_id[row.commitment_id])] = row  # later periods win
     return Dashboard(mission=mission, commitments=items, signatories=signed, latest=latest)
 
@@ -290,14 +250,7 @@ def history(
 ) -> list[tuple[int, ProgressReport]]:
     mission = mission_of(session, actor=actor, body_id=body_id)
     numbers = {c.id: c.number for c in commitments(session, mission=mission)}
-    rows = session.scalars(
-        select(ProgressReport)
-        .where(
-            ProgressReport.commitment_id.in_(list(numbers)),
-            ProgressReport.organisation_id == organisation_id,
-        )
-        .order_by(ProgressReport.period.desc())
-    )
+    rows = repo.reports(session, list(numbers), organisation_id=organisation_id, newest_first=True)
     return sorted(((numbers[r.commitment_id], r) for r in rows), key=lambda p: (p[0], p[1].period))
 
 

@@ -3,17 +3,16 @@ capabilities of the WeProtect Model National Response, searchable by anyone sign
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.bodies.service import voting_organisations
+from nohaven.governance.progress import repository as repo
 from nohaven.governance.progress.models import (
     CaseStudy,
-    MissionStatement,
 )
 from nohaven.governance.progress.service import commitments
 from nohaven.kit.clock import utcnow
@@ -77,7 +76,7 @@ def create_case_study(
     unknown_caps = set(study.capabilities) - set(CAPABILITIES)
     if unknown_caps:
         errors.append({"field": "capabilities", "message": "between 1 and 21"})
-    mission = session.scalar(select(MissionStatement).where(MissionStatement.body_id == body_id))
+    mission = repo.mission_of_body(session, body_id)
     numbers = {c.number for c in commitments(session, mission=mission)} if mission else set()
     if set(study.commitments) - numbers:
         errors.append({"field": "commitments", "message": "unknown commitment number"})
@@ -109,26 +108,10 @@ def search_case_studies(
     """Published case studies (and the actor's own drafts), filtered; tag filters run in Python
     because JSON containment differs between SQLite and PostgreSQL and the showcase is small."""
     require(actor, Action.LIST, CaseStudy)
-    stmt = (
-        select(CaseStudy)
-        .options(selectinload(CaseStudy.organisation))
-        .where(
-            or_(
-                CaseStudy.published.is_(True),
-                CaseStudy.organisation_id == (actor.organisation_id or ""),
-            )
-        )
-        .order_by(CaseStudy.created_at.desc())
-    )
-    if body_id:
-        stmt = stmt.where(CaseStudy.body_id == body_id)
     terms = [t for t in query.lower().split() if t][:8]
-    for term in terms:
-        like = f"%{term.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(
-            or_(func.lower(CaseStudy.title).like(like), func.lower(CaseStudy.text).like(like))
-        )
-    found = list(session.scalars(stmt))
+    found = repo.case_studies(
+        session, organisation_id=actor.organisation_id or "", terms=terms, body_id=body_id
+    )
     if commitment is not None:
         found = [s for s in found if commitment in s.commitments]
     if capability is not None:

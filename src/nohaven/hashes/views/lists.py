@@ -255,6 +255,8 @@ def import_file(
     file: UploadFile,
     format: Annotated[str, Form(max_length=10)] = "vics",
 ) -> Response:
+    # Not a form_action: an import ends the request's transaction and runs in short ones of
+    # its own, all or nothing through its staging table; its report is the answer.
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
     context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
     status_code = 200
