@@ -44,6 +44,7 @@ from nohaven.limits import RequestLimits
 from nohaven.members import api as members_api
 from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
+from nohaven.notifications import jobs as notifications_jobs
 from nohaven.notifications import views as notifications_views
 from nohaven.operations import api as operations_api
 from nohaven.operations import jobs as operations_jobs
@@ -93,6 +94,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    notifications_jobs.scheduled,
     operations_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
