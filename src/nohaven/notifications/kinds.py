@@ -155,6 +155,42 @@ KINDS: dict[str, Kind] = {
             "{n} assessments to review",
             DIGEST,
         ),
+        # coordinated operations: a referral or an invitation waits on the receiving agency
+        Kind(
+            "operations.invitation",
+            "Invitation to a joint operation",
+            "{n} invitations to joint operations",
+            IMMEDIATE,
+        ),
+        Kind(
+            "operations.referral",
+            "Referral in a joint operation",
+            "{n} referrals in joint operations",
+            IMMEDIATE,
+        ),
+        Kind(
+            "operations.escalation",
+            "Overdue referral escalated",
+            "{n} overdue referrals escalated",
+            IMMEDIATE,
+        ),
+        Kind(
+            "operations.deconfliction",
+            "A participant holds the same target",
+            "{n} participants hold the same targets",
+            IMMEDIATE,
+        ),
+        Kind("operations.phase", "Operation moved on", "{n} operations moved on", DIGEST),
+        Kind("operations.answer", "Answer to an invitation", "{n} answers to invitations", DIGEST),
+        Kind("operations.action_day", "Action day set", "{n} action days set", DIGEST),
+        Kind("operations.briefing", "New briefing", "{n} new briefings", DIGEST),
+        Kind("operations.result", "Results reported", "{n} results reported", DIGEST),
+        Kind(
+            "operations.statement",
+            "Draft results statement",
+            "{n} draft results statements",
+            DIGEST,
+        ),
     )
 }
 
