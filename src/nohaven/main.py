@@ -51,6 +51,9 @@ from nohaven.travel import api as travel_api
 from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
+from nohaven.webhooks import api as webhooks_api
+from nohaven.webhooks import jobs as webhooks_jobs
+from nohaven.webhooks import views as webhooks_views
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -67,6 +70,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     travel_api.router,
     governance_api.router,
     policy_api.router,
+    webhooks_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -78,6 +82,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     travel_views.router,
     governance_views.router,
     policy_views.router,
+    webhooks_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
@@ -86,6 +91,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    webhooks_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
