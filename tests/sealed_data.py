@@ -14,7 +14,20 @@ from nohaven.auth import second_factor
 from nohaven.auth import service as auth_service
 from nohaven.config import get_settings
 from nohaven.keys.service import sealed_tables
+from nohaven.kit.clock import utcnow
 from nohaven.members.models import User
+from nohaven.operations import planning, referrals
+from nohaven.operations import present as operations_present
+from nohaven.operations import repository as operations_repository
+from nohaven.operations import service as operations
+from nohaven.operations.models import Phase, ReferralOutcome
+from nohaven.operations.schemas import (
+    ActivityCreate,
+    BriefingCreate,
+    OutcomeIn,
+    ParticipantUpdate,
+    ReferralCreate,
+)
 from nohaven.travel import complaints, corrections, present, receiving, repository, routing, service
 from nohaven.travel.models import ComplaintSource, ResponseKind, TravelNotification
 from nohaven.travel.schemas import (
@@ -33,6 +46,7 @@ class SealedWorld:
     notification_id: str
     sender_id: str
     receiver_id: str
+    referral_id: str = ""
 
 
 def fill(session: Session) -> SealedWorld:
@@ -85,8 +99,61 @@ def fill(session: Session) -> SealedWorld:
         data=ComplaintResolution(outcome="upheld", reasons="Confirmed mix-up"),
     )
     second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
+    referral_id = _fill_operation(session, factory, sender=sender, receiver=receiver)
     session.flush()
-    return SealedWorld(notification_id=nid, sender_id=sender.id, receiver_id=receiver.id)
+    return SealedWorld(
+        notification_id=nid, sender_id=sender.id, receiver_id=receiver.id, referral_id=referral_id
+    )
+
+
+def _fill_operation(session: Session, factory: Factory, *, sender: User, receiver: User) -> str:
+    """An operation between the two agencies: a point of contact, a briefing, a referral with
+    its outcome note."""
+    body = factory.body("Sealed Taskforce")
+    factory.seat(body, sender.organisation)
+    factory.seat(body, receiver.organisation)
+    lead, other = factory.actor(sender), factory.actor(receiver)
+    activity = operations.propose(
+        session,
+        actor=lead,
+        data=ActivityCreate(body_id=body.id, code_name="Sealwater", title="Sealed operation"),
+    )
+    operations.invite(
+        session, actor=lead, activity_id=activity.id, organisation_id=receiver.organisation_id
+    )
+    operations.answer(session, actor=other, activity_id=activity.id, accept=True)
+    operations.update_participant(
+        session,
+        actor=other,
+        activity_id=activity.id,
+        data=ParticipantUpdate(time_zone="Australia/Sydney", contact="DS Sealed, desk 4"),
+    )
+    planning.add_briefing(
+        session,
+        actor=lead,
+        activity_id=activity.id,
+        data=BriefingCreate(title="Sealed brief", text="Sealed briefing text"),
+    )
+    operations.set_phase(session, actor=lead, activity_id=activity.id, phase=Phase.ACTIVE)
+    referral = referrals.send(
+        session,
+        actor=lead,
+        activity_id=activity.id,
+        data=ReferralCreate(
+            receiver_organisation_id=receiver.organisation_id,
+            subject_name="Sealed Suspect",
+            summary="Sealed summary",
+        ),
+        limits=factory.settings.operations,
+    )
+    referrals.conclude(
+        session,
+        actor=other,
+        activity_id=activity.id,
+        referral_id=referral.id,
+        data=OutcomeIn(outcome=ReferralOutcome.ARRESTED, note="Sealed outcome note"),
+    )
+    return referral.id
 
 
 def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
@@ -99,9 +166,21 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     assert isinstance(found, TravelNotification)
     actor = auth_service.actor_for(session, sender)
     shown = present.detail(session, actor=actor, notification=found, ack_hours=ACK_HOURS)
+    referral = operations_repository.referral(session, world.referral_id)
+    assert referral is not None
+    activity_id = referral.activity_id
+    operation = operations_present.detail(session, actor=actor, activity_id=activity_id)
+    activity = operations.visible(session, actor=actor, activity_id=activity_id)
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
         "totp": second_factor.totp_secret(receiver, settings=get_settings()),
+        "contacts": [p.contact for p in operation.participants],
+        "briefings": [
+            b.text for b in operations_present.briefings(session, actor=actor, activity=activity)
+        ],
+        "referral": operations_present.referral(referral, now=utcnow(), opened=True).model_dump(
+            include={"package", "outcome_note"}
+        ),
     }
 
 

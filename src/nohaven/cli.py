@@ -22,6 +22,7 @@ from nohaven.hashes import cli as hashes_cli
 from nohaven.jobs import cli as jobs_cli
 from nohaven.keys import cli as keys_cli
 from nohaven.members import cli as members_cli
+from nohaven.operations import cli as operations_cli
 from nohaven.policy import cli as policy_cli
 from nohaven.travel import cli as travel_cli
 
@@ -195,6 +196,7 @@ for register in (
     travel_cli.register,
     governance_cli.register,
     policy_cli.register,
+    operations_cli.register,
 ):
     register(app)
 

@@ -66,6 +66,22 @@ class DeconflictionSettings(BaseSettings):
     purge_interval_hours: float = 24.0
 
 
+class OperationsSettings(BaseSettings):
+    """``settings.operations``: referrals between participants (``NOHAVEN_OPERATIONS_*``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NOHAVEN_OPERATIONS_", env_file=None, extra="ignore"
+    )
+
+    # A receiver that has not acknowledged a referral within this many hours is escalated to
+    # its organisation admins, and the sender is told.
+    referral_ack_hours: int = 72
+    # What a referral says about its suspect is destroyed this many days after it was sent.
+    referral_retention_days: int = 365
+    escalate_interval_seconds: float = 900.0
+    purge_interval_seconds: float = 86400.0
+
+
 class FederationSettings(BaseSettings):
     """``settings.federation``: this node among nodes (``NOHAVEN_FEDERATION_*``)."""
 
@@ -113,6 +129,7 @@ class WebhookSettings(BaseSettings):
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
+    "operations": OperationsSettings,
     "federation": FederationSettings,
     "webhooks": WebhookSettings,
 }
@@ -161,6 +178,7 @@ class Settings(BaseSettings):
     oprf_key_file: Path | None = None
     oprf_key: SecretStr | None = None
     deconfliction: DeconflictionSettings = Field(default_factory=DeconflictionSettings)
+    operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A

@@ -13,6 +13,7 @@ from nohaven.governance import demo as governance_demo
 from nohaven.hashes import demo as hashes_demo
 from nohaven.members import demo as members_demo
 from nohaven.members.models import Body
+from nohaven.operations import demo as operations_demo
 from nohaven.policy import demo as policy_demo
 from nohaven.travel import demo as travel_demo
 
@@ -27,6 +28,7 @@ def load_demo(session: Session, *, settings: Settings) -> bool:
     travel_demo.load(session, late_hours=settings.travel_late_hours)
     governance_demo.load(session)
     policy_demo.load(session)
+    operations_demo.load(session, settings=settings)
     if first:
         audit.record(
             session,

@@ -23,6 +23,7 @@ DOMAINS: tuple[str, ...] = (
     "travel",
     "governance",
     "policy",
+    "operations",
     "webhooks",
 )
 

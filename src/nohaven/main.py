@@ -44,6 +44,9 @@ from nohaven.members import api as members_api
 from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
 from nohaven.notifications import views as notifications_views
+from nohaven.operations import api as operations_api
+from nohaven.operations import jobs as operations_jobs
+from nohaven.operations import views as operations_views
 from nohaven.policy import api as policy_api
 from nohaven.policy import views as policy_views
 from nohaven.system import api as system_api
@@ -70,6 +73,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     travel_api.router,
     governance_api.router,
     policy_api.router,
+    operations_api.router,
     webhooks_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
@@ -82,6 +86,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     travel_views.router,
     governance_views.router,
     policy_views.router,
+    operations_views.router,
     webhooks_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
@@ -91,6 +96,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    operations_jobs.scheduled,
     webhooks_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")

@@ -81,11 +81,15 @@ class RequestSlots:
     @asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         semaphore = self._semaphore()
-        try:
-            async with asyncio.timeout(self.wait_seconds):
-                await semaphore.acquire()
-        except TimeoutError:
-            raise ServiceUnavailable("Every worker is busy; try again shortly.") from None
+        if semaphore.locked():
+            try:
+                async with asyncio.timeout(self.wait_seconds):
+                    await semaphore.acquire()
+            except TimeoutError:
+                raise ServiceUnavailable("Every worker is busy; try again shortly.") from None
+        else:
+            # a free slot: taken at once, without arming a timer
+            await semaphore.acquire()
         try:
             yield
         finally:

@@ -77,3 +77,20 @@ def test_search_looks_at_the_lists_after_a_local_change_or_when_stale(
     assert fresh.search_pdq(db, ["3" * 64], 0) == [[(second.id, 0)]]
     index._max_staleness = 0
     assert index.search_pdq(db, ["3" * 64], 0) == [[(second.id, 0)]]
+
+
+def test_changes_read_outside_the_lock_are_not_applied_over_newer_ones(
+    db: Session, world: World
+) -> None:
+    """Another process's changes are read without the index's lock; if another search applied
+    that list's changes meanwhile, the older read is dropped instead of undoing them."""
+    hash_list = shared_list(db, world)
+    entry = service.add_entry(
+        db, actor=world.owner.actor, list_id=hash_list.id, data=pdq_entry("4" * 64)
+    )
+    index = matching.HashIndex(max_staleness=0)
+    stale = index._read(db, {})  # the entry, live
+    service.tombstone_entry(db, actor=world.owner.actor, entry_id=entry.id, reason="x")
+    assert index.refresh(db) == 1  # its latest state: tombstoned
+    assert index._apply(stale) == 0
+    assert index.search_pdq(db, ["4" * 64], 0) == [[]]

@@ -59,6 +59,8 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
         "audit.seal",
         "deconfliction.expire",
         "governance.close_motions",
+        "operations.escalate",
+        "operations.purge",
         "governance.prune_contact_attempts",
         "travel.escalate",
         "travel.purge",

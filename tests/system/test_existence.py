@@ -47,6 +47,7 @@ from nohaven.hashes.models import HashEntry, HashList
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, Invitation, Membership, OrganisationKind, User
 from nohaven.notifications.models import Notice
+from nohaven.operations.models import Activity, Referral
 from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
 from tests.factories import Factory, csrf_from, web_login
@@ -90,6 +91,8 @@ HIDDEN: dict[str, Source] = {
     "user_id": Source(User),
     "invitation_id": Source(Invitation),
     "membership_id": Source(Membership),
+    "activity_id": Source(Activity),
+    "referral_id": Source(Referral),
 }
 BY_ROUTE: dict[tuple[str, str], Source] = {
     ("/api/v1/agenda-items/{item_id}", "item_id"): Source(AgendaItem),
@@ -112,6 +115,7 @@ PUBLIC: dict[str, str] = {
     "fmt": "csv",
     "verb": "approve",
     "token": "not-an-invitation",
+    "body_slug": "vgt",
 }
 
 

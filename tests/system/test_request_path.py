@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import secrets
 import sqlite3
+import sys
 import threading
 import time
 from collections import Counter
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -22,6 +24,7 @@ from sqlalchemy.engine import make_url
 from nohaven import transactions
 from nohaven.auth.models import ApiToken
 from nohaven.db import session_scope
+from nohaven.hashes import matching
 from nohaven.hashes.hma_csv import SignalRow, write_hma_csv
 from nohaven.main import create_app
 from tests.system.live import World, build_world, closes_at, fresh_database, serve
@@ -268,3 +271,46 @@ def test_token_use_is_written_while_every_request_thread_is_taken(world: World) 
             release.set()
             for holder in holders:
                 holder.join(timeout=30)
+
+
+def test_a_search_waiting_for_the_write_gate_holds_no_index_lock(
+    backend: str, world: World
+) -> None:
+    """Lock order: the transaction (on SQLite the process's write gate) before the matching
+    index's lock. A search that took the index lock and then queued at the gate stalled every
+    other search, and the gate's holder if it needed the index, until the gate's timeout."""
+    if backend != "sqlite":
+        pytest.skip("the write gate is SQLite's")
+    app = create_app(world.settings.model_copy(update={"db_wait_seconds": 60}))
+    index = matching.HashIndex()
+    holder = app.state.sessionmaker()
+    try:
+        holder.execute(select(ApiToken.id).limit(1))  # a writer's BEGIN: the gate is held
+        searching = threading.Thread(
+            target=lambda: _search(app, index, world.pdq_values[0]), daemon=True
+        )
+        searching.start()
+        deadline = time.monotonic() + 30
+        while not _waits_at_the_gate(searching):
+            assert time.monotonic() < deadline, "the search never reached the gate"
+            time.sleep(0.01)
+        assert index._lock.acquire(blocking=False), "the search waits at the gate holding the index"
+        index._lock.release()
+    finally:
+        holder.close()
+    searching.join(timeout=30)
+    assert not searching.is_alive()
+
+
+def _search(app: FastAPI, index: matching.HashIndex, value: str) -> None:
+    with app.state.sessionmaker() as session:
+        index.search_pdq(session, [value], 0)
+
+
+def _waits_at_the_gate(thread: threading.Thread) -> bool:
+    frame = sys._current_frames().get(thread.ident or 0)
+    while frame is not None:
+        if frame.f_code.co_name == "enter" and "WriteGate" in repr(frame.f_locals.get("self")):
+            return True
+        frame = frame.f_back
+    return False

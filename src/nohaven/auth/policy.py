@@ -140,6 +140,11 @@ _NOUNS = {
     "contact_message": "message",
     "deconfliction_hit": "hit",
     "deconfliction_case": "case",
+    "operation_participant": "participant",
+    "operation_action_day": "action day",
+    "operation_briefing": "briefing",
+    "operation_referral": "referral",
+    "operation_result": "result",
 }
 
 

@@ -252,6 +252,20 @@ def register(
     )
 
 
+def holders(
+    session: Session, *, tokens: Sequence[str], key_epoch: int, now: datetime | None = None
+) -> dict[str, set[str]]:
+    """The organisations holding each of ``tokens`` in a live registration of ``key_epoch``:
+    a blind check that registers nothing and raises no hit (a referral checked before it is
+    sent, in `nohaven.operations`). Only tokens someone holds are keys of the answer."""
+    moment = now or utcnow()
+    found: dict[str, set[str]] = {}
+    for token, _case_id, holder, expiry in _already_registered(session, list(tokens), key_epoch):
+        if as_utc(expiry) > moment:
+            found.setdefault(token, set()).add(holder)
+    return found
+
+
 def _serialise_registrations(session: Session) -> None:
     """Two agencies registering the same selector at the same moment must not each miss the
     other's uncommitted row: registrations take turns. PostgreSQL: a transaction-scoped

@@ -51,6 +51,7 @@ class HashIndex:
     ) -> None:
         self._pdq = make_pdq()
         self._lock = threading.Lock()
+        self._looking = threading.Lock()  # held by the one search reading others' changes
         self._watermarks: dict[str, int] = {}
         self._max_staleness = max_staleness
         self._looked_at = -math.inf  # time.monotonic() of the last look at the lists
@@ -66,18 +67,32 @@ class HashIndex:
     def refresh(self, session: Session) -> int:
         """Apply every PDQ change committed since the last refresh; returns how many."""
         with self._lock:
-            return self._refresh(session)
+            return self._apply(self._read(session, self._watermarks))
 
-    def _refresh(self, session: Session) -> int:
-        applied = 0
+    def _read(
+        self, session: Session, watermarks: dict[str, int]
+    ) -> list[tuple[str, int, int, Sequence[tuple[str, str, bool]]]]:
+        """Per list with changes beyond its watermark: (list, watermark, newest, changes)."""
+        found = []
         for list_id, seq in repo.list_seqs(session).items():
-            seen = self._watermarks.get(list_id, 0)
-            if seq <= seen:
+            seen = watermarks.get(list_id, 0)
+            if seq > seen:
+                found.append(
+                    (list_id, seen, seq, repo.pdq_changes_since(session, list_id, seen, seq))
+                )
+        return found
+
+    def _apply(self, read: list[tuple[str, int, int, Sequence[tuple[str, str, bool]]]]) -> int:
+        """Under the lock: apply what was read, for each list still at the watermark it was
+        read from (another search may have applied these changes, or later ones, meanwhile)."""
+        applied = 0
+        for list_id, seen, seq, changes in read:
+            if self._watermarks.get(list_id, 0) != seen:
                 continue
             add_ids: list[str] = []
             add_hashes: list[str] = []
             drop: list[str] = []
-            for entry_id, value, live in repo.pdq_changes_since(session, list_id, seen, seq):
+            for entry_id, value, live in changes:
                 # Adding is an upsert and removing an unknown id does nothing, so replaying
                 # a change is harmless.
                 if live:
@@ -102,14 +117,31 @@ class HashIndex:
         # the gate, while the gate's holder waited for the index, stalled both until the
         # gate's timeout (503s under load).
         session.connection()
-        with self._lock:
-            now = time.monotonic()
-            local = repo.local_changes.last
-            if local != self._local_seen or now - self._looked_at >= self._max_staleness:
-                # read the counter before looking: a change made meanwhile is looked at next
-                self._local_seen = local
-                self._refresh(session)
+        now = time.monotonic()
+        local = repo.local_changes.last
+        if local != self._local_seen:
+            # This process changed entries: the search sees them, whatever reading them costs.
+            with self._lock:
+                if local != self._local_seen:
+                    # read the counter before looking: a change made meanwhile is looked at next
+                    self._local_seen = local
+                    self._apply(self._read(session, self._watermarks))
+                    self._looked_at = now
+        elif now - self._looked_at >= self._max_staleness and self._looking.acquire(False):
+            # Other processes' changes: one search at a time reads them, without the index's
+            # lock, so a large batch (an import published elsewhere) does not stop every
+            # other search while it is read; only applying it takes the lock.
+            try:
                 self._looked_at = now
+                with self._lock:
+                    watermarks = dict(self._watermarks)
+                read = self._read(session, watermarks)
+                if read:
+                    with self._lock:
+                        self._apply(read)
+            finally:
+                self._looking.release()
+        with self._lock:
             return self._pdq.search(hashes, threshold) if hashes else []
 
 

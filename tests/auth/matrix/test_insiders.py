@@ -28,6 +28,9 @@ def row(
     }
 
 
+# An operation's lead proposes (create), reads, runs (update, manage) it.
+OP_LEAD = READS | {C, U, MANAGE}
+
 # kind -> (chair of body A and A's org admin, A's delegate, A's analyst, the secretariat)
 EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     # members and auth: the directory is open; users and tokens to their organisation's admin
@@ -78,6 +81,14 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     # travel: the sending agency's caseworkers; the secretariat never reads a notification
     "travel_point_of_contact": row(READS, READS, READS, ALL),
     "travel_notification": row({L, R, MANAGE}, NOTHING, {L, R, U, D, MANAGE}, NOTHING),
+    # operations: the lead's caseworkers run it; A's delegate (not on the case) sees the code
+    # name the lead allowed; the secretariat, without a seat in the body, sees nothing
+    "operation": row(OP_LEAD, {L}, OP_LEAD, NOTHING),
+    "operation_participant": row(READS | {U}, NOTHING, READS | {U}, NOTHING),
+    "operation_action_day": row(READS | {C, U, D}, NOTHING, READS | {C, U, D}, NOTHING),
+    "operation_briefing": row(READS | {C, U, D}, NOTHING, READS | {C, U, D}, NOTHING),
+    "operation_result": row(READS | {C, U}, NOTHING, READS | {C, U}, NOTHING),
+    "operation_referral": row({R, C, MATCH}, NOTHING, {R, C, MATCH}, NOTHING),
 }
 
 

@@ -52,6 +52,12 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "deconfliction_key": NOTHING,
     "travel_point_of_contact": READS,
     "travel_notification": NOTHING,
+    "operation": NOTHING,
+    "operation_participant": NOTHING,
+    "operation_action_day": NOTHING,
+    "operation_briefing": NOTHING,
+    "operation_result": NOTHING,
+    "operation_referral": NOTHING,
 }
 
 # A seat in any body counts for the governance records that name no body of their own.

@@ -30,6 +30,14 @@ from nohaven.governance.models import (
 from nohaven.hashes.models import HashList, Sighting
 from nohaven.members.models import Body, Invitation, Membership, Organisation, User
 from nohaven.notifications.models import Notice
+from nohaven.operations.models import (
+    ActionDay,
+    Activity,
+    Briefing,
+    Participant,
+    Referral,
+    ResultReport,
+)
 from nohaven.policy.models import Assessment, Framework, MaturityAssessment
 from nohaven.travel.models import PointOfContact, TravelNotification
 
@@ -89,7 +97,22 @@ def _agenda_item() -> AgendaItem:
     return AgendaItem(id="ai-a", meeting_id="mt-a", meeting=Meeting(id="mt-a", body_id=BODY_A))
 
 
+def _operation() -> Activity:
+    # Led by A in body A, with C taking part; the lead lets the body see its code name.
+    return Activity(
+        id="op-a",
+        body_id=BODY_A,
+        kind="operation",
+        lead_organisation_id=A,
+        tlp="TLP:RED",
+        participant_organisation_ids=[A, C],
+        invited_organisation_ids=[],
+        code_name_visible=True,
+    )
+
+
 def _resources() -> dict[str, Any]:
+    operation = _operation()
     return {
         "organisation": Organisation(id=A, name="A", kind=LE),
         "body": Body(id=BODY_A, name="Body A", slug="body-a"),
@@ -135,6 +158,16 @@ def _resources() -> dict[str, Any]:
         "travel_point_of_contact": PointOfContact(id="pc-a", organisation_id=A),
         "travel_notification": TravelNotification(
             id="tn-a", sender_organisation_id=A, recipient_organisation_ids=[C], tlp="TLP:RED"
+        ),
+        "operation": operation,
+        "operation_participant": Participant(id="pa-a", organisation_id=A, activity=operation),
+        "operation_action_day": ActionDay(id="ad-a", activity=operation),
+        "operation_briefing": Briefing(
+            id="br-a", author_organisation_id=A, activity=operation, tlp="TLP:RED"
+        ),
+        "operation_result": ResultReport(id="rr-a", organisation_id=A, activity=operation),
+        "operation_referral": Referral(
+            id="rf-a", sender_organisation_id=A, receiver_organisation_id=C
         ),
     }
 

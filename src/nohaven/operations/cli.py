@@ -1,0 +1,97 @@
+"""Command-line commands of the operations domain: `nohaven operations list|show|escalate|
+purge` (the list and the show as the system, for the operator)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
+
+from nohaven.auth.actor import Actor
+from nohaven.config import settings_of
+from nohaven.db import session_scope
+from nohaven.errors import NohavenError
+from nohaven.operations import jobs, results, service
+from nohaven.operations import repository as repo
+
+operations_app = typer.Typer(
+    help="Coordinated operations: programmes, referral escalation and purge.",
+    no_args_is_help=True,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(1)
+
+
+@operations_app.command("list")
+def list_activities(ctx: typer.Context, body: str) -> None:
+    """A body's programme (by body id or slug): code names, phases and dates."""
+    from nohaven.members import service as members
+
+    actor = Actor.system("nohaven operations list")
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            found = members.get_body(session, actor=actor, body_id_or_slug=body)
+            table = Table("id", "code name", "kind", "phase", "starts", "ends", title=found.name)
+            for a in repo.activities_of_bodies(session, [found.id]):
+                table.add_row(
+                    a.id,
+                    a.code_name,
+                    a.kind,
+                    a.phase,
+                    str(a.starts_on or "—"),
+                    str(a.ends_on or "—"),
+                )
+            console.print(table)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@operations_app.command("results")
+def show_results(ctx: typer.Context, activity_id: str) -> None:
+    """An operation's totals (figures only: what the joint statement is written from)."""
+    actor = Actor.system("nohaven operations results")
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            activity = service.visible(session, actor=actor, activity_id=activity_id)
+            totals = results.totals_of(session, activity)
+            table = Table("measure", "total", title=activity.code_name)
+            for measure, value in totals.model_dump().items():
+                table.add_row(results.LABELS[measure], str(value))
+            console.print(table)
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@operations_app.command("escalate")
+def escalate(ctx: typer.Context) -> None:
+    """Escalate referrals not acknowledged in time to the receivers' organisation admins."""
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            count = jobs.escalate_overdue(
+                session, actor=Actor.system("nohaven operations escalate")
+            )
+    except SQLAlchemyError as exc:
+        raise _fail(f"escalation failed: {type(exc).__name__}") from None
+    console.print(f"Escalated {count} overdue referral(s).")
+
+
+@operations_app.command("purge")
+def purge(ctx: typer.Context) -> None:
+    """Destroy what referrals past retention say about their suspects."""
+    try:
+        with session_scope(settings_of(ctx)) as session:
+            count = jobs.purge_expired(session, actor=Actor.system("nohaven operations purge"))
+    except SQLAlchemyError as exc:
+        raise _fail(f"the purge failed: {type(exc).__name__}") from None
+    console.print(f"Purged {count} referral(s).")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this domain's commands to the root `nohaven` app."""
+    app.add_typer(operations_app, name="operations")

@@ -1,0 +1,23 @@
+"""Pages of the operations domain: each body's programme (a timeline), one operation as its
+lead, a participant or an invitee sees it, one referral (its sender and receiver only), and
+a body's published programme for anyone.
+
+Every page that posts goes through `nohaven.web.forms.form_action`; a refused form shows the
+page again with the reason and a 4xx.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from nohaven.operations.views import operation, programme, referral
+from nohaven.web.csrf import check_csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+# Referral pages (/operations/{id}/referrals/{rid}) are matched before the operation's own.
+router.include_router(programme.router)
+router.include_router(referral.router)
+router.include_router(operation.router)
+
+# (label, path) links this domain adds to the main navigation.
+NAV: tuple[tuple[str, str], ...] = (("Operations", "/operations"),)
