@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
@@ -102,7 +103,9 @@ def resume_endpoint(endpoint_id: str, session: DbSession, actor: ApiActor) -> En
 
 
 @router.post(
-    "/endpoints/{endpoint_id}/test", response_model=DeliveryRead, status_code=status.HTTP_202_ACCEPTED
+    "/endpoints/{endpoint_id}/test",
+    response_model=DeliveryRead,
+    status_code=status.HTTP_202_ACCEPTED,
 )
 def send_test(endpoint_id: str, session: DbSession, actor: ApiActor) -> DeliveryRead:
     return DeliveryRead.model_validate(
@@ -115,7 +118,7 @@ def delivery_log(
     endpoint_id: str,
     session: DbSession,
     actor: ApiActor,
-    limit: int = Query(default=100, ge=1, le=500),
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DeliveryRead]:
     _, lines = service.delivery_log(session, actor=actor, endpoint_id=endpoint_id, limit=limit)
     return [

@@ -100,7 +100,14 @@ def deliver_due(
         endpoint = delivery.endpoint
         if endpoint.id in paused:
             continue  # paused during this run: the rest wait for its resumption
-        answer = _attempt(delivery, endpoint, site_url=site_url, keyring=keyring, transport=transport, session=session)
+        answer = _attempt(
+            delivery,
+            endpoint,
+            site_url=site_url,
+            keyring=keyring,
+            transport=transport,
+            session=session,
+        )
         if answer.ok:
             delivery.status = DeliveryStatus.DELIVERED
             delivery.delivered_at = now
@@ -171,9 +178,6 @@ def _pause(session: Session, endpoint: Endpoint, answer: Answer) -> None:
         organisation_id=endpoint.organisation_id,
         kind="webhooks.paused",
         title="A webhook endpoint was paused after repeated failures",
-        body=(
-            "Deliveries wait until an administrator resumes it. "
-            f"Last answer: {why}."
-        ),
+        body=(f"Deliveries wait until an administrator resumes it. Last answer: {why}."),
         link=f"/webhooks/{endpoint.id}",
     )

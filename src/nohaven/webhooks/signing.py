@@ -15,7 +15,7 @@ from datetime import datetime
 
 from standardwebhooks.webhooks import Webhook
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the scheme's marker, not a secret
 
 
 def new_secret() -> str:

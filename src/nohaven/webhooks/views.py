@@ -14,13 +14,13 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput
 from nohaven.keys.ring import data_keyring
+from nohaven.web.csrf import check_csrf
+from nohaven.web.forms import form_action
+from nohaven.web.templating import render
 from nohaven.webhooks import service
 from nohaven.webhooks.api import allow_http_loopback
 from nohaven.webhooks.events import EVENT_KINDS
 from nohaven.webhooks.schemas import EndpointCreate, EndpointUpdate
-from nohaven.web.csrf import check_csrf
-from nohaven.web.forms import form_action
-from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
@@ -190,9 +190,7 @@ def rotate_secret(
 def _simple(
     request: Request, session: DbSession, endpoint_id: str, action: Callable[[], object], flash: str
 ) -> Response:
-    return form_action(
-        request, session, action, redirect=f"/webhooks/{endpoint_id}", flash=flash
-    )
+    return form_action(request, session, action, redirect=f"/webhooks/{endpoint_id}", flash=flash)
 
 
 @router.post("/webhooks/{endpoint_id}/pause")
