@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Depends, Request
 from pydantic import Field, SecretStr, ValidationError, model_validator
@@ -64,6 +64,39 @@ class DeconflictionSettings(BaseSettings):
     ratio_min_registrations: int = 20
     ratio_threshold: float = 0.3
     purge_interval_hours: float = 24.0
+
+
+class MailSettings(BaseSettings):
+    """``settings.mail``: e-mail through SMTP (``NOHAVEN_MAIL_*``, docs/notices-and-email.md).
+
+    With no host, nothing is sent: messages wait in the outbox until one is configured."""
+
+    model_config = SettingsConfigDict(env_prefix="NOHAVEN_MAIL_", env_file=None, extra="ignore")
+
+    host: str = ""
+    port: int = 587
+    # "starttls" (upgrade a plain connection, port 587), "tls" (TLS from the first byte,
+    # port 465) or "none" (plain SMTP: only for a relay on this machine, or demo mode).
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    from_address: str = "nohaven@localhost"
+    # Where a person signs in: the links in e-mails start here.
+    site_url: str = "http://127.0.0.1:8000"
+    timeout_seconds: float = 20.0
+    # How often the job runner sends what is due, and how retries back off: the n-th retry
+    # waits retry_base_seconds * 2**(n-1), at most retry_max_seconds; after max_attempts a
+    # message is marked failed for the secretariat to see.
+    send_seconds: float = 20.0
+    retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 6 * 3600.0
+    max_attempts: int = 10
+    batch: int = 100
+    # The daily digest is sent at this hour (UTC).
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # Password-reset links: how long they work, and how many one address may ask for an hour.
+    reset_minutes: int = 30
+    reset_per_hour: int = 3
 
 
 class OperationsSettings(BaseSettings):
@@ -129,6 +162,7 @@ class WebhookSettings(BaseSettings):
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
+    "mail": MailSettings,
     "operations": OperationsSettings,
     "federation": FederationSettings,
     "webhooks": WebhookSettings,
@@ -178,6 +212,7 @@ class Settings(BaseSettings):
     oprf_key_file: Path | None = None
     oprf_key: SecretStr | None = None
     deconfliction: DeconflictionSettings = Field(default_factory=DeconflictionSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
     operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
@@ -273,6 +308,15 @@ class Settings(BaseSettings):
                 problems.append(
                     "NOHAVEN_DATA_KEY is the repository's published demo key; set your own "
                     "(make one with: " + MAKE_A_KEY + "), or NOHAVEN_DEMO=true for a demo"
+                )
+            if (
+                self.mail.user
+                and self.mail.security == "none"
+                and self.mail.host not in LOOPBACK_HOSTS
+            ):
+                problems.append(
+                    "NOHAVEN_MAIL_SECURITY=none would send the SMTP password in clear to "
+                    f"{self.mail.host}; use starttls or tls"
                 )
             if self.plain_http_on_loopback and self.host not in LOOPBACK_HOSTS:
                 problems.append(

@@ -30,6 +30,7 @@ from nohaven.deconfliction import jobs as deconfliction_jobs
 from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
+from nohaven.federation import views as federation_views
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -43,6 +44,7 @@ from nohaven.limits import RequestLimits
 from nohaven.members import api as members_api
 from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
+from nohaven.notifications import jobs as notifications_jobs
 from nohaven.notifications import views as notifications_views
 from nohaven.operations import api as operations_api
 from nohaven.operations import jobs as operations_jobs
@@ -82,6 +84,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     audit_views.router,
     notifications_views.router,
     hashes_views.router,
+    federation_views.router,
     deconfliction_views.router,
     travel_views.router,
     governance_views.router,
@@ -96,6 +99,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    notifications_jobs.scheduled,
     operations_jobs.scheduled,
     webhooks_jobs.scheduled,
 )

@@ -1,4 +1,4 @@
-"""Three real nodes on loopback, shared by the module's tests: an alliance node (PostgreSQL
+"""Three real nodes on loopback, shared by every federation test: an alliance node (PostgreSQL
 when the tests have it, else SQLite) and two agency nodes (SQLite), each agency peered with
 the alliance, the alliance holding a list shared with both agencies."""
 
@@ -110,7 +110,7 @@ def peer_id(node: Node, name: str) -> str:
         return session.query(Peer).filter(Peer.name == name).one().id
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("federation")
     alliance_db = (
@@ -139,3 +139,31 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     finally:
         for node in nodes:
             node.stop()
+
+
+def bulk_list(node: Node, name: str, count: int, audience: list[str]) -> str:
+    """A list of ``count`` SHA-256 entries, written in one go (set-up, not what is tested)."""
+    import hashlib
+
+    from nohaven.hashes import repository as hashes_repo
+    from nohaven.hashes.models import HashEntry
+
+    with node.session() as session:
+        actor = _actor(session, "analyst@alliance.test")
+        hash_list = hashes_service.create_list(
+            session,
+            actor=actor,
+            data=HashListCreate(name=name, tlp="TLP:AMBER", audience_organisation_ids=audience),
+        )
+        first = hashes_repo.take_seqs(session, hash_list.id, count)
+        session.add_all(
+            HashEntry(
+                list_id=hash_list.id,
+                signal_type="sha256",
+                value=hashlib.sha256(f"{name}-{n}".encode()).hexdigest(),
+                created_seq=first + n,
+                seq=first + n,
+            )
+            for n in range(count)
+        )
+        return hash_list.id

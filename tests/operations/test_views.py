@@ -150,8 +150,8 @@ def test_published_programme_is_public(world: World, db: Session, client: TestCl
     activity = propose(world, db)
     activity.published = True
     db.flush()
-    page = client.get(f"/public/programme/{world.body.slug}")
+    page = client.get(f"/public/bodies/{world.body.slug}/programme")
     assert page.status_code == 200
     assert "Operation Tidewater" in page.text
     assert "Coordinated action" not in page.text  # the title is for participants only
-    assert client.get("/public/programme/no-such-body").status_code == 404
+    assert client.get("/public/bodies/no-such-body/programme").status_code == 404

@@ -33,6 +33,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
 from nohaven.demo import load_demo
+from nohaven.federation.models import Peer, Subscription
 from nohaven.governance.models import (
     ActionItem,
     AgendaItem,
@@ -91,6 +92,7 @@ HIDDEN: dict[str, Source] = {
     "user_id": Source(User),
     "invitation_id": Source(Invitation),
     "membership_id": Source(Membership),
+    "subscription_id": Source(Subscription),
     "activity_id": Source(Activity),
     "referral_id": Source(Referral),
 }
@@ -115,7 +117,8 @@ PUBLIC: dict[str, str] = {
     "fmt": "csv",
     "verb": "approve",
     "token": "not-an-invitation",
-    "body_slug": "vgt",
+    # Every analyst sees which nodes this one peers with; changing them is refused (403).
+    "peer_id": "",
 }
 
 
@@ -266,6 +269,29 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
                 state="draft",
             ),
         ]
+    )
+    db.flush()
+    peer = Peer(
+        node_id="a" * 32,
+        public_key="b" * 64,
+        name="A peer",
+        url="http://p.test",
+        status="active",
+        organisation_id=nca,
+    )
+    copy = HashList(
+        name="A copy",
+        owner_organisation_id=nca,
+        tlp="TLP:RED",
+        audience_organisation_ids=[],
+        audience_body_ids=[],
+    )
+    db.add_all([peer, copy])
+    db.flush()
+    db.add(
+        Subscription(
+            peer_id=peer.id, remote_list_id="r", organisation_id=nca, local_list_id=copy.id
+        )
     )
     db.flush()
 

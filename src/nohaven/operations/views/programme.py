@@ -94,11 +94,11 @@ def propose(
     )
 
 
-@router.get("/public/programme/{body_slug}")
-def published(request: Request, session: DbSession, body_slug: str) -> Response:
+@router.get("/public/bodies/{slug}/programme")
+def published(request: Request, session: DbSession, slug: str) -> Response:
     """What a body chose to publish of its programme: open to anyone, signed in or not."""
     body = members.get_body(
-        session, actor=Actor.system("public programme"), body_id_or_slug=body_slug[:120]
+        session, actor=Actor.system("public programme"), body_id_or_slug=slug[:120]
     )
     items = service.published(session, body_id=body.id)
     return render(
