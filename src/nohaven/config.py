@@ -142,8 +142,7 @@ class WebhookSettings(BaseSettings):
     # Endpoints must be https://; plain http:// to this same machine only when this is on
     # (or in demo mode), for a receiver running beside the server.
     allow_http_loopback: bool = False
-    # Where people sign in: the links in payloads start here.
-    site_url: str = "http://127.0.0.1:8000"
+    # (Links in payloads start at settings.mail.site_url, like those in e-mails.)
     # How often the job runner sends what is due; how long a receiver may take to answer.
     send_seconds: float = Field(default=10.0, gt=0)
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)

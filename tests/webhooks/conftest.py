@@ -15,7 +15,6 @@ from tests.webhooks.receiver import Receiver
 def webhook_settings() -> WebhookSettings:
     return WebhookSettings(
         allow_http_loopback=True,
-        site_url="https://nohaven.example",
         retry_base_seconds=60,
         max_attempts=3,
         pause_after_failures=4,
@@ -25,7 +24,8 @@ def webhook_settings() -> WebhookSettings:
 
 @pytest.fixture
 def settings(settings: Settings, webhook_settings: WebhookSettings) -> Settings:
-    return settings.model_copy(update={"webhooks": webhook_settings})
+    mail = settings.mail.model_copy(update={"site_url": "https://nohaven.example"})
+    return settings.model_copy(update={"webhooks": webhook_settings, "mail": mail})
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def _send(db: Session, settings: Settings, *, at: timedelta = timedelta()) -> de
         return delivery.deliver_due(
             db,
             settings=settings.webhooks,
-            site_url=settings.webhooks.site_url,
+            site_url=settings.mail.site_url,
             keyring=data_keyring(settings),
             transport=transport,
             now=utcnow() + at,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_id
+from nohaven.notifications.models import Notice
 from nohaven.webhooks import repository
 from nohaven.webhooks.models import Delivery
 
@@ -80,3 +81,15 @@ def publish(
     if queued:
         session.flush()
     return queued
+
+
+def publish_notice(session: Session, notice: Notice) -> list[Delivery]:
+    """A notice as an event of its kind: its id and the path of its page; its title and body
+    (written by the domains free of personal data and selectors) only in full payloads."""
+    return publish(
+        session,
+        organisation_id=notice.organisation_id,
+        kind=notice.kind,
+        data={"notice_id": notice.id, "path": notice.link or f"/inbox/{notice.id}"},
+        text={"title": notice.title, "body": notice.body},
+    )

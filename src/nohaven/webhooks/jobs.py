@@ -19,7 +19,7 @@ def deliver(session: Session, context: JobContext) -> Outcome:
         report = delivery.deliver_due(
             session,
             settings=settings,
-            site_url=settings.site_url,
+            site_url=context.settings.mail.site_url,
             keyring=data_keyring(context.settings),
             transport=transport,
             now=context.now,
