@@ -40,7 +40,8 @@ def _page(
         {
             "title": "Operations and programme",
             "programmes": [(names.get(b, b), by_body[b]) for b in names if by_body.get(b)],
-            "bodies": mine,
+            # The bodies the actor's agency may propose something in (an operation or not).
+            "bodies": [b for b in mine if service.may_propose_in(actor, body_id=b.id)],
             "kinds": list(ActivityKind),
             "phases": PHASE_ORDER,
             "tlps": list(Tlp),
