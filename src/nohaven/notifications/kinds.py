@@ -191,6 +191,13 @@ KINDS: dict[str, Kind] = {
             "{n} draft results statements",
             DIGEST,
         ),
+        # webhooks: an endpoint that stopped receiving is the admins' to mend
+        Kind(
+            "webhooks.paused",
+            "Webhook endpoint paused after failures",
+            "{n} webhook endpoints paused",
+            IMMEDIATE,
+        ),
     )
 }
 

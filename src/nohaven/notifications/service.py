@@ -19,6 +19,7 @@ from nohaven.members.models import User
 from nohaven.notifications import addressing, calendar, outbox, preferences
 from nohaven.notifications.kinds import AREAS, Kind, kind_of
 from nohaven.notifications.models import Delivery, Notice, NoticeAddressee, NoticeContact
+from nohaven.webhooks import events as webhook_events
 
 
 def notify(
@@ -56,6 +57,8 @@ def notify(
         contacts=contacts,
         invitation=invitation,
     )
+    # The organisation's own systems hear of it through their webhooks, in this transaction too.
+    webhook_events.publish_notice(session, notice)
     audit.record(
         session,
         actor=actor,
