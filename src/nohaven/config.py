@@ -25,7 +25,7 @@ from fastapi import Depends, Request
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nohaven.kit import crypto
+from nohaven.kit import crypto, i18n
 from nohaven.kit.secret_strength import estimate_bits, without_placeholders
 
 if TYPE_CHECKING:
@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     # (`nohaven keys rotate`); emptied once the rotation has finished.
     data_keys_previous: SecretStr = SecretStr("")
     demo: bool = False
+    # The language of a page when neither the reader's profile nor the browser names one
+    # nohaven speaks (docs/languages.md).
+    default_language: str = "en"
     host: str = "127.0.0.1"
     port: int = 8000
     # Outside demo mode cookies are Secure and responses carry Strict-Transport-Security.
@@ -264,6 +267,11 @@ class Settings(BaseSettings):
                     "each base64 of 32 bytes"
                 )
                 break
+        if self.default_language not in i18n.LANGUAGES:
+            problems.append(
+                f"NOHAVEN_DEFAULT_LANGUAGE must be one of {', '.join(i18n.LANGUAGES)}, "
+                f"not {self.default_language!r}"
+            )
         if not self.demo:
             secret = self.secret_key.get_secret_value()
             if secret == DEFAULT_SECRET_KEY:

@@ -56,6 +56,7 @@ from nohaven.travel import api as travel_api
 from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
+from nohaven.web.language import LanguageNegotiation
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -205,6 +206,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(RequestContext, hsts=settings.secure_transport)
+    app.add_middleware(
+        LanguageNegotiation,
+        default=settings.default_language,
+        secure=settings.secure_transport,
+    )
     web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
