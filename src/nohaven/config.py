@@ -112,7 +112,8 @@ class OperationsSettings(BaseSettings):
     # A receiver that has not acknowledged a referral within this many hours is escalated to
     # its organisation admins, and the sender is told.
     referral_ack_hours: int = 72
-    # What a referral says about its suspect is destroyed this many days after it was sent.
+    # What a referral says about its suspect is destroyed this many days after it was sent,
+    # and a closed operation's briefings and points of contact this many days after it ended.
     referral_retention_days: int = 365
     escalate_interval_seconds: float = 900.0
     purge_interval_seconds: float = 86400.0
