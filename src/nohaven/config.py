@@ -134,12 +134,38 @@ class FederationSettings(BaseSettings):
     timeout_seconds: float = 30.0
 
 
+class WebhookSettings(BaseSettings):
+    """``settings.webhooks``: deliveries to organisations' endpoints (``NOHAVEN_WEBHOOKS_*``,
+    docs/webhooks.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOHAVEN_WEBHOOKS_", env_file=None, extra="ignore")
+
+    # Endpoints must be https://; plain http:// to this same machine only when this is on
+    # (or in demo mode), for a receiver running beside the server.
+    allow_http_loopback: bool = False
+    # (Links in payloads start at settings.mail.site_url, like those in e-mails.)
+    # How often the job runner sends what is due; how long a receiver may take to answer.
+    send_seconds: float = Field(default=10.0, gt=0)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # The n-th retry waits retry_base_seconds * 2**(n-1), at most retry_max_seconds; after
+    # max_attempts a delivery is marked failed (it can be sent again by hand).
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+    # Failed attempts in a row after which an endpoint is paused and its admins told.
+    pause_after_failures: int = Field(default=10, ge=1)
+    # How long the previous secret still signs after a rotation.
+    secret_grace_hours: float = Field(default=24.0, ge=0)
+    batch: int = Field(default=50, ge=1)
+
+
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
     "mail": MailSettings,
     "operations": OperationsSettings,
     "federation": FederationSettings,
+    "webhooks": WebhookSettings,
 }
 
 
@@ -192,6 +218,7 @@ class Settings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A
     # receiver that has not acknowledged within travel_ack_hours of sending (or by the
     # departure, if sooner) is escalated to its organisation admin; sending less than

@@ -179,6 +179,13 @@ KINDS: dict[str, Kind] = {
             "{n} draft results statements",
             DIGEST,
         ),
+        # webhooks: an endpoint that stopped receiving is the admins' to mend
+        Kind(
+            "webhooks.paused",
+            "Webhook endpoint paused after failures",
+            "{n} webhook endpoints paused",
+            IMMEDIATE,
+        ),
     )
 }
 

@@ -19,6 +19,7 @@ from nohaven.members.models import User
 from nohaven.notifications import addressing, outbox, preferences
 from nohaven.notifications.kinds import AREAS, Kind, kind_of
 from nohaven.notifications.models import Delivery, Notice, NoticeAddressee, NoticeContact
+from nohaven.webhooks import events as webhook_events
 
 
 def notify(
@@ -46,6 +47,8 @@ def notify(
         wanted = set(user_ids)
         people = [u for u in addressing.active_users(session, organisation_id) if u.id in wanted]
     mailed = _address(session, notice=notice, kind=about, people=people, contacts=contacts)
+    # The organisation's own systems hear of it through their webhooks, in this transaction too.
+    webhook_events.publish_notice(session, notice)
     audit.record(
         session,
         actor=actor,
