@@ -14,6 +14,9 @@ from fastapi.testclient import TestClient
 
 from nohaven.governance.statements.models import Statement
 from nohaven.kit.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
+from nohaven.members import invitations
+from nohaven.members.models import UserRole
+from nohaven.members.schemas import InvitationCreate
 from tests.factories import Factory, csrf_from, web_login
 from tests.governance.conftest import Seats
 
@@ -84,6 +87,25 @@ Page = Callable[[TestClient], str]
 
 def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
     slug = seats.body.slug
+    admin = seats.actor("admin")
+    invited = invitations.invite_user(
+        seats.factory.session,
+        actor=admin,
+        data=InvitationCreate(
+            email="new@example.org", organisation_id=seats.a.id, roles=[UserRole.DELEGATE]
+        ),
+        valid_days=7,
+    )
+
+    def invitation_refused(client: TestClient) -> str:
+        form = client.get(f"/invitations/{invited.token}")
+        data = {
+            "csrf_token": csrf_from(form.text),
+            "display_name": "New",
+            "password": "a long enough password",
+            "password_again": "another long password",
+        }
+        return client.post(f"/invitations/{invited.token}", data=data).text
 
     def contact_refused(client: TestClient) -> str:
         form = client.get(f"/public/bodies/{slug}/contact")
@@ -97,6 +119,8 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
         "contact": lambda c: c.get(f"/public/bodies/{slug}/contact").text,
         "contact refused": contact_refused,
         "not found": lambda c: c.get("/public/bodies/no-such-body").text,
+        "invitation": lambda c: c.get(f"/invitations/{invited.token}").text,
+        "invitation refused": invitation_refused,
     }
 
 
