@@ -78,6 +78,9 @@ class MailSettings(BaseSettings):
     # "starttls" (upgrade a plain connection, port 587), "tls" (TLS from the first byte,
     # port 465) or "none" (plain SMTP: only for a relay on this machine, or demo mode).
     security: Literal["starttls", "tls", "none"] = "starttls"
+    # Certificate authorities to trust for the server's certificate, beyond the system's
+    # (a relay with an internal CA).
+    ca_file: Path | None = None
     user: str = ""
     password: SecretStr = SecretStr("")
     from_address: str = "nohaven@localhost"
