@@ -31,6 +31,7 @@ from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
 from nohaven.federation import views as federation_views
+from nohaven.federation.taxii import api as taxii_api
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
@@ -67,6 +68,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     notifications_api.router,
     hashes_api.router,
     federation_api.router,
+    taxii_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,

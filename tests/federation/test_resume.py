@@ -112,7 +112,7 @@ def test_the_job_runner_syncs_subscriptions(world: World) -> None:
     agency = world.agency2
     sub = _subscribe(world, agency, remote)
     settings = agency.settings
-    (job,) = scheduled(settings)
+    job = next(j for j in scheduled(settings) if j.name == "federation.sync")
     engine = engine_for(settings)
     try:
         report = run_job(make_sessionmaker(engine), job, settings=settings, force=True)

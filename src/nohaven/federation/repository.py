@@ -8,7 +8,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from nohaven.federation.models import Peer, PeerStatus, Subscription, SubscriptionStatus
+from nohaven.federation.models import (
+    Peer,
+    PeerStatus,
+    Subscription,
+    SubscriptionStatus,
+    TaxiiSource,
+)
 from nohaven.hashes.models import HashEntry, MatchFeedback, Sighting, TrustVote
 from nohaven.members.models import User
 
@@ -157,3 +163,7 @@ def peer_named(session: Session, name_or_id: str) -> Peer | None:
         .scalars()
         .first()
     )
+
+
+def taxii_sources(session: Session) -> Sequence[TaxiiSource]:
+    return session.execute(select(TaxiiSource).order_by(TaxiiSource.created_at)).scalars().all()
