@@ -36,6 +36,7 @@ from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
 from nohaven.hashes import api as hashes_api
+from nohaven.hashes import jobs as hashes_jobs
 from nohaven.hashes import views as hashes_views
 from nohaven.jobs.registry import Job
 from nohaven.jobs.runner import install_worker
@@ -91,6 +92,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    hashes_jobs.scheduled,
     federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,

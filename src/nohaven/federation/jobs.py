@@ -70,8 +70,7 @@ def scheduled(settings: Settings) -> list[Job]:
                 name="federation.sync",
                 every=timedelta(seconds=settings.federation.sync_seconds),
                 run=sync_subscriptions,
-                description="Bring the copies of peers' lists to their owners' heads; "
-                "report back.",
+                description="Bring the copies of peers' lists to their owners' heads; report back.",
             )
         )
     return jobs

@@ -29,6 +29,7 @@ def list_summary(hash_list: HashList) -> dict[str, Any]:
         "name": hash_list.name,
         "description": hash_list.description,
         "tlp": hash_list.tlp,
+        "kind": hash_list.kind,
         "change_seq": hash_list.change_seq,
     }
 

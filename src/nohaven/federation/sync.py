@@ -30,7 +30,7 @@ from nohaven.federation.models import Peer, PeerStatus, Subscription, Subscripti
 from nohaven.federation.schemas import FeedPage, Report, SubscriptionCreate
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
-from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes.models import HashEntry, HashList, ListKind
 from nohaven.hashes.schemas import HashListCreate
 from nohaven.kit.clock import utcnow
 
@@ -89,6 +89,7 @@ def subscribe(
             name=name if len(name) >= 2 else "copy",
             description=f"Copy of a list of node {peer.name}, kept in step by federation.",
             tlp=Tlp(str(found.get("tlp"))),
+            kind=ListKind(str(found.get("kind", ListKind.KNOWN))),
             audience_organisation_ids=[org],
         ),
         owner_organisation_id=peer.organisation_id,
