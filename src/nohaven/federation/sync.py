@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -195,7 +195,7 @@ def apply_page(session: Session, sub: Subscription, peer: Peer, page: FeedPage) 
         elif not change.entry.tombstoned:  # never seen and already gone: nothing to keep
             inserts.append({**row, "created_seq": row["seq"], "created_at": now, "comment": ""})
     if inserts:
-        session.execute(insert(HashEntry), inserts)
+        repo.insert_entries(session, inserts)
     if updates:
         session.execute(update(HashEntry), updates)
     sub.checkpoint = page.checkpoint
@@ -251,7 +251,7 @@ def sync_page(
             return PageOutcome(applied=dropped, recalled=True)
         if not answer.ok:
             raise PeerUnreachable(f"The peer answered {answer.status}.")
-        page = FeedPage.model_validate(answer.body)
+        page = FeedPage.model_validate_json(answer.raw)
         savepoint = session.begin_nested()
         try:
             applied = apply_page(session, sub, peer, page)

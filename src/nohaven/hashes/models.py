@@ -193,7 +193,14 @@ class ExportRule(Base):
 
     __tablename__ = "hash_export_rules"
     policy_kind: ClassVar[str] = "hash_export_rule"
-    __table_args__ = (UniqueConstraint("country", "classification_scheme", "classification"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "country",
+            "classification_scheme",
+            "classification",
+            name="uq_hash_export_rules_country_category",  # the full name passes 63 characters
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     country: Mapped[str] = mapped_column(String(2), index=True)

@@ -76,7 +76,7 @@ def upgrade() -> None:
             "country",
             "classification_scheme",
             "classification",
-            name="uq_hash_export_rules_country_classification_scheme_classification",
+            name="uq_hash_export_rules_country_category",
         ),
     )
     op.create_index("ix_hash_export_rules_country", "hash_export_rules", ["country"])
