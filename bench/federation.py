@@ -200,6 +200,7 @@ def main() -> None:
         "data_key": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     owner_url, sub_url = fresh_database(args.pg, "owner"), fresh_database(args.pg, "sub")
+    load_before = os.getloadavg()[0]
     setup_started = time.perf_counter()
     list_id, agency_id, token = seed_owner(owner_url, args.entries)
     seeding_s = time.perf_counter() - setup_started
@@ -286,11 +287,14 @@ def main() -> None:
 
             feed_s, feed_count = read_feed(base, list_id, token)
 
+            cpu_used: list[float] = []
+
             def run_sync() -> tuple[float, sync.SyncSummary]:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 summary = sync.sync_all(
                     lambda: transaction(sub_maker), me=me, http=http, page_size=5000
                 )
+                cpu_used.append(time.process_time() - cpu)
                 return time.perf_counter() - started, summary
 
             full_s, full = run_sync()
@@ -332,7 +336,13 @@ def main() -> None:
                 "sync_vs_feed_read": round(full_s / feed_s, 2),
                 "pages": full.pages,
                 "targets": {"full_sync_s": 60, "incremental_sync_s": 2},
+                "subscriber_cpu_s": {
+                    "full": round(cpu_used[0], 2),
+                    "incremental": round(cpu_used[1], 3),
+                },
                 "seeding_s": round(seeding_s, 1),
+                "loadavg_before": round(load_before, 2),
+                "loadavg_after": round(os.getloadavg()[0], 2),
                 "python": platform.python_version(),
             }
         )

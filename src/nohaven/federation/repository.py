@@ -102,7 +102,13 @@ def tombstone_entries(
     session: Session, ids: Sequence[str], *, first_seq: int, at: datetime, reason: str
 ) -> None:
     rows = [
-        {"id": i, "tombstoned_at": at, "tombstone_reason": reason, "seq": first_seq + n}
+        {
+            "id": i,
+            "tombstoned_at": at,
+            "tombstone_reason": reason,
+            "seq": first_seq + n,
+            "updated_at": at,
+        }
         for n, i in enumerate(ids)
     ]
     if rows:
