@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import Depends, Request
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nohaven.kit import crypto
+from nohaven.kit import crypto, i18n
 from nohaven.kit.secret_strength import estimate_bits, without_placeholders
 
 if TYPE_CHECKING:
@@ -66,6 +66,39 @@ class DeconflictionSettings(BaseSettings):
     purge_interval_hours: float = 24.0
 
 
+class MailSettings(BaseSettings):
+    """``settings.mail``: e-mail through SMTP (``NOHAVEN_MAIL_*``, docs/notices-and-email.md).
+
+    With no host, nothing is sent: messages wait in the outbox until one is configured."""
+
+    model_config = SettingsConfigDict(env_prefix="NOHAVEN_MAIL_", env_file=None, extra="ignore")
+
+    host: str = ""
+    port: int = 587
+    # "starttls" (upgrade a plain connection, port 587), "tls" (TLS from the first byte,
+    # port 465) or "none" (plain SMTP: only for a relay on this machine, or demo mode).
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str = ""
+    password: SecretStr = SecretStr("")
+    from_address: str = "nohaven@localhost"
+    # Where a person signs in: the links in e-mails start here.
+    site_url: str = "http://127.0.0.1:8000"
+    timeout_seconds: float = 20.0
+    # How often the job runner sends what is due, and how retries back off: the n-th retry
+    # waits retry_base_seconds * 2**(n-1), at most retry_max_seconds; after max_attempts a
+    # message is marked failed for the secretariat to see.
+    send_seconds: float = 20.0
+    retry_base_seconds: float = 60.0
+    retry_max_seconds: float = 6 * 3600.0
+    max_attempts: int = 10
+    batch: int = 100
+    # The daily digest is sent at this hour (UTC).
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    # Password-reset links: how long they work, and how many one address may ask for an hour.
+    reset_minutes: int = 30
+    reset_per_hour: int = 3
+
+
 class OperationsSettings(BaseSettings):
     """``settings.operations``: referrals between participants (``NOHAVEN_OPERATIONS_*``)."""
 
@@ -103,6 +136,7 @@ class FederationSettings(BaseSettings):
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
+    "mail": MailSettings,
     "operations": OperationsSettings,
     "federation": FederationSettings,
 }
@@ -119,6 +153,9 @@ class Settings(BaseSettings):
     # (`nohaven keys rotate`); emptied once the rotation has finished.
     data_keys_previous: SecretStr = SecretStr("")
     demo: bool = False
+    # The language of a page when neither the reader's profile nor the browser names one
+    # nohaven speaks (docs/languages.md).
+    default_language: str = "en"
     host: str = "127.0.0.1"
     port: int = 8000
     # Outside demo mode cookies are Secure and responses carry Strict-Transport-Security.
@@ -151,6 +188,7 @@ class Settings(BaseSettings):
     oprf_key_file: Path | None = None
     oprf_key: SecretStr | None = None
     deconfliction: DeconflictionSettings = Field(default_factory=DeconflictionSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
     operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A
@@ -228,6 +266,11 @@ class Settings(BaseSettings):
                     "each base64 of 32 bytes"
                 )
                 break
+        if self.default_language not in i18n.LANGUAGES:
+            problems.append(
+                f"NOHAVEN_DEFAULT_LANGUAGE must be one of {', '.join(i18n.LANGUAGES)}, "
+                f"not {self.default_language!r}"
+            )
         if not self.demo:
             secret = self.secret_key.get_secret_value()
             if secret == DEFAULT_SECRET_KEY:
@@ -245,6 +288,15 @@ class Settings(BaseSettings):
                 problems.append(
                     "NOHAVEN_DATA_KEY is the repository's published demo key; set your own "
                     "(make one with: " + MAKE_A_KEY + "), or NOHAVEN_DEMO=true for a demo"
+                )
+            if (
+                self.mail.user
+                and self.mail.security == "none"
+                and self.mail.host not in LOOPBACK_HOSTS
+            ):
+                problems.append(
+                    "NOHAVEN_MAIL_SECURITY=none would send the SMTP password in clear to "
+                    f"{self.mail.host}; use starttls or tls"
                 )
             if self.plain_http_on_loopback and self.host not in LOOPBACK_HOSTS:
                 problems.append(

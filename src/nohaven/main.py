@@ -46,6 +46,7 @@ from nohaven.limits import RequestLimits
 from nohaven.members import api as members_api
 from nohaven.members import views as members_views
 from nohaven.notifications import api as notifications_api
+from nohaven.notifications import jobs as notifications_jobs
 from nohaven.notifications import views as notifications_views
 from nohaven.operations import api as operations_api
 from nohaven.operations import jobs as operations_jobs
@@ -57,6 +58,7 @@ from nohaven.travel import api as travel_api
 from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
+from nohaven.web.language import LanguageNegotiation
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -97,6 +99,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
+    notifications_jobs.scheduled,
     operations_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
@@ -207,6 +210,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(RequestContext, hsts=settings.secure_transport)
+    app.add_middleware(
+        LanguageNegotiation,
+        default=settings.default_language,
+        secure=settings.secure_transport,
+    )
     web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

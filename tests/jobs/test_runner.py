@@ -62,6 +62,8 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
         "operations.escalate",
         "operations.purge",
         "governance.prune_contact_attempts",
+        "notifications.digest",
+        "notifications.send_mail",
         "travel.escalate",
         "travel.purge",
     }

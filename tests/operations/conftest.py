@@ -65,6 +65,10 @@ class World:
 
 @pytest.fixture
 def world(db: Session, factory: Factory) -> World:
+    return make_world(factory)
+
+
+def make_world(factory: Factory) -> World:
     body, other = factory.body("Test Taskforce"), factory.body("Other Alliance")
     lead_org = factory.organisation("Test Crime Agency", kind=LE, country="GB")
     au_org = factory.organisation("Test Federal Police", kind=LE, country="AU")

@@ -73,7 +73,7 @@ def test_the_demo_operation_from_proposal_to_published_results(
     assert "Demo Person Alpha" not in published.text
     page = client.get(f"/public/statements/{state.slug}")
     assert page.status_code == 200
-    programme = client.get("/public/programme/vgt")
+    programme = client.get("/public/bodies/vgt/programme")
     assert "Operation Harbour Light" in programme.text
     assert state.slug in programme.text
     assert "Northern Lantern" not in programme.text

@@ -150,8 +150,22 @@ def test_published_programme_is_public(world: World, db: Session, client: TestCl
     activity = propose(world, db)
     activity.published = True
     db.flush()
-    page = client.get(f"/public/programme/{world.body.slug}")
+    page = client.get(f"/public/bodies/{world.body.slug}/programme")
     assert page.status_code == 200
     assert "Operation Tidewater" in page.text
     assert "Coordinated action" not in page.text  # the title is for participants only
-    assert client.get("/public/programme/no-such-body").status_code == 404
+    assert client.get("/public/bodies/no-such-body/programme").status_code == 404
+
+
+def test_the_proposal_form_only_where_the_agency_may_propose(
+    world: World, client: TestClient
+) -> None:
+    f = world.factory
+    observer = f.user(
+        f.organisation("Test Observer NGO", kind="ngo"), roles=("observer",), totp=True
+    )
+    f.seat(world.body, observer.organisation)
+    _login(client, f, observer)
+    assert "Propose an activity" not in client.get("/operations").text
+    _login(client, f, _user(f, world.lead_org))
+    assert "Propose an activity" in client.get("/operations").text

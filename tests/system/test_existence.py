@@ -121,7 +121,6 @@ PUBLIC: dict[str, str] = {
     "token": "not-an-invitation",
     # Every analyst sees which nodes this one peers with; changing them is refused (403).
     "peer_id": "",
-    "body_slug": "vgt",
 }
 
 

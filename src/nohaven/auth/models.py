@@ -82,3 +82,22 @@ class LoginThrottle(Base):
     pauses: Mapped[int] = mapped_column(Integer, default=0)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PasswordReset(Base):
+    """A request to reset a password. Every request leaves a row, whether the address has an
+    account or not (``user_id`` empty), so both take the same work and the throttle counts
+    both alike. Only the hash of the link's token is kept; a link works once, until
+    ``expires_at``."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed hashes of the address asked for and of the source that asked (never in clear).
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
+    source_key: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

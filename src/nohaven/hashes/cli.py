@@ -175,8 +175,9 @@ def import_file(
             else "the file holds no records; nothing was imported."
         )
     console.print(
-        f"{report.accepted} records imported: {report.added} new, {report.updated} updated,"
-        f" {report.duplicates} repeated."
+        f"{_count(report.records, 'record')} imported as {_count(report.accepted, 'hash')}"
+        f" ({report.added} new, {report.updated} updated, {report.duplicates} repeated in the"
+        " file and counted once)."
     )
 
 
@@ -211,7 +212,12 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
         for f in results:
             typer.echo(
                 json.dumps(
-                    {"path": f.path, "error": f.error, "matches": [m.__dict__ for m in f.matches]}
+                    {
+                        "path": f.path,
+                        "error": f.error,
+                        "note": f.note,
+                        "matches": [m.__dict__ for m in f.matches],
+                    }
                 )
             )
         return
@@ -235,9 +241,20 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
     errors = [f for f in results if f.error]
     if matched:
         console.print(table)
-    console.print(f"{len(results)} files scanned, {matched} matched, {len(errors)} unreadable.")
+    no_pdq = sum(1 for f in results if f.note)
+    console.print(
+        f"{_count(len(results), 'file')} scanned, {matched} matched, "
+        f"{len(errors)} unreadable"
+        + (f", {no_pdq} matched by MD5, SHA-1 and SHA-256 only (no PDQ)." if no_pdq else ".")
+    )
     for f in errors:
         err.print(f"[yellow]skipped[/] {f.path}: {f.error}")
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun}es" if noun.endswith("sh") else f"{n} {noun}s"
 
 
 def scan(

@@ -41,9 +41,13 @@ class ScanMatch:
 
 @dataclass
 class ScannedFile:
+    """``error`` says why a file could not be hashed at all; ``note`` why a hash is missing
+    (a video has no PDQ) while its other hashes were still matched."""
+
     path: str
     error: str | None = None
     matches: list[ScanMatch] = field(default_factory=list)
+    note: str | None = None
 
 
 class HashedFile(Protocol):
@@ -195,10 +199,10 @@ def scan(
     for group in _chunks(hashed, batch):
         queries: list[tuple[str, str]] = []
         owners: list[int] = []
-        files = [ScannedFile(path=str(h.path), error=h.error) for h in group]
+        files = [_scanned(h) for h in group]
         for position, item in enumerate(group):
-            if item.error:
-                continue
+            # every hash a file has is matched: a video or an archive has no PDQ, but its
+            # MD5, SHA-1 and SHA-256 identify it exactly
             for query in queries_of(item):
                 queries.append(query)
                 owners.append(position)
@@ -215,6 +219,12 @@ def scan(
                 on_file(f)
         scanned.extend(files)
     return scanned
+
+
+def _scanned(hashed: HashedFile) -> ScannedFile:
+    if queries_of(hashed) or not hashed.error:
+        return ScannedFile(path=str(hashed.path), note=hashed.error)
+    return ScannedFile(path=str(hashed.path), error=hashed.error)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:

@@ -1,27 +1,84 @@
-"""The inbox page."""
+"""The inbox pages: the organisation's notices grouped by kind, one notice, a person's
+preferences, and the secretariat's view of e-mail that could not be delivered."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.notifications import service
+from nohaven.kit.i18n import N_
+from nohaven.notifications import outbox_admin, preferences, service
+from nohaven.notifications.kinds import kind_of
+from nohaven.notifications.models import Delivery
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = (("Inbox", "/inbox"),)
+NAV: tuple[tuple[str, str], ...] = ((N_("Inbox"), "/inbox"),)
+
+DELIVERY_WORDS = {
+    Delivery.IMMEDIATE: "At once by e-mail",
+    Delivery.DIGEST: "In a daily digest",
+    Delivery.INBOX: "Only in the inbox",
+}
 
 
 @router.get("/inbox")
 def inbox_page(
-    request: Request, session: DbSession, actor: WebActor, unread: bool = False
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    unread: bool = False,
+    mine: bool = False,
+    kind: str = "",
 ) -> Response:
-    notices = service.inbox(session, actor=actor, unread_only=unread)
-    return render(request, "inbox.html", {"title": "Inbox", "notices": notices, "unread": unread})
+    notices = service.inbox(session, actor=actor, unread_only=unread, mine_only=mine)
+    if kind:
+        notices = [n for n in notices if n.kind == kind]
+    groups = service.grouped(notices)
+    for_me = service.addressed_to(session, actor=actor, notice_ids=[n.id for n in notices])
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "title": "Inbox",
+            "groups": groups,
+            "for_me": for_me,
+            "unread": unread,
+            "mine": mine,
+            "kind": kind,
+            "unread_total": sum(g.unread for g in groups),
+        },
+    )
+
+
+@router.get("/inbox/{notice_id}")
+def notice_page(request: Request, session: DbSession, actor: WebActor, notice_id: str) -> Response:
+    notice = service.get_notice(session, actor=actor, notice_id=notice_id)
+    return render(
+        request,
+        "notifications/notice.html",
+        {"title": kind_of(notice.kind).label, "notice": notice, "kind": kind_of(notice.kind)},
+    )
+
+
+@router.post("/inbox/read-all")
+def mark_all_read(
+    request: Request, session: DbSession, actor: WebActor, kind: Annotated[str, Form()] = ""
+) -> Response:
+    return form_action(
+        request,
+        session,
+        lambda: service.mark_all_read(session, actor=actor, kind=kind or None),
+        redirect="/inbox",
+        flash=lambda count: f"{count} notice{'s' if count != 1 else ''} marked read.",
+    )
 
 
 @router.post("/inbox/{notice_id}/read")
@@ -31,4 +88,61 @@ def mark_read(request: Request, session: DbSession, actor: WebActor, notice_id: 
         session,
         lambda: service.mark_read(session, actor=actor, notice_id=notice_id),
         redirect=lambda notice: notice.link or "/inbox",
+    )
+
+
+@router.get("/account/notices")
+def preferences_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "title": "Notices",
+            "choices": preferences.choices(session, actor=actor),
+            "deliveries": DELIVERY_WORDS,
+        },
+    )
+
+
+async def _posted_form(request: Request) -> FormData:
+    # Parsed on the event loop (the CSRF check has usually read it already), so the endpoint
+    # stays a plain ``def`` in a worker thread.
+    return await request.form()
+
+
+@router.post("/account/notices")
+def save_preferences(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    form: Annotated[FormData, Depends(_posted_form)],
+) -> Response:
+    wanted = {
+        key.removeprefix("kind:"): str(value)
+        for key, value in form.items()
+        if key.startswith("kind:")
+    }
+    return form_action(
+        request,
+        session,
+        lambda: preferences.set_choices(session, actor=actor, wanted=wanted),
+        redirect="/account/notices",
+        flash="Your notice preferences are saved.",
+    )
+
+
+@router.get("/secretariat/mail")
+def mail_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    view = outbox_admin.overview(session, actor=actor)
+    return render(request, "notifications/mail.html", {"title": "E-mail delivery", "view": view})
+
+
+@router.post("/secretariat/mail/{message_id}/retry")
+def retry(request: Request, session: DbSession, actor: WebActor, message_id: str) -> Response:
+    return form_action(
+        request,
+        session,
+        lambda: outbox_admin.retry(session, actor=actor, message_id=message_id),
+        redirect="/secretariat/mail",
+        flash="The message will be sent again at the next run.",
     )

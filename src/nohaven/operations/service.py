@@ -22,7 +22,13 @@ from nohaven.members import service as members
 from nohaven.members.models import Body, Organisation, OrganisationKind
 from nohaven.notifications import service as notifications
 from nohaven.operations import repository as repo
-from nohaven.operations.models import Activity, Participant, ParticipantStatus, Phase
+from nohaven.operations.models import (
+    Activity,
+    ActivityKind,
+    Participant,
+    ParticipantStatus,
+    Phase,
+)
 from nohaven.operations.schemas import ActivityCreate, ActivityUpdate, ParticipantUpdate
 from nohaven.operations.sealing import open_value, seal_value
 
@@ -124,6 +130,19 @@ def propose(
         tlp=activity.tlp,
     )
     return activity
+
+
+def may_propose_in(actor: Actor, *, body_id: str) -> bool:
+    """Whether the actor's agency may propose anything (an operation, a campaign, a product)
+    in the body, as its lead."""
+    return any(
+        can(
+            actor,
+            Action.CREATE,
+            Activity(body_id=body_id, kind=kind, lead_organisation_id=actor.organisation_id),
+        )
+        for kind in ActivityKind
+    )
 
 
 def visible(

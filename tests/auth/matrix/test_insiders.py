@@ -43,6 +43,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "audit_entry": row(READS, NOTHING, NOTHING, READS),
     "audit_checkpoint": row(READS, READS, READS, READS),
     "notice": row({L, R, U}, {L, R, U}, {L, R, U}, {L}),
+    "mail_message": row(NOTHING, NOTHING, NOTHING, {L, R, U}),
     # governance: a seat reads, officers run the body, delegates speak and vote
     "standing_orders": row(READS, READS, READS, ALL),
     "motion": row(ALL, READS | {VOTE}, READS, ALL - {VOTE}),

@@ -26,6 +26,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "audit_entry": NOTHING,
     "audit_checkpoint": READS,  # signed heads are for every member to keep
     "notice": LIST,
+    "mail_message": NOTHING,
     "standing_orders": NOTHING,
     "motion": LIST,
     "meeting": LIST,

@@ -29,7 +29,7 @@ from nohaven.governance.models import (
 )
 from nohaven.hashes.models import ExportRule, HashList, Sighting
 from nohaven.members.models import Body, Invitation, Membership, Organisation, User
-from nohaven.notifications.models import Notice
+from nohaven.notifications.models import Notice, OutboxMessage
 from nohaven.operations.models import (
     ActionDay,
     Activity,
@@ -123,6 +123,7 @@ def _resources() -> dict[str, Any]:
         "audit_entry": AuditEntry(seq=1, organisation_id=A),
         "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
+        "mail_message": OutboxMessage(id="mail-a", kind="notice", to_address="a@example.org"),
         "standing_orders": StandingOrders(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
         "meeting": Meeting(id="mt-a", body_id=BODY_A),

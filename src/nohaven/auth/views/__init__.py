@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from nohaven.auth.views import account, login
+from nohaven.auth.views import account, login, password_reset
 from nohaven.web.csrf import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 router.include_router(login.router)
 router.include_router(account.router)
+router.include_router(password_reset.router)

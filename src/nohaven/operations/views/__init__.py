@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from nohaven.operations.views import operation, programme, referral
+from nohaven.kit.i18n import N_
+from nohaven.operations.views import casework, operation, programme, referral
 from nohaven.web.csrf import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -18,6 +19,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 router.include_router(programme.router)
 router.include_router(referral.router)
 router.include_router(operation.router)
+router.include_router(casework.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (("Operations", "/operations"),)
+NAV: tuple[tuple[str, str], ...] = ((N_("Operations"), "/operations"),)

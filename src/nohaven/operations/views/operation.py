@@ -12,7 +12,6 @@ from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
-from nohaven.config import app_settings
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
 from nohaven.operations import flows, planning, present, referrals, results, service
@@ -23,9 +22,6 @@ from nohaven.operations.schemas import (
     ActivityUpdate,
     BriefingCreate,
     ParticipantUpdate,
-    ReferralCreate,
-    ResultIn,
-    SelectorIn,
 )
 from nohaven.transactions import writes
 from nohaven.web.forms import form_action
@@ -36,27 +32,6 @@ FIELD = 20_000
 SHORT = 400
 Short = Annotated[str, Form(max_length=SHORT)]
 Long = Annotated[str, Form(max_length=FIELD)]
-
-
-def parse_selectors(text: str) -> list[SelectorIn]:
-    """One selector a line, ``type: value`` (``username@platform: value`` for a username)."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        kind, sep, value = line.partition(":")
-        if not sep:
-            raise InvalidInput(
-                f"Line {number}: write a selector as 'type: value', e.g. 'email: a@b.org'.",
-                errors=[{"field": "selectors", "message": f"line {number}"}],
-            )
-        kind, _at, platform = kind.strip().lower().partition("@")
-        found.append(
-            SelectorIn.model_validate(
-                {"type": kind, "value": value.strip(), "platform": platform or None}
-            )
-        )
-    return found
 
 
 def _page(
@@ -142,7 +117,7 @@ def detail(request: Request, session: DbSession, actor: WebActor, activity_id: s
     return _page(request, session, actor, activity_id)
 
 
-def _act(
+def act(
     request: Request,
     session: DbSession,
     actor: WebActor,
@@ -180,7 +155,7 @@ def set_phase(
             raise InvalidInput("Choose a phase.", errors=[{"field": "phase", "message": "?"}])
         return service.set_phase(session, actor=actor, activity_id=activity_id, phase=Phase(phase))
 
-    return _act(request, session, actor, activity_id, run, "Phase changed.")
+    return act(request, session, actor, activity_id, run, "Phase changed.")
 
 
 @router.post("/operations/{activity_id}/settings")
@@ -198,7 +173,7 @@ def update(
         "code_name_visible": bool(code_name_visible),
         "published": bool(published),
     }
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -221,7 +196,7 @@ def invite(
     activity_id: str,
     organisation_id: Short = "",
 ) -> Response:
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -251,7 +226,7 @@ def answer(
             redirect="/operations",
             flash="Declined.",
         )
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -270,7 +245,7 @@ def update_participant(
     time_zone: Short = "UTC",
     contact: Short = "",
 ) -> Response:
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -298,7 +273,7 @@ def add_action_day(
 ) -> Response:
     # A datetime-local field carries no zone: the lead's page says the time is UTC.
     moment = f"{starts_at}:00+00:00" if len(starts_at) == 16 else starts_at
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -326,7 +301,7 @@ def add_briefing(
     tlp: Short = "TLP:RED",
     text: Long = "",
 ) -> Response:
-    return _act(
+    return act(
         request,
         session,
         actor,
@@ -339,116 +314,4 @@ def add_briefing(
         ),
         "Briefing shared.",
         anchor="#briefings",
-    )
-
-
-@router.post("/operations/{activity_id}/referrals/check")
-def check_referral(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    activity_id: str,
-    selectors: Long = "",
-) -> Response:
-    def run() -> referrals.CheckResult:
-        referrals.may_check(session, actor=actor, activity_id=activity_id)
-        return referrals.check(
-            session,
-            actor=actor,
-            activity_id=activity_id,
-            selectors=parse_selectors(selectors),
-            blind_check=referrals.blind_check_for(app_settings(request)),
-        )
-
-    def said(found: referrals.CheckResult) -> str:
-        if not found.holder_names:
-            return f"Checked {found.checked} selector(s): no other participant holds them."
-        return (
-            f"Checked {found.checked} selector(s): held in deconfliction by "
-            f"{', '.join(found.holder_names)}. They have been told; speak before acting."
-        )
-
-    return _act(request, session, actor, activity_id, run, said, anchor="#referrals")
-
-
-@router.post("/operations/{activity_id}/referrals")
-def send_referral(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    activity_id: str,
-    receiver_organisation_id: Short = "",
-    subject_kind: Short = "person",
-    subject_name: Short = "",
-    selectors: Long = "",
-    summary: Long = "",
-) -> Response:
-    settings = app_settings(request)
-
-    def run() -> object:
-        data = ReferralCreate(
-            receiver_organisation_id=receiver_organisation_id or "-",
-            subject_kind="account" if subject_kind == "account" else "person",
-            subject_name=subject_name,
-            selectors=parse_selectors(selectors),
-            summary=summary,
-        )
-        return referrals.send(
-            session,
-            actor=actor,
-            activity_id=activity_id,
-            data=data,
-            limits=settings.operations,
-            blind_check=referrals.blind_check_if_configured(settings),
-        )
-
-    return _act(request, session, actor, activity_id, run, "Referral sent.", anchor="#referrals")
-
-
-@router.post("/operations/{activity_id}/results")
-def report_results(
-    request: Request,
-    session: DbSession,
-    actor: WebActor,
-    activity_id: str,
-    period: Short = "",
-    arrests: Short = "0",
-    children_safeguarded: Short = "0",
-    devices_seized: Short = "0",
-    referrals_sent: Short = "0",
-    referrals_received: Short = "0",
-) -> Response:
-    data = {
-        "period": period,
-        "arrests": arrests or "0",
-        "children_safeguarded": children_safeguarded or "0",
-        "devices_seized": devices_seized or "0",
-        "referrals_sent": referrals_sent or "0",
-        "referrals_received": referrals_received or "0",
-    }
-    return _act(
-        request,
-        session,
-        actor,
-        activity_id,
-        lambda: results.report(
-            session, actor=actor, activity_id=activity_id, data=ResultIn.model_validate(data)
-        ),
-        "Results reported.",
-        anchor="#results",
-    )
-
-
-@router.post("/operations/{activity_id}/statement")
-def draft_statement(
-    request: Request, session: DbSession, actor: WebActor, activity_id: str
-) -> Response:
-    return _act(
-        request,
-        session,
-        actor,
-        activity_id,
-        lambda: flows.draft_results_statement(session, actor=actor, activity_id=activity_id),
-        "The draft results statement is with the body's statements, for adoption.",
-        anchor="#statement",
     )

@@ -40,7 +40,8 @@ def _page(
         {
             "title": "Operations and programme",
             "programmes": [(names.get(b, b), by_body[b]) for b in names if by_body.get(b)],
-            "bodies": mine,
+            # The bodies the actor's agency may propose something in (an operation or not).
+            "bodies": [b for b in mine if service.may_propose_in(actor, body_id=b.id)],
             "kinds": list(ActivityKind),
             "phases": PHASE_ORDER,
             "tlps": list(Tlp),
@@ -94,11 +95,11 @@ def propose(
     )
 
 
-@router.get("/public/programme/{body_slug}")
-def published(request: Request, session: DbSession, body_slug: str) -> Response:
+@router.get("/public/bodies/{slug}/programme")
+def published(request: Request, session: DbSession, slug: str) -> Response:
     """What a body chose to publish of its programme: open to anyone, signed in or not."""
     body = members.get_body(
-        session, actor=Actor.system("public programme"), body_id_or_slug=body_slug[:120]
+        session, actor=Actor.system("public programme"), body_id_or_slug=slug[:120]
     )
     items = service.published(session, body_id=body.id)
     return render(
