@@ -31,10 +31,12 @@ from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
 from nohaven.federation import views as federation_views
+from nohaven.federation.taxii import api as taxii_api
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
 from nohaven.hashes import api as hashes_api
+from nohaven.hashes import jobs as hashes_jobs
 from nohaven.hashes import views as hashes_views
 from nohaven.jobs.registry import Job
 from nohaven.jobs.runner import install_worker
@@ -56,6 +58,10 @@ from nohaven.travel import api as travel_api
 from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
+from nohaven.web.language import LanguageNegotiation
+from nohaven.webhooks import api as webhooks_api
+from nohaven.webhooks import jobs as webhooks_jobs
+from nohaven.webhooks import views as webhooks_views
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -68,11 +74,13 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     notifications_api.router,
     hashes_api.router,
     federation_api.router,
+    taxii_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,
     policy_api.router,
     operations_api.router,
+    webhooks_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -86,16 +94,19 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     governance_views.router,
     policy_views.router,
     operations_views.router,
+    webhooks_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    hashes_jobs.scheduled,
     federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
     governance_jobs.scheduled,
     notifications_jobs.scheduled,
     operations_jobs.scheduled,
+    webhooks_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
@@ -205,6 +216,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(RequestContext, hsts=settings.secure_transport)
+    app.add_middleware(
+        LanguageNegotiation,
+        default=settings.default_language,
+        secure=settings.secure_transport,
+    )
     web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

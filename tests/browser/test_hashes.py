@@ -99,7 +99,7 @@ def test_create_list_import_vics_and_find_a_match(
     page.goto(live_server.url + "/hash-lookup")
     page.get_by_label("Hashes, one per line").fill(md5s[1].upper() + "\n" + secrets.token_hex(16))
     page.get_by_role("button", name="Look up").click()
-    expect(page.locator("#lookup-summary")).to_have_text("1 of 2 queries matched")
+    expect(page.locator("#lookup-summary")).to_have_text("1 of 2 hashes matched")
     expect(page.get_by_role("row").filter(has_text=name)).to_contain_text("Browser series")
 
 

@@ -6,17 +6,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nohaven.auth import service as auth_service
+from nohaven.auth import users as accounts
 from nohaven.config import Settings
 from nohaven.db import Base
 from nohaven.governance import demo, flows
-from nohaven.governance.bodies import service as bodies
 from nohaven.governance.bodies.service import body_by_ref
 from nohaven.governance.meetings import service as meetings
 from nohaven.governance.motions import service as voting
-from nohaven.governance.motions.models import Motion
+from nohaven.governance.motions.models import Motion, Participation
 from nohaven.governance.progress import service as progress
 from nohaven.governance.statements import service as statements
-from nohaven.governance.statements.models import Statement
+from nohaven.governance.statements.models import Statement, StatementSignatory
 from nohaven.kit.clock import utcnow
 from nohaven.members import demo as members_demo
 from nohaven.members.models import Organisation
@@ -73,12 +74,23 @@ def test_done_when(db: Session, factory: Factory, client: TestClient, settings: 
     assert motion is not None
     draft = db.scalar(select(Statement).where(Statement.motion_id == motion.id))
     assert draft is not None
-    voters = sorted(bodies.voting_organisations(db, gtf.id, utcnow().date()))
-    for org_id in voters[:13]:
-        org = db.get(Organisation, org_id)
-        assert org is not None
-        delegate = factory.actor(factory.user(org, roles=("delegate",)))
-        voting.cast_vote(db, actor=delegate, motion_id=motion.id, option="yes")
+    # The demo's three delegate accounts carry it: other members have voted already, so
+    # their votes reach the quorum.
+    early = set(
+        db.scalars(
+            select(Participation.organisation_id).where(Participation.motion_id == motion.id)
+        )
+    )
+    for email in (
+        "delegate@ec.demo.nohaven.test",
+        "delegate@uk.demo.nohaven.test",
+        "delegate@au.demo.nohaven.test",
+    ):
+        user = accounts.find_user(db, email=email)
+        assert user is not None
+        voting.cast_vote(
+            db, actor=auth_service.actor_for(db, user), motion_id=motion.id, option="yes"
+        )
     secretariat = factory.actor(
         factory.user(
             db.scalar(select(Organisation).where(Organisation.short_name == "WPGA Secretariat")),
@@ -87,10 +99,19 @@ def test_done_when(db: Session, factory: Factory, client: TestClient, settings: 
     )
     closed = flows.close_motion(db, actor=secretariat, motion_id=motion.id)
     assert closed.outcome == "carried"
+    assert closed.quorum_met
+    assert closed.turnout == len(early) + 3
     statement = db.get(Statement, draft.id)
     assert statement is not None
     assert statement.status == "adopted"
     statements.publish(db, actor=secretariat, statement_id=statement.id)
+    # its signatories are the members that voted for it, not every voting member
+    signed = db.scalar(
+        select(func.count())
+        .select_from(StatementSignatory)
+        .where(StatementSignatory.statement_id == statement.id)
+    )
+    assert signed == closed.tally["yes"] < closed.eligible
     page = client.get("/public/bodies/global-taskforce")
     assert "Statement on safety by design" in page.text
     feed = client.get("/public/bodies/global-taskforce/statements.atom")

@@ -104,6 +104,74 @@ def test_scan_against_the_local_database(demo_db: str, tmp_path: Path) -> None:
     assert "token" in no_token.output
 
 
+def test_scan_matches_files_that_are_not_images(demo_db: str, tmp_path: Path) -> None:
+    """A known video, archive or document in a listed set is found by whichever hash the list
+    holds, although it has no PDQ."""
+    import hashlib
+    import io
+    import secrets
+    import zipfile
+
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    video = folder / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + secrets.token_bytes(4096))
+    archive = folder / "bundle.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        zipped.writestr("readme.txt", secrets.token_hex(64))
+    archive.write_bytes(buffer.getvalue())
+    document = folder / "notes.pdf"
+    document.write_bytes(b"%PDF-1.4\n" + secrets.token_bytes(512))
+    unlisted = folder / "other.bin"
+    unlisted.write_bytes(secrets.token_bytes(256))
+    listed = {
+        "md5": hashlib.md5(video.read_bytes(), usedforsecurity=False).hexdigest(),
+        "sha1": hashlib.sha1(archive.read_bytes(), usedforsecurity=False).hexdigest(),
+        "sha256": hashlib.sha256(document.read_bytes()).hexdigest(),
+    }
+    with session_scope(get_settings()) as session:
+        nca = accounts.find_user(session, email="analyst@nca.demo.nohaven.test")
+        assert nca is not None
+        actor = auth_service.actor_for(session, nca)
+        target = next(
+            h for h in service.visible_lists(session, actor=actor) if h.name == hashes_demo.NCA_LIST
+        )
+        for kind, value in listed.items():
+            service.add_entry(
+                session,
+                actor=actor,
+                list_id=target.id,
+                data=EntryCreate.model_validate(
+                    {
+                        "signal_type": kind,
+                        "value": value,
+                        "classification_scheme": "uk",
+                        "classification": "A",
+                    }
+                ),
+            )
+    runner = CliRunner()
+    result = runner.invoke(app, ["scan", str(folder), "--as", AFP, "--json"])
+    assert result.exit_code == 0, result.output
+    by_name = {
+        Path(line["path"]).name: line
+        for line in map(json.loads, result.stdout.splitlines())
+        if line
+    }
+    found = {name: [m["signal_type"] for m in line["matches"]] for name, line in by_name.items()}
+    assert found == {
+        "clip.mp4": ["md5"],
+        "bundle.zip": ["sha1"],
+        "notes.pdf": ["sha256"],
+        "other.bin": [],
+    }
+    assert all(line["error"] is None for line in by_name.values())
+    table = runner.invoke(app, ["scan", str(folder), "--as", AFP])
+    assert "4 files scanned, 3 matched, 0 unreadable" in table.stdout
+    assert "unreadable" not in table.stderr
+
+
 def test_export_and_import_files(demo_db: str, tmp_path: Path) -> None:
     nca = "analyst@nca.demo.nohaven.test"
     with session_scope(get_settings()) as session:
@@ -125,14 +193,14 @@ def test_export_and_import_files(demo_db: str, tmp_path: Path) -> None:
     assert json.loads(target.read_text())["value"][0]["MediaID"]
     again = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", nca])
     assert again.exit_code == 0, again.output
-    assert "30 records imported: 0 new, 30 updated" in again.output
+    assert "30 records imported as 30 hashes (0 new, 30 updated" in again.output
     piped = runner.invoke(
         app,
         ["hashes", "import", "-", "--format", "vics", "--list", list_id, "--as", nca],
         input=target.read_bytes(),
     )
     assert piped.exit_code == 0, piped.output
-    assert "30 records imported: 0 new, 30 updated" in piped.output
+    assert "30 records imported as 30 hashes (0 new, 30 updated" in piped.output
     refused = runner.invoke(app, ["hashes", "import", str(target), "--list", list_id, "--as", AFP])
     assert refused.exit_code == 1
     bad = tmp_path / "bad.csv"

@@ -11,6 +11,7 @@ from nohaven.hashes import service
 from nohaven.hashes.views.lookup import parse_lookup
 from tests.factories import Factory, csrf_from, web_login
 from tests.hashes.conftest import World, md5_entry, pdq_entry, shared_list
+from tests.hashes.vicsfiles import vics_set
 
 
 def _post(client: TestClient, page: str, url: str, data: dict[str, object]) -> object:
@@ -129,7 +130,7 @@ def test_lookup_page_finds_pasted_hashes(client: TestClient, db: Session, world:
         data={"hashes": f"{pdq.value}\nmd5:{secrets.token_hex(16)}\n", "csrf_token": token},
     )
     assert found.status_code == 200
-    assert "1 of 3 queries matched" in found.text  # 64 hex tried as PDQ and SHA-256
+    assert "1 of 2 hashes matched" in found.text  # 64 hex tried as PDQ and SHA-256, counted once
     assert "Series L" in found.text
     assert hash_list.name in found.text
     bad = client.post("/hash-lookup", data={"hashes": "zz", "csrf_token": token})
@@ -164,6 +165,15 @@ def test_import_page_reports_success_and_rejects(
     )
     assert done.status_code == 200
     assert "2 records imported" in done.text
+    other_list = shared_list(db, world)
+    vics = client.post(
+        f"/hash-lists/{other_list.id}/import",
+        data={"format": "vics", "csrf_token": token},
+        files={"file": ("set.json", vics_set(5, seed=15), "application/json")},
+    )
+    # each VICS record carries MD5, SHA-1 and PDQ: five records are fifteen hashes
+    assert "5 records imported into" in vics.text
+    assert "as 15 hashes: 15 new" in vics.text
     bad = good + "sha1,zzz,x,,\n"
     refused = client.post(
         f"/hash-lists/{hash_list.id}/import",

@@ -11,6 +11,7 @@ from nohaven.governance.motions import views as motions
 from nohaven.governance.progress import views as progress
 from nohaven.governance.public import views as public
 from nohaven.governance.statements import views as statements
+from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -19,9 +20,9 @@ for room in (motions, meetings, statements, progress, public, applications, bodi
 
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[tuple[str, str], ...] = (
-    ("Meetings", "/meetings"),
-    ("Motions", "/motions"),
-    ("Statements", "/statements"),
-    ("Progress", "/progress"),
-    ("Applications", "/applications"),
+    (N_("Meetings"), "/meetings"),
+    (N_("Motions"), "/motions"),
+    (N_("Statements"), "/statements"),
+    (N_("Progress"), "/progress"),
+    (N_("Applications"), "/applications"),
 )

@@ -30,7 +30,7 @@ from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
-from nohaven.hashes import exchange, hash_cli, matching, scanning, service
+from nohaven.hashes import exchange, hash_cli, matching, scanning, service, sharing_cli
 from nohaven.hashes.hashing import hash_files
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
@@ -175,8 +175,9 @@ def import_file(
             else "the file holds no records; nothing was imported."
         )
     console.print(
-        f"{report.accepted} records imported: {report.added} new, {report.updated} updated,"
-        f" {report.duplicates} repeated."
+        f"{_count(report.records, 'record')} imported as {_count(report.accepted, 'hash')}"
+        f" ({report.added} new, {report.updated} updated, {report.duplicates} repeated in the"
+        " file and counted once)."
     )
 
 
@@ -211,11 +212,18 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
         for f in results:
             typer.echo(
                 json.dumps(
-                    {"path": f.path, "error": f.error, "matches": [m.__dict__ for m in f.matches]}
+                    {
+                        "path": f.path,
+                        "error": f.error,
+                        "note": f.note,
+                        "matches": [m.__dict__ for m in f.matches],
+                    }
                 )
             )
         return
-    table = Table("file", "list", "owner", "label", "classification", "series", "type", "distance")
+    table = Table(
+        "file", "list", "owner", "label", "classification", "series", "type", "distance", "doubts"
+    )
     for f in results:
         for m in f.matches:
             table.add_row(
@@ -227,14 +235,26 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
                 m.series or "",
                 m.signal_type,
                 str(m.distance),
+                "; ".join(m.flags),
             )
     matched = sum(1 for f in results if f.matches)
     errors = [f for f in results if f.error]
     if matched:
         console.print(table)
-    console.print(f"{len(results)} files scanned, {matched} matched, {len(errors)} unreadable.")
+    no_pdq = sum(1 for f in results if f.note)
+    console.print(
+        f"{_count(len(results), 'file')} scanned, {matched} matched, "
+        f"{len(errors)} unreadable"
+        + (f", {no_pdq} matched by MD5, SHA-1 and SHA-256 only (no PDQ)." if no_pdq else ".")
+    )
     for f in errors:
         err.print(f"[yellow]skipped[/] {f.path}: {f.error}")
+
+
+def _count(n: int, noun: str) -> str:
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun}es" if noun.endswith("sh") else f"{n} {noun}s"
 
 
 def scan(
@@ -300,6 +320,7 @@ def scan(
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `nohaven` app."""
+    sharing_cli.register(hashes_app)
     app.add_typer(hashes_app, name="hashes")
     app.command("scan")(scan)
     hash_cli.register(app)

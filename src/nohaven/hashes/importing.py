@@ -76,6 +76,9 @@ class Record:
 class Report:
     list_id: str
     format: str
+    # records of the file (a media item of a VICS file, a row of a CSV); one may carry
+    # several hashes (MD5, SHA-1, PDQ …), so ``accepted`` counts hashes, not records
+    records: int = 0
     accepted: int = 0
     added: int = 0
     updated: int = 0
@@ -255,9 +258,13 @@ def _stage(staging: Staging, records: Iterable[Record], report: Report, tell: Pr
     writer = _Writer(staging)
     batch: list[StagedRow] = []
     read = 0
+    last_number: int | None = None
     try:
         for record in records:
             read += 1
+            if record.number != last_number:
+                report.records += 1
+                last_number = record.number
             row = record.staged()
             if row is None:
                 report.reject(record.number, record.reject or "unreadable record")

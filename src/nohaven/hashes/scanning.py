@@ -35,13 +35,19 @@ class ScanMatch:
     entry_id: str
     classification: str
     series: str | None
+    # Doubts on the match (a benign list holds the hash, the entry is quarantined).
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
 class ScannedFile:
+    """``error`` says why a file could not be hashed at all; ``note`` why a hash is missing
+    (a video has no PDQ) while its other hashes were still matched."""
+
     path: str
     error: str | None = None
     matches: list[ScanMatch] = field(default_factory=list)
+    note: str | None = None
 
 
 class HashedFile(Protocol):
@@ -112,6 +118,7 @@ def remote_matcher(client: Any, token: str, *, pdq_threshold: int | None = None)
                         hit["entry"]["classification_scheme"], hit["entry"]["classification"]
                     ),
                     series=hit["entry"]["series"],
+                    flags=tuple(hit.get("flags", ())),
                 )
                 for hit in result["matches"]
             ]
@@ -157,6 +164,7 @@ def local_matcher(
                         h.entry.classification_scheme, h.entry.classification
                     ),
                     series=h.entry.series,
+                    flags=tuple(h.flags),
                 )
                 for h in r.hits
             ]
@@ -191,10 +199,10 @@ def scan(
     for group in _chunks(hashed, batch):
         queries: list[tuple[str, str]] = []
         owners: list[int] = []
-        files = [ScannedFile(path=str(h.path), error=h.error) for h in group]
+        files = [_scanned(h) for h in group]
         for position, item in enumerate(group):
-            if item.error:
-                continue
+            # every hash a file has is matched: a video or an archive has no PDQ, but its
+            # MD5, SHA-1 and SHA-256 identify it exactly
             for query in queries_of(item):
                 queries.append(query)
                 owners.append(position)
@@ -211,6 +219,12 @@ def scan(
                 on_file(f)
         scanned.extend(files)
     return scanned
+
+
+def _scanned(hashed: HashedFile) -> ScannedFile:
+    if queries_of(hashed) or not hashed.error:
+        return ScannedFile(path=str(hashed.path), note=hashed.error)
+    return ScannedFile(path=str(hashed.path), error=hashed.error)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:

@@ -113,11 +113,29 @@ KINDS: dict[str, Kind] = {
         # hash lists
         Kind("hashes.dispute", "Classification disputed", "{n} classifications disputed", DIGEST),
         Kind("hashes.feedback", "Match feedback", "{n} match feedback notices", DIGEST),
+        Kind(
+            "hashes.quarantine",
+            "Entry quarantined after a flood of matches",
+            "{n} entries quarantined after floods of matches",
+            IMMEDIATE,
+        ),
         # governance
         Kind(
             "governance.meeting.invitation",
             "Meeting invitation",
             "{n} meeting invitations",
+            IMMEDIATE,
+        ),
+        Kind(
+            "governance.meeting.updated",
+            "Meeting changed",
+            "{n} meetings changed",
+            IMMEDIATE,
+        ),
+        Kind(
+            "governance.meeting.cancelled",
+            "Meeting cancelled",
+            "{n} meetings cancelled",
             IMMEDIATE,
         ),
         Kind("governance.minutes", "Draft minutes circulated", "{n} draft minutes circulated"),
@@ -178,6 +196,13 @@ KINDS: dict[str, Kind] = {
             "Draft results statement",
             "{n} draft results statements",
             DIGEST,
+        ),
+        # webhooks: an endpoint that stopped receiving is the admins' to mend
+        Kind(
+            "webhooks.paused",
+            "Webhook endpoint paused after failures",
+            "{n} webhook endpoints paused",
+            IMMEDIATE,
         ),
     )
 }

@@ -21,7 +21,7 @@ from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings
 from nohaven.governance.bodies import service as bodies
-from nohaven.governance.motions.models import Majority, Motion, Outcome
+from nohaven.governance.motions.models import Ballot, Majority, Motion, Outcome, Participation
 from nohaven.governance.statements import service as statements
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, User
@@ -251,6 +251,12 @@ def _adopt_and_publish(session: Session, vgt: Body, statement_id: str, title: st
         winner="yes",
     )
     session.add(motion)
+    session.flush()
+    # the vote's record, so that turnout, the members that voted and the signatories (those
+    # that voted for it) agree
+    for org_id in voters:
+        session.add(Participation(motion_id=motion.id, organisation_id=org_id))
+        session.add(Ballot(motion_id=motion.id, option="yes", organisation_id=org_id))
     session.flush()
     statements.await_adoption(session, statement_id=statement_id, motion=motion)
     statements.adopt_by_vote(session, motion=motion)

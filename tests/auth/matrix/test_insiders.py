@@ -44,6 +44,8 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "audit_checkpoint": row(READS, READS, READS, READS),
     "notice": row({L, R, U}, {L, R, U}, {L, R, U}, {L}),
     "mail_message": row(NOTHING, NOTHING, NOTHING, {L, R, U}),
+    # webhooks: where an organisation's events go is its admins' choice alone
+    "webhook_endpoint": row({L, R, C, U, D}, NOTHING, NOTHING, {L}),
     # governance: a seat reads, officers run the body, delegates speak and vote
     "standing_orders": row(READS, READS, READS, ALL),
     "motion": row(ALL, READS | {VOTE}, READS, ALL - {VOTE}),
@@ -68,6 +70,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
         NOTHING,
     ),
     "hash_sighting": row({L, R}, NOTHING, {L, R}, NOTHING),
+    "hash_export_rule": row({L, R}, {L, R}, {L, R}, {L, R, C, U, D}),
     # federation: the node's admins run the peerings; analysts see the peers to subscribe;
     # a subscription is its organisation's, its org admins decide what goes back
     "federation_peer": row({L, R}, NOTHING, {L, R}, {L, R, C, U, D, MANAGE}),

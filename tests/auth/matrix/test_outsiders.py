@@ -27,6 +27,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "audit_checkpoint": READS,  # signed heads are for every member to keep
     "notice": LIST,
     "mail_message": NOTHING,
+    "webhook_endpoint": LIST,  # an admin lists endpoints; the service shows their own only
     "standing_orders": NOTHING,
     "motion": LIST,
     "meeting": LIST,
@@ -44,6 +45,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "hash_list": NOTHING,
     "hash_sighting": NOTHING,
     "federation_peer": frozenset({Action.LIST, Action.READ}),
+    "hash_export_rule": frozenset({Action.LIST, Action.READ}),
     "federation_subscription": NOTHING,
     "deconfliction_case": NOTHING,
     "deconfliction_registration": NOTHING,

@@ -27,7 +27,7 @@ from nohaven.governance.models import (
     StandingOrders,
     Statement,
 )
-from nohaven.hashes.models import HashList, Sighting
+from nohaven.hashes.models import ExportRule, HashList, Sighting
 from nohaven.members.models import Body, Invitation, Membership, Organisation, User
 from nohaven.notifications.models import Notice, OutboxMessage
 from nohaven.operations.models import (
@@ -40,6 +40,7 @@ from nohaven.operations.models import (
 )
 from nohaven.policy.models import Assessment, Framework, MaturityAssessment
 from nohaven.travel.models import PointOfContact, TravelNotification
+from nohaven.webhooks.models import Endpoint
 
 A, B, C, SEC = "org-a", "org-b", "org-c", "org-sec"
 BODY_A, BODY_B = "body-a", "body-b"
@@ -124,6 +125,7 @@ def _resources() -> dict[str, Any]:
         "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
         "mail_message": OutboxMessage(id="mail-a", kind="notice", to_address="a@example.org"),
+        "webhook_endpoint": Endpoint(id="wh-a", organisation_id=A),
         "standing_orders": StandingOrders(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
         "meeting": Meeting(id="mt-a", body_id=BODY_A),
@@ -149,6 +151,7 @@ def _resources() -> dict[str, Any]:
         ),
         "hash_sighting": Sighting(id="si-a", list_owner_organisation_id=A, organisation_id=A),
         "federation_peer": Peer(id="pe-a", organisation_id=A),
+        "hash_export_rule": ExportRule(id="er-a", country="NL"),
         "federation_subscription": Subscription(id="fs-a", organisation_id=A),
         "deconfliction_case": Case(id="ca-a", organisation_id=A),
         "deconfliction_registration": Registration(id="re-a", organisation_id=A),

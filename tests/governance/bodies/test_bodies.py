@@ -82,7 +82,7 @@ def test_rules_form_and_initiatives_api(
             "eligible_kinds": ["law_enforcement"],
         },
     )
-    assert "Rules saved." in saved.text
+    assert "Rules saved: they apply to motions tabled from now on" in saved.text
     assert "Quorum 60 %" in saved.text
     bad = client.post(
         f"/governance/bodies/{seats.body.slug}/settings",

@@ -26,7 +26,9 @@ from tests.governance.conftest import Seats
 TEXT = "Members call on providers to keep detecting known abuse material.\n\nSecond paragraph."
 
 
-def _adopted(db: Session, seats: Seats) -> Statement:
+def _adopted(
+    db: Session, seats: Seats, votes: dict[str, str] | None = None, *, secret: bool = False
+) -> Statement:
     statement = service.create_statement(
         db, actor=seats.actor("a"), body_id=seats.body.id, title="On encryption & AI", text="Draft"
     )
@@ -39,11 +41,33 @@ def _adopted(db: Session, seats: Seats) -> Statement:
         title="Adopt the statement on encryption",
         closes_at=utcnow() + timedelta(days=1),
         statement_id=statement.id,
+        secret=secret,
     )
-    for who in ("chair", "a", "b"):
-        voting.cast_vote(db, actor=seats.actor(who), motion_id=motion.id, option="yes")
+    for who, option in (votes or {"chair": "yes", "a": "yes", "b": "yes"}).items():
+        voting.cast_vote(db, actor=seats.actor(who), motion_id=motion.id, option=option)
     flows.close_motion(db, actor=seats.actor("chair"), motion_id=motion.id)
     return statement
+
+
+def test_signatories_are_the_members_that_voted_for_it(db: Session, seats: Seats) -> None:
+    statement = _adopted(db, seats, {"chair": "yes", "a": "yes", "b": "no"})
+    service.publish(db, actor=seats.actor("chair"), statement_id=statement.id)
+    [item] = service.published_statements(db, body_id=seats.body.id)
+    assert [o.name for o in item.signatories] == ["Chair Agency", "Member A"]
+
+
+def test_a_secret_ballot_names_its_signatories_when_published(db: Session, seats: Seats) -> None:
+    statement = _adopted(db, seats, {"chair": "yes", "a": "yes"}, secret=True)
+    with pytest.raises(InvalidInput, match="secret"):
+        service.publish(db, actor=seats.actor("chair"), statement_id=statement.id)
+    service.publish(
+        db,
+        actor=seats.actor("chair"),
+        statement_id=statement.id,
+        signatory_ids=[seats.actor("b").organisation_id or ""],
+    )
+    [item] = service.published_statements(db, body_id=seats.body.id)
+    assert [o.name for o in item.signatories] == ["Member B"]
 
 
 def test_statement_adopted_by_motion_then_published(db: Session, seats: Seats) -> None:

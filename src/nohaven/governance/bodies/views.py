@@ -122,5 +122,5 @@ def update_rules(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/governance/bodies/{slug}/officers",
-        flash="Rules saved.",
+        flash="Rules saved: they apply to motions tabled from now on; open motions keep theirs.",
     )

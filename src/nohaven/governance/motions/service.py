@@ -286,6 +286,18 @@ def open_ballots(session: Session, *, actor: Actor, motion: Motion) -> dict[str,
     return repo.named_options(session, motion.id)
 
 
+def supporters(session: Session, *, motion: Motion) -> set[str] | None:
+    """Organisations whose open ballot chose the option the motion carried; None for a secret
+    ballot, which never says who voted for what."""
+    if motion.secret or motion.closed_at is None or motion.winner is None:
+        return None
+    return {
+        org
+        for org, option in repo.named_options(session, motion.id).items()
+        if option == motion.winner
+    }
+
+
 # --- closing --------------------------------------------------------------------------------
 
 

@@ -128,6 +128,7 @@ def _motion_page(
             "may_vote": service.may_vote(session, actor=actor, motion=motion, now=now),
             "may_close": motion.closed_at is None and can(actor, Action.MANAGE, motion),
             "participants": [names.get(p, p) for p in participants],
+            "eligible_now": len(bodies.voting_organisations(session, motion.body_id, now.date())),
             "ballots": sorted((names.get(o, o), v) for o, v in ballots.items()),
             "statement": statement,
             "now": now,

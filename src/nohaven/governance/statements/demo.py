@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.governance.bodies import service as bodies
-from nohaven.governance.motions.models import Majority, Motion, Outcome
+from nohaven.governance.motions.models import Ballot, Majority, Motion, Outcome, Participation
 from nohaven.governance.statements.models import (
     Statement,
     StatementSignatory,
@@ -17,7 +17,14 @@ from nohaven.governance.statements.models import (
     StatementVersion,
 )
 from nohaven.kit.clock import utcnow
-from nohaven.members.models import Body
+from nohaven.members.models import Body, Organisation
+
+# Organisations whose demo delegates vote in the visitor's hands (members/demo.py's accounts).
+DEMO_DELEGATE_ORGANISATIONS = ("EC", "United Kingdom", "AU")
+# Members of the Global Taskforce that have already voted on the open motion when the demo
+# starts: with the three demo delegates' votes the motion reaches its 50 % quorum, so a
+# visitor can carry it to its end (adoption, publication).
+GTF_EARLY_VOTES = 10
 
 VGT_STATEMENT_TITLE = "Joint statement on end-to-end encryption and AI-generated abuse material"
 
@@ -64,7 +71,11 @@ def load(session: Session, vgt: Body, gtf: Body) -> None:
     now = utcnow()
     published, new = _statement(session, vgt, VGT_STATEMENT_TITLE, VGT_STATEMENT, "vgt-e2ee-and-ai")
     if new:
-        voters = sorted(bodies.voting_organisations(session, vgt.id, now.date()))
+        names = bodies.organisation_names(session)
+        # by name, so that the one that abstained is the same in every demo
+        voters = sorted(
+            bodies.voting_organisations(session, vgt.id, now.date()), key=lambda o: names[o]
+        )
         closed = now - timedelta(days=40)
         adopted = Motion(
             body_id=vgt.id,
@@ -84,13 +95,20 @@ def load(session: Session, vgt: Body, gtf: Body) -> None:
         )
         session.add(adopted)
         session.flush()
+        for org_id in voters:
+            # the record of the vote: who took part and, the ballot being open, what they chose
+            option = "abstain" if org_id == voters[-1] else "yes"
+            session.add(Participation(motion_id=adopted.id, organisation_id=org_id))
+            session.add(Ballot(motion_id=adopted.id, option=option, organisation_id=org_id))
         published.motion_id = adopted.id
         published.status = StatementStatus.PUBLISHED
         published.adopted_version = 1
         published.published_at = closed + timedelta(days=2)
         published.updated_at = published.published_at
         session.add_all(
-            StatementSignatory(statement_id=published.id, organisation_id=o) for o in voters
+            # the signatories are those that voted for it, not every member
+            StatementSignatory(statement_id=published.id, organisation_id=o)
+            for o in voters[:-1]
         )
     draft, new = _statement(session, gtf, GTF_DRAFT_TITLE, GTF_DRAFT, "gtf-safety-by-design")
     if new:
@@ -106,5 +124,19 @@ def load(session: Session, vgt: Body, gtf: Body) -> None:
         )
         session.add(motion)
         session.flush()
+        _early_votes(session, gtf, motion)
         draft.motion_id = motion.id
     session.flush()
+
+
+def _early_votes(session: Session, gtf: Body, motion: Motion) -> None:
+    delegates = set(
+        session.scalars(
+            select(Organisation.id).where(Organisation.short_name.in_(DEMO_DELEGATE_ORGANISATIONS))
+        )
+    )
+    voters = sorted(bodies.voting_organisations(session, gtf.id, utcnow().date()) - delegates)
+    for number, org_id in enumerate(voters[:GTF_EARLY_VOTES]):
+        option = "abstain" if number == 0 else "yes"
+        session.add(Participation(motion_id=motion.id, organisation_id=org_id))
+        session.add(Ballot(motion_id=motion.id, option=option, organisation_id=org_id))

@@ -167,7 +167,8 @@ def comment(session: Session, *, actor: Actor, statement_id: str, text: str) -> 
 def publish(
     session: Session, *, actor: Actor, statement_id: str, signatory_ids: list[str] | None = None
 ) -> Statement:
-    """Publish an adopted statement with its signatories (default: every voting member)."""
+    """Publish an adopted statement with its signatories: those named, by default the members
+    that voted for it (an open ballot says who did; a secret ballot must name them)."""
     statement = get_statement(session, actor=actor, statement_id=statement_id)
     require(actor, Action.MANAGE, statement)
     if statement.status == StatementStatus.PUBLISHED:
@@ -175,7 +176,12 @@ def publish(
     if statement.status != StatementStatus.ADOPTED:
         raise Conflict("Only a statement adopted by a motion is published.")
     voters = bodies.voting_organisations(session, statement.body_id, utcnow().date())
-    chosen = set(signatory_ids) if signatory_ids else voters
+    chosen = set(signatory_ids) if signatory_ids else default_signatories(session, statement)
+    if not chosen:
+        raise InvalidInput(
+            "Name the signatories: the vote was secret, so it does not say who voted for it.",
+            errors=[{"field": "signatory_ids", "message": "choose at least one member"}],
+        )
     if not chosen <= voters:
         raise InvalidInput(
             "Signatories are voting members of the body.",
@@ -196,6 +202,28 @@ def publish(
         summary={"signatories": len(chosen), "version": statement.adopted_version},
     )
     return statement
+
+
+def default_signatories(session: Session, statement: Statement) -> set[str]:
+    """The members that voted for the motion adopting the statement (empty when the ballot
+    was secret or nobody is known to have voted for it)."""
+    if statement.motion_id is None:
+        return set()
+    motion = session.get(Motion, statement.motion_id)
+    if motion is None:
+        return set()
+    return motions.supporters(session, motion=motion) or set()
+
+
+def signatory_candidates(session: Session, *, statement: Statement) -> list[tuple[str, str, bool]]:
+    """(organisation id, name, proposed) for each voting member, by name: the publish form's
+    choices, those that voted for it proposed."""
+    voters = bodies.voting_organisations(session, statement.body_id, utcnow().date())
+    names = bodies.organisation_names(session)
+    proposed = default_signatories(session, statement)
+    return sorted(
+        ((org, names.get(org, org), org in proposed) for org in voters), key=lambda c: c[1]
+    )
 
 
 # --- adoption by a motion -------------------------------------------------------------------

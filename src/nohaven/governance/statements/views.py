@@ -90,6 +90,9 @@ def _page(
             "may_edit": can(actor, Action.UPDATE, statement),
             "may_comment": can(actor, Action.PROPOSE, statement),
             "may_manage": can(actor, Action.MANAGE, statement),
+            "candidates": service.signatory_candidates(session, statement=statement)
+            if statement.status == "adopted" and can(actor, Action.MANAGE, statement)
+            else [],
             **extra,
         },
         status_code=status_code,
@@ -165,12 +168,20 @@ def comment(
 
 
 @router.post("/statements/{statement_id}/publish")
-def publish(request: Request, session: DbSession, actor: WebActor, statement_id: str) -> Response:
+def publish(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    statement_id: str,
+    signatory_ids: Annotated[list[str] | None, Form(alias="signatory")] = None,
+) -> Response:
     return _act(
         request,
         session,
         actor,
         statement_id,
-        lambda: service.publish(session, actor=actor, statement_id=statement_id),
+        lambda: service.publish(
+            session, actor=actor, statement_id=statement_id, signatory_ids=signatory_ids
+        ),
         "Published: the statement is now on the public page and in the feed.",
     )

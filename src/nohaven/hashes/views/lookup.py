@@ -26,7 +26,12 @@ LOOKUP_MAX_LINES = 1000
 def parse_lookup(text: str) -> list[tuple[str, str]]:
     """Queries from pasted lines: "type:value", or a bare value whose type follows from its
     length (64 hex characters are tried as both PDQ and SHA-256)."""
-    queries: list[tuple[str, str]] = []
+    return [query for line in parse_lookup_lines(text) for query in line]
+
+
+def parse_lookup_lines(text: str) -> list[list[tuple[str, str]]]:
+    """The queries of each pasted line, in order (a line may be tried as two types)."""
+    queries: list[list[tuple[str, str]]] = []
     errors = []
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > LOOKUP_MAX_LINES:
@@ -38,11 +43,11 @@ def parse_lookup(text: str) -> list[tuple[str, str]]:
             continue
         value = found["value"]
         if found["type"]:
-            queries.append((found["type"].lower(), value))
+            queries.append([(found["type"].lower(), value)])
         elif len(value) in _BY_LENGTH:
-            queries.extend((kind, value) for kind in _BY_LENGTH[len(value)])
+            queries.append([(kind, value) for kind in _BY_LENGTH[len(value)]])
         elif len(value) > 100:
-            queries.append(("photodna", value))
+            queries.append([("photodna", value)])
         else:
             errors.append({"field": f"line {number}", "message": "unknown kind of hash"})
     if errors:
@@ -66,12 +71,12 @@ def lookup(
 ) -> Response:
     context: dict[str, Any] = {"title": "Hash lookup", "text": hashes, "threshold": threshold}
     try:
-        queries = parse_lookup(hashes)
+        lines = parse_lookup_lines(hashes)
         results = matching.match(
             session,
             actor=actor,
             index=hash_index(request),
-            queries=queries,
+            queries=[query for line in lines for query in line],
             pdq_threshold=int(threshold) if threshold.strip().isdigit() else None,
             settings=request.app.state.settings,
         )
@@ -85,6 +90,17 @@ def lookup(
         "results": results,
         "owners": owners,
         "label": classification.label,
-        "matched": sum(1 for r in results if r.hits),
+        "matched": _lines_matched(lines, results),
+        "lines": len(lines),
     }
     return render(request, "hashes/lookup.html", context)
+
+
+def _lines_matched(lines: list[list[tuple[str, str]]], results: list[matching.QueryResult]) -> int:
+    """How many pasted hashes matched: a line tried as PDQ and SHA-256 counts once."""
+    matched, position = 0, 0
+    for line in lines:
+        if any(r.hits for r in results[position : position + len(line)]):
+            matched += 1
+        position += len(line)
+    return matched

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.kit.i18n import N_
 from nohaven.travel.views import listing, notification, sending
 from nohaven.web.csrf import check_csrf
 
@@ -19,4 +20,4 @@ router.include_router(sending.router)
 router.include_router(notification.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (("Travel notifications", "/travel"),)
+NAV: tuple[tuple[str, str], ...] = ((N_("Travel notifications"), "/travel"),)
