@@ -76,7 +76,11 @@ def test_rotate_twice_and_read_everything_back(
 ) -> None:
     k1, k2, k3 = new_key(), new_key(), new_key()
     engine: Engine = create_db_engine(own_url)
-    maker = make_sessionmaker(engine, keyring=data_keyring(get_settings()))
+
+    def maker() -> Session:
+        # Each session carries the key ring of the keys configured at that moment.
+        return make_sessionmaker(engine, keyring=data_keyring(get_settings()))()
+
     try:
         use_keys(monkeypatch, k1)
         with maker() as session:
@@ -110,7 +114,12 @@ def test_rotate_twice_and_read_everything_back(
             raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):
-            rotation.rotate(maker, ring2, batch_size=2, on_batch=stop_after_one)
+            rotation.rotate(
+                make_sessionmaker(engine, keyring=ring2),
+                ring2,
+                batch_size=2,
+                on_batch=stop_after_one,
+            )
         with maker() as session:
             [progress] = session.execute(select(KeyRotation)).scalars()
             assert progress.status == RotationStatus.RUNNING
@@ -126,7 +135,7 @@ def test_rotate_twice_and_read_everything_back(
             read_all(session, world)  # ...and is needed for it.
 
         use_keys(monkeypatch, k2, k1)
-        report = rotation.rotate(maker, ring2, batch_size=2)
+        report = rotation.rotate(make_sessionmaker(engine, keyring=ring2), ring2, batch_size=2)
         assert report.resumed
         assert report.finished
         assert report.rewrapped == total - done_first  # resumed, not started over
