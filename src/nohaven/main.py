@@ -58,6 +58,9 @@ from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
 from nohaven.web.language import LanguageNegotiation
+from nohaven.webhooks import api as webhooks_api
+from nohaven.webhooks import jobs as webhooks_jobs
+from nohaven.webhooks import views as webhooks_views
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -75,6 +78,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     governance_api.router,
     policy_api.router,
     operations_api.router,
+    webhooks_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -88,6 +92,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     governance_views.router,
     policy_views.router,
     operations_views.router,
+    webhooks_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
@@ -98,6 +103,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     governance_jobs.scheduled,
     notifications_jobs.scheduled,
     operations_jobs.scheduled,
+    webhooks_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
