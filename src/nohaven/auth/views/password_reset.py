@@ -36,18 +36,17 @@ def ask(
     settings: AppSettings,
     email: Annotated[str, Form(max_length=254)],
 ) -> Response:
-    # The same page for every address, known or not: it must not tell which have accounts.
+    # The same answer for every address, known or not: it must not tell which have accounts.
     return form_action(
         request,
         session,
         lambda: password_reset.request_reset(
             session, email=email, source=client_address(request), settings=settings
         ),
-        show=lambda _sent: render(
-            request,
-            "password_reset_ask.html",
-            {"title": _("Forgotten password"), "notice": _(SENT)},
-        ),
+        # Back to the form with the same flash for every address (POST/redirect/GET: a
+        # reload asks for the page, it does not send a second link).
+        redirect="/password-reset",
+        flash=SENT,
     )
 
 
