@@ -78,6 +78,9 @@ class MailSettings(BaseSettings):
     # "starttls" (upgrade a plain connection, port 587), "tls" (TLS from the first byte,
     # port 465) or "none" (plain SMTP: only for a relay on this machine, or demo mode).
     security: Literal["starttls", "tls", "none"] = "starttls"
+    # Certificate authorities to trust for the server's certificate, beyond the system's
+    # (a relay with an internal CA).
+    ca_file: Path | None = None
     user: str = ""
     password: SecretStr = SecretStr("")
     from_address: str = "nohaven@localhost"
@@ -109,7 +112,8 @@ class OperationsSettings(BaseSettings):
     # A receiver that has not acknowledged a referral within this many hours is escalated to
     # its organisation admins, and the sender is told.
     referral_ack_hours: int = 72
-    # What a referral says about its suspect is destroyed this many days after it was sent.
+    # What a referral says about its suspect is destroyed this many days after it was sent,
+    # and a closed operation's briefings and points of contact this many days after it ended.
     referral_retention_days: int = 365
     escalate_interval_seconds: float = 900.0
     purge_interval_seconds: float = 86400.0

@@ -120,6 +120,18 @@ KINDS: dict[str, Kind] = {
             "{n} meeting invitations",
             IMMEDIATE,
         ),
+        Kind(
+            "governance.meeting.updated",
+            "Meeting changed",
+            "{n} meetings changed",
+            IMMEDIATE,
+        ),
+        Kind(
+            "governance.meeting.cancelled",
+            "Meeting cancelled",
+            "{n} meetings cancelled",
+            IMMEDIATE,
+        ),
         Kind("governance.minutes", "Draft minutes circulated", "{n} draft minutes circulated"),
         Kind(
             "governance.application",
