@@ -57,11 +57,11 @@ def test_a_sync_killed_mid_way_resumes_from_its_checkpoint(world: World) -> None
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a busy machine starts a process slowly
     engine = engine_for(agency.settings)
     try:
         with engine.connect() as conn:
-            while (conn.scalar(checkpoint) or 0) < 400:
+            while (conn.scalar(checkpoint) or 0) < 100:
                 conn.rollback()
                 assert process.poll() is None, "the sync finished before it could be killed"
                 assert time.monotonic() < deadline
@@ -71,7 +71,7 @@ def test_a_sync_killed_mid_way_resumes_from_its_checkpoint(world: World) -> None
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     killed = _sub(agency, remote)
-    assert 400 <= killed.checkpoint < 3000
+    assert 100 <= killed.checkpoint < 3000
     # the copy is exactly the owner's entries up to the checkpoint: no half page
     assert _ids(agency, killed.local_list_id) == _ids(
         world.alliance, remote, through=killed.checkpoint
@@ -112,7 +112,7 @@ def test_the_job_runner_syncs_subscriptions(world: World) -> None:
     agency = world.agency2
     sub = _subscribe(world, agency, remote)
     settings = agency.settings
-    (job,) = scheduled(settings)
+    job = next(j for j in scheduled(settings) if j.name == "federation.sync")
     engine = engine_for(settings)
     try:
         report = run_job(make_sessionmaker(engine), job, settings=settings, force=True)

@@ -138,7 +138,7 @@ def test_public_pages_have_no_english_left(
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_account_pages_have_no_english_left(
-    client: TestClient, factory: Factory, language: str
+    client: TestClient, factory: Factory, seats: Seats, language: str
 ) -> None:
     org = factory.organisation("Agency Z")
     user = factory.user(org, roles=("org_admin", "delegate"))
@@ -166,6 +166,7 @@ def test_account_pages_have_no_english_left(
     assert refused.status_code == 422
     for name, html in {
         "account": client.get("/account").text,
+        "directory": client.get("/directory").text,
         "tokens": created.text,
         "refused password": refused.text,
     }.items():
