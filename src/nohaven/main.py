@@ -40,6 +40,7 @@ from nohaven.hashes import jobs as hashes_jobs
 from nohaven.hashes import views as hashes_views
 from nohaven.jobs.registry import Job
 from nohaven.jobs.runner import install_worker
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 from nohaven.limits import RequestLimits
@@ -203,7 +204,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_intent(engine)
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(engine, keyring=data_keyring(settings))
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
     transactions.install(

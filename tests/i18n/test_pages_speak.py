@@ -97,6 +97,11 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
         valid_days=7,
     )
 
+    def reset_asked(client: TestClient) -> str:
+        form = client.get("/password-reset")
+        data = {"csrf_token": csrf_from(form.text), "email": "nobody@example.org"}
+        return client.post("/password-reset", data=data).text
+
     def invitation_refused(client: TestClient) -> str:
         form = client.get(f"/invitations/{invited.token}")
         data = {
@@ -120,6 +125,9 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
         "contact refused": contact_refused,
         "not found": lambda c: c.get("/public/bodies/no-such-body").text,
         "invitation": lambda c: c.get(f"/invitations/{invited.token}").text,
+        "password reset": lambda c: c.get("/password-reset").text,
+        "password reset sent": reset_asked,
+        "password reset link gone": lambda c: c.get("/password-reset/no-such-link").text,
         "invitation refused": invitation_refused,
     }
 
