@@ -19,11 +19,14 @@ from nohaven.hashes import repository as hashes_repo
 from nohaven.members import service as members_service
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = (("Peers", "/peers"),)
+NAV: tuple[NavLink, ...] = (
+    NavLink("Peers", "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
+)
 
 
 def _page(

@@ -12,16 +12,17 @@ from nohaven.governance.progress import views as progress
 from nohaven.governance.public import views as public
 from nohaven.governance.statements import views as statements
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 for room in (motions, meetings, statements, progress, public, applications, bodies):
     router.include_router(room.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (
-    ("Meetings", "/meetings"),
-    ("Motions", "/motions"),
-    ("Statements", "/statements"),
-    ("Progress", "/progress"),
-    ("Applications", "/applications"),
+NAV: tuple[NavLink, ...] = (
+    NavLink("Meetings", "/meetings", "Governance"),
+    NavLink("Motions", "/motions", "Governance"),
+    NavLink("Statements", "/statements", "Governance"),
+    NavLink("Progress", "/progress", "Governance"),
+    NavLink("Applications", "/applications", "Governance"),
 )

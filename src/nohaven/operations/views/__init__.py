@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends
 
 from nohaven.operations.views import casework, operation, programme, referral
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 # Referral pages (/operations/{id}/referrals/{rid}) are matched before the operation's own.
@@ -21,4 +22,4 @@ router.include_router(operation.router)
 router.include_router(casework.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (("Operations", "/operations"),)
+NAV: tuple[NavLink, ...] = (NavLink("Operations", "/operations", "Investigations"),)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 
 from nohaven.policy.views import analysis, importing, maturity, profiles, review
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 router.include_router(profiles.router)
@@ -16,4 +17,4 @@ router.include_router(importing.router)
 router.include_router(maturity.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (("Legislative gaps", "/policy"),)
+NAV: tuple[NavLink, ...] = (NavLink("Legislative gaps", "/policy", "Policy"),)

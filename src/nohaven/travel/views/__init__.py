@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.auth.policy import Action, can
+from nohaven.travel.models import TravelNotification
 from nohaven.travel.views import listing, notification, sending
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 # /travel/new is included before /travel/{notification_id}, which would otherwise take it.
@@ -19,4 +22,11 @@ router.include_router(sending.router)
 router.include_router(notification.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (("Travel notifications", "/travel"),)
+NAV: tuple[NavLink, ...] = (
+    NavLink(
+        "Travel notifications",
+        "/travel",
+        "Investigations",
+        lambda a: can(a, Action.CREATE, TravelNotification),
+    ),
+)
