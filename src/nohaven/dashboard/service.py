@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can
-from nohaven.deconfliction.hits import list_hits
-from nohaven.deconfliction.models import Case
+from nohaven.deconfliction.hits import hits_awaiting_outcome
+from nohaven.deconfliction.models import Hit
 from nohaven.governance.applications import service as applications
 from nohaven.governance.applications.models import ApplicationStatus, MembershipApplication
 from nohaven.governance.bodies import service as bodies
@@ -132,19 +132,13 @@ def _to_acknowledge(session: Session, actor: Actor, now: datetime, ack_hours: in
 
 
 def _hits(session: Session, actor: Actor) -> list[Todo]:
-    if not can(actor, Action.LIST, Case):
+    if not can(actor, Action.LIST, Hit):
         return []
-    return [
-        Todo(
-            "hit",
-            f"{h.selector_type} selector matched another agency's case",
-            f"/deconfliction/hits/{h.hit_id}",
-            None,
-            f"your case {h.party.case_reference}" if h.party.case_reference else "",
-        )
-        for h in list_hits(session, actor=actor)
-        if h.party.outcome is None
-    ]
+    waiting = hits_awaiting_outcome(session, actor=actor)
+    if not waiting:
+        return []
+    noun = "hit awaits" if waiting == 1 else "hits await"
+    return [Todo("hit", f"{waiting} {noun} your outcome", "/deconfliction", None, "")]
 
 
 def _agenda(session: Session, actor: Actor, now: datetime) -> list[Todo]:
@@ -220,17 +214,14 @@ def _matches(session: Session, actor: Actor, now: datetime) -> list[Todo]:
     for hash_list in hashes.visible_lists(session, actor=actor):
         if hash_list.owner_organisation_id != actor.organisation_id:
             continue
-        recent = [
-            s
-            for s in hashes.list_sightings(session, actor=actor, list_id=hash_list.id)
-            if s.at >= now - MATCHES_SINCE
-        ]
+        recent = hashes.recent_sightings_count(
+            session, actor=actor, list_id=hash_list.id, since=now - MATCHES_SINCE
+        )
         if recent:
             out.append(
                 Todo(
                     "match",
-                    f"{len(recent)} {'match' if len(recent) == 1 else 'matches'} "
-                    f"against {hash_list.name}",
+                    f"{recent} {'match' if recent == 1 else 'matches'} against {hash_list.name}",
                     f"/hash-lists/{hash_list.id}/sightings",
                     None,
                     "in the last 14 days",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -313,6 +314,16 @@ def entry_view(session: Session, *, actor: Actor, entry_id: str) -> EntryView:
             session, actor, "sightings_read", hash_list, entry=entry.id, count=len(sightings)
         )
     return EntryView(entry, hash_list, repo.votes_of(session, entry.id), feedback, sightings)
+
+
+def recent_sightings_count(session: Session, *, actor: Actor, list_id: str, since: datetime) -> int:
+    """How many times the owner's list matched since ``since``: a count for the dashboard,
+    which shows nothing of who matched (reading the sightings is audited, on their page)."""
+    hash_list = get_list(session, actor=actor, list_id=list_id)
+    probe = Sighting(list_owner_organisation_id=hash_list.owner_organisation_id)
+    if not can(actor, Action.READ, probe):
+        return 0
+    return repo.sightings_count(session, list_id=list_id, since=since)
 
 
 def list_sightings(session: Session, *, actor: Actor, list_id: str) -> list[Sighting]:
