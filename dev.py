@@ -3,6 +3,7 @@
 
     python3 dev.py demo     # the platform with demo data on SQLite at http://127.0.0.1:8000
     python3 dev.py test     # ruff, mypy --strict and the whole pytest suite
+    python3 dev.py messages # re-extract the message catalogue and update every language's
 
 The first run creates `.venv/` and installs exactly what the lock files pin (with hashes):
 `demo` only the runtime lock `requirements.lock`; `test` and `env` the dev lock
@@ -51,6 +52,7 @@ def bootstrap(*, dev: bool) -> Path:
     if python.exists() and STAMP.exists():
         kind, _, stamped = STAMP.read_text().strip().partition(" ")
         if stamped == digest and (kind == "dev" or not dev):
+            compile_catalogues(python)
             return python
     if not python.exists():
         print("» creating .venv", flush=True)
@@ -65,7 +67,14 @@ def bootstrap(*, dev: bool) -> Path:
     isolation = ["--no-build-isolation"] if dev else []
     subprocess.run([*pip, "install", "--no-deps", *isolation, "-e", str(ROOT)], check=True)
     STAMP.write_text(f"{'dev' if dev else 'runtime'} {digest}")
+    compile_catalogues(python)
     return python
+
+
+def compile_catalogues(python: Path) -> None:
+    """The translation catalogues' .mo files are build output: compiled from the .po sources
+    on every run (only the stale ones), never by the server (docs/languages.md)."""
+    subprocess.run([str(python), "-m", "nohaven.kit.catalogues"], cwd=ROOT, check=True)
 
 
 def _run(python: Path, *args: str, env: dict[str, str] | None = None) -> int:
@@ -88,13 +97,34 @@ def test(extra: list[str]) -> int:
     return code
 
 
+# The message catalogue (docs/languages.md): the template is extracted from the sources, each
+# language's catalogue is updated from it, and the tests fail until every message is translated.
+EXTRACT = [
+    "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
+    "--no-location", "--sort-output", "--project", "nohaven",
+    "--copyright-holder", "nohaven contributors", "-o", "src/nohaven/locales/messages.pot", ".",
+]  # fmt: skip
+UPDATE = [
+    "-m", "babel.messages.frontend", "update", "-i", "src/nohaven/locales/messages.pot",
+    "-d", "src/nohaven/locales", "-D", "messages", "--no-fuzzy-matching", "--ignore-obsolete",
+    "--width", "100",
+]  # fmt: skip
+
+
+def messages() -> int:
+    python = bootstrap(dev=True)
+    return _run(python, *EXTRACT) or _run(python, *UPDATE)
+
+
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "env", "nohaven"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "env", "nohaven", "messages"}:
         print(__doc__)
         return 2
     command, extra = sys.argv[1], sys.argv[2:]
     if command == "test":
         return test(extra)
+    if command == "messages":
+        return messages()
     python = bootstrap(dev=command == "env")
     if command == "env":
         return 0

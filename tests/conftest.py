@@ -32,8 +32,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from nohaven import migrate, transactions
 from nohaven.config import Settings, get_settings
 from nohaven.db import create_db_engine
+from nohaven.kit.catalogues import compile_catalogues
 from nohaven.main import create_app
 from tests.factories import Factory
+
+# The build step of the translation catalogues, for a pytest run not started by dev.py.
+compile_catalogues()
 
 PG_ENV = "NOHAVEN_TEST_DATABASE_URL"
 # A request declared as reading that writes fails the test (see nohaven.transactions).

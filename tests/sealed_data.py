@@ -4,6 +4,7 @@ way to read them all back through the domains' own code (for key rotation and ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session, joinedload
 from nohaven.auth import second_factor
 from nohaven.auth import service as auth_service
 from nohaven.config import get_settings
+from nohaven.keys.ring import data_keyring
 from nohaven.keys.service import sealed_tables
 from nohaven.kit.clock import utcnow
-from nohaven.members.models import User
+from nohaven.members.models import Organisation, User
 from nohaven.operations import planning, referrals
 from nohaven.operations import present as operations_present
 from nohaven.operations import repository as operations_repository
@@ -37,6 +39,9 @@ from nohaven.travel.schemas import (
     NotificationCreate,
     ResponseIn,
 )
+from nohaven.webhooks import service as webhooks
+from nohaven.webhooks.models import Endpoint
+from nohaven.webhooks.schemas import EndpointCreate
 from tests.factories import Factory
 from tests.travel.conftest import ACK_HOURS, LATE_HOURS, LE, payload
 
@@ -47,6 +52,7 @@ class SealedWorld:
     sender_id: str
     receiver_id: str
     referral_id: str = ""
+    endpoint_id: str = ""
 
 
 def fill(session: Session) -> SealedWorld:
@@ -100,10 +106,37 @@ def fill(session: Session) -> SealedWorld:
     )
     second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
     referral_id = _fill_operation(session, factory, sender=sender, receiver=receiver)
+    endpoint_id = _fill_webhook(session, factory, au)
     session.flush()
     return SealedWorld(
-        notification_id=nid, sender_id=sender.id, receiver_id=receiver.id, referral_id=referral_id
+        notification_id=nid,
+        sender_id=sender.id,
+        receiver_id=receiver.id,
+        referral_id=referral_id,
+        endpoint_id=endpoint_id,
     )
+
+
+def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
+    """A webhook endpoint's signing secret, rotated: the current and the previous one."""
+    admin = factory.actor(factory.user(org, roles=("org_admin",)))
+    endpoint = webhooks.register_endpoint(
+        session,
+        actor=admin,
+        data=EndpointCreate.model_validate(
+            {"url": "https://hooks.afp.example/in", "kinds": ["travel.notification"]}
+        ),
+        keyring=data_keyring(factory.settings),
+        allow_http_loopback=False,
+    ).endpoint
+    webhooks.rotate_secret(
+        session,
+        actor=admin,
+        endpoint_id=endpoint.id,
+        keyring=data_keyring(factory.settings),
+        grace=timedelta(days=3650),
+    )
+    return endpoint.id
 
 
 def _fill_operation(session: Session, factory: Factory, *, sender: User, receiver: User) -> str:
@@ -162,6 +195,8 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     receiver = session.get(User, world.receiver_id)
     assert sender is not None
     assert receiver is not None
+    endpoint = session.get(Endpoint, world.endpoint_id)
+    assert endpoint is not None
     found = repository.notification(session, world.notification_id)
     assert isinstance(found, TravelNotification)
     actor = auth_service.actor_for(session, sender)

@@ -25,7 +25,7 @@ from fastapi import Depends, Request
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from nohaven.kit import crypto
+from nohaven.kit import crypto, i18n
 from nohaven.kit.secret_strength import estimate_bits, without_placeholders
 
 if TYPE_CHECKING:
@@ -78,6 +78,9 @@ class MailSettings(BaseSettings):
     # "starttls" (upgrade a plain connection, port 587), "tls" (TLS from the first byte,
     # port 465) or "none" (plain SMTP: only for a relay on this machine, or demo mode).
     security: Literal["starttls", "tls", "none"] = "starttls"
+    # Certificate authorities to trust for the server's certificate, beyond the system's
+    # (a relay with an internal CA).
+    ca_file: Path | None = None
     user: str = ""
     password: SecretStr = SecretStr("")
     from_address: str = "nohaven@localhost"
@@ -109,7 +112,8 @@ class OperationsSettings(BaseSettings):
     # A receiver that has not acknowledged a referral within this many hours is escalated to
     # its organisation admins, and the sender is told.
     referral_ack_hours: int = 72
-    # What a referral says about its suspect is destroyed this many days after it was sent.
+    # What a referral says about its suspect is destroyed this many days after it was sent,
+    # and a closed operation's briefings and points of contact this many days after it ended.
     referral_retention_days: int = 365
     escalate_interval_seconds: float = 900.0
     purge_interval_seconds: float = 86400.0
@@ -133,12 +137,38 @@ class FederationSettings(BaseSettings):
     timeout_seconds: float = 30.0
 
 
+class WebhookSettings(BaseSettings):
+    """``settings.webhooks``: deliveries to organisations' endpoints (``NOHAVEN_WEBHOOKS_*``,
+    docs/webhooks.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="NOHAVEN_WEBHOOKS_", env_file=None, extra="ignore")
+
+    # Endpoints must be https://; plain http:// to this same machine only when this is on
+    # (or in demo mode), for a receiver running beside the server.
+    allow_http_loopback: bool = False
+    # (Links in payloads start at settings.mail.site_url, like those in e-mails.)
+    # How often the job runner sends what is due; how long a receiver may take to answer.
+    send_seconds: float = Field(default=10.0, gt=0)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # The n-th retry waits retry_base_seconds * 2**(n-1), at most retry_max_seconds; after
+    # max_attempts a delivery is marked failed (it can be sent again by hand).
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+    # Failed attempts in a row after which an endpoint is paused and its admins told.
+    pause_after_failures: int = Field(default=10, ge=1)
+    # How long the previous secret still signs after a rotation.
+    secret_grace_hours: float = Field(default=24.0, ge=0)
+    batch: int = Field(default=50, ge=1)
+
+
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
     "mail": MailSettings,
     "operations": OperationsSettings,
     "federation": FederationSettings,
+    "webhooks": WebhookSettings,
 }
 
 
@@ -153,6 +183,9 @@ class Settings(BaseSettings):
     # (`nohaven keys rotate`); emptied once the rotation has finished.
     data_keys_previous: SecretStr = SecretStr("")
     demo: bool = False
+    # The language of a page when neither the reader's profile nor the browser names one
+    # nohaven speaks (docs/languages.md).
+    default_language: str = "en"
     host: str = "127.0.0.1"
     port: int = 8000
     # Outside demo mode cookies are Secure and responses carry Strict-Transport-Security.
@@ -188,6 +221,7 @@ class Settings(BaseSettings):
     mail: MailSettings = Field(default_factory=MailSettings)
     operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A
     # receiver that has not acknowledged within travel_ack_hours of sending (or by the
     # departure, if sooner) is escalated to its organisation admin; sending less than
@@ -263,6 +297,11 @@ class Settings(BaseSettings):
                     "each base64 of 32 bytes"
                 )
                 break
+        if self.default_language not in i18n.LANGUAGES:
+            problems.append(
+                f"NOHAVEN_DEFAULT_LANGUAGE must be one of {', '.join(i18n.LANGUAGES)}, "
+                f"not {self.default_language!r}"
+            )
         if not self.demo:
             secret = self.secret_key.get_secret_value()
             if secret == DEFAULT_SECRET_KEY:

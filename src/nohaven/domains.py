@@ -24,6 +24,7 @@ DOMAINS: tuple[str, ...] = (
     "governance",
     "policy",
     "operations",
+    "webhooks",
     "dashboard",
 )
 

@@ -1,13 +1,18 @@
-"""Domain errors and their HTTP rendering as RFC 9457 problem details."""
+"""Domain errors and their HTTP rendering as RFC 9457 problem details.
+
+Titles (and details written as fixed sentences) are marked for the catalogue with ``N_`` and
+translated where they are shown, in the reader's language (``nohaven.http_errors``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from nohaven.kit.i18n import N_
+
 
 class NohavenError(Exception):
     status_code = 400
-    title = "Bad request"
+    title = N_("Bad request")
     type_slug = "bad-request"
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
@@ -18,13 +23,13 @@ class NohavenError(Exception):
 
 class InvalidInput(NohavenError):
     status_code = 422
-    title = "Invalid input"
+    title = N_("Invalid input")
     type_slug = "invalid-input"
 
 
 class NotAuthenticated(NohavenError):
     status_code = 401
-    title = "Authentication required"
+    title = N_("Authentication required")
     type_slug = "not-authenticated"
 
 
@@ -33,43 +38,43 @@ class LoginRequired(NohavenError):
     API with 401."""
 
     status_code = 401
-    title = "Login required"
+    title = N_("Login required")
     type_slug = "login-required"
 
 
 class Forbidden(NohavenError):
     status_code = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
     type_slug = "forbidden"
 
 
 class NotFound(NohavenError):
     status_code = 404
-    title = "Not found"
+    title = N_("Not found")
     type_slug = "not-found"
 
 
 class Conflict(NohavenError):
     status_code = 409
-    title = "Conflict"
+    title = N_("Conflict")
     type_slug = "conflict"
 
 
 class Gone(NohavenError):
     status_code = 410
-    title = "Gone"
+    title = N_("Gone")
     type_slug = "gone"
 
 
 class TooManyRequests(NohavenError):
     status_code = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
     type_slug = "too-many-requests"
 
 
 class Locked(NohavenError):
     status_code = 423
-    title = "Account locked"
+    title = N_("Account locked")
     type_slug = "locked"
 
 
@@ -78,12 +83,12 @@ class ServiceUnavailable(NohavenError):
     again after ``retry_after`` seconds, which the HTTP layer sends as Retry-After."""
 
     status_code = 503
-    title = "Service unavailable"
+    title = N_("Service unavailable")
     type_slug = "unavailable"
     retry_after = 2
 
 
 class DatabaseBusy(ServiceUnavailable):
-    title = "Database busy"
+    title = N_("Database busy")
     type_slug = "database-busy"
     retry_after = 1

@@ -24,6 +24,7 @@ from nohaven.errors import (
     ServiceUnavailable,
 )
 from nohaven.kit.context import current_request_id
+from nohaven.kit.i18n import N_, gettext
 
 log = logging.getLogger("nohaven")
 PROBLEM_BASE = "https://nohaven.invalid/problems/"
@@ -49,11 +50,13 @@ def problem(
     instance: str | None = None,
     retry_after: int | None = None,
 ) -> JSONResponse:
+    # In the language the client asked for (Accept-Language); a detail that is not a fixed
+    # sentence of the catalogue (it names a value) stays as written.
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + type_slug,
-        "title": title,
+        "title": gettext(title),
         "status": status,
-        "detail": detail,
+        "detail": gettext(detail),
         "request_id": current_request_id(),
     }
     if instance:
@@ -83,22 +86,22 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 def database_trouble(exc: Exception) -> ServiceUnavailable | None:
     """A database that is down, restarting or busy is a passing condition: 503, not 500."""
     if isinstance(exc, PoolTimeout):
-        return ServiceUnavailable("Every database connection is busy; try again shortly.")
+        return ServiceUnavailable(N_("Every database connection is busy; try again shortly."))
     if not isinstance(exc, DBAPIError):
         return None
     if exc.connection_invalidated:
-        return ServiceUnavailable("The database connection was lost; try again shortly.")
+        return ServiceUnavailable(N_("The database connection was lost; try again shortly."))
     if not isinstance(exc, OperationalError):
         return None
     message = str(exc.orig)
     if "database is locked" in message or "database is busy" in message:
-        return DatabaseBusy("The database is busy with other writes; try again shortly.")
+        return DatabaseBusy(N_("The database is busy with other writes; try again shortly."))
     state = _sqlstate(exc)
     # No SQLSTATE: the connection could not be made at all.
     if state is None and "sqlite" not in type(exc.orig).__module__:
-        return ServiceUnavailable("The database is not reachable; try again shortly.")
+        return ServiceUnavailable(N_("The database is not reachable; try again shortly."))
     if state is not None and state.startswith(_AWAY_SQLSTATES):
-        return ServiceUnavailable("The database is not reachable; try again shortly.")
+        return ServiceUnavailable(N_("The database is not reachable; try again shortly."))
     return None
 
 
@@ -124,7 +127,7 @@ def install(app: FastAPI, *, page: ErrorPage, login: LoginRedirect) -> None:
     def _html(
         request: Request, status: int, title: str, detail: str, retry_after: int | None = None
     ) -> Response:
-        return page(request, status, title, detail, retry_after)
+        return page(request, status, gettext(title), gettext(detail), retry_after)
 
     def _unavailable(request: Request, exc: ServiceUnavailable) -> Response:
         if _wants_json(request):
@@ -166,22 +169,22 @@ def install(app: FastAPI, *, page: ErrorPage, login: LoginRedirect) -> None:
         if _wants_json(request):
             return problem(
                 422,
-                "Invalid input",
-                detail or "The request is not valid.",
+                N_("Invalid input"),
+                detail or N_("The request is not valid."),
                 type_slug="invalid-input",
                 errors=errors,
                 instance=request.url.path,
             )
-        return _html(request, 422, "The form is not complete", detail)
+        return _html(request, 422, N_("The form is not complete"), detail)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         title = {
-            404: "Not found",
-            405: "Method not allowed",
-            408: "Request timeout",
-            413: "Content too large",
-        }.get(exc.status_code, "Error")
+            404: N_("Not found"),
+            405: N_("Method not allowed"),
+            408: N_("Request timeout"),
+            413: N_("Content too large"),
+        }.get(exc.status_code, N_("Error"))
         if _wants_json(request):
             return problem(
                 exc.status_code,
@@ -194,10 +197,12 @@ def install(app: FastAPI, *, page: ErrorPage, login: LoginRedirect) -> None:
 
     def _internal(request: Request, exc: Exception) -> Response:
         log.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
-        detail = f"Something went wrong on our side; quote request id {current_request_id()}."
+        detail = gettext("Something went wrong on our side; quote request id %(id)s.") % {
+            "id": current_request_id()
+        }
         if _wants_json(request):
-            return problem(500, "Internal error", detail, type_slug="internal")
-        return _html(request, 500, "Internal error", detail)
+            return problem(500, N_("Internal error"), detail, type_slug="internal")
+        return _html(request, 500, N_("Internal error"), detail)
 
     # Database errors get handlers of their own: the catch-all below answers through
     # Starlette's outermost middleware, which re-raises and so drops the client's keep-alive
@@ -212,10 +217,10 @@ def install(app: FastAPI, *, page: ErrorPage, login: LoginRedirect) -> None:
             # A value the database cannot hold got past validation: the client's input is
             # refused (422) and the gap in validation is logged with its traceback.
             log.error("invalid value reached the database in %s", request.url.path, exc_info=exc)
-            detail = "A value in the request cannot be stored (out of range or not text)."
+            detail = N_("A value in the request cannot be stored (out of range or not text).")
             if _wants_json(request):
-                return problem(422, "Invalid input", detail, type_slug="invalid-input")
-            return _html(request, 422, "Invalid input", detail)
+                return problem(422, N_("Invalid input"), detail, type_slug="invalid-input")
+            return _html(request, 422, N_("Invalid input"), detail)
         return _internal(request, exc)
 
     @app.exception_handler(Exception)

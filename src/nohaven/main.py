@@ -57,6 +57,10 @@ from nohaven.travel import api as travel_api
 from nohaven.travel import jobs as travel_jobs
 from nohaven.travel import views as travel_views
 from nohaven.web import errors as web_errors
+from nohaven.web.language import LanguageNegotiation
+from nohaven.webhooks import api as webhooks_api
+from nohaven.webhooks import jobs as webhooks_jobs
+from nohaven.webhooks import views as webhooks_views
 
 STATIC = Path(__file__).parent / "web" / "static"
 
@@ -74,6 +78,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     governance_api.router,
     policy_api.router,
     operations_api.router,
+    webhooks_api.router,
 )
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     members_views.router,
@@ -87,6 +92,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     governance_views.router,
     policy_views.router,
     operations_views.router,
+    webhooks_views.router,
     dashboard_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
@@ -98,6 +104,7 @@ JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     governance_jobs.scheduled,
     notifications_jobs.scheduled,
     operations_jobs.scheduled,
+    webhooks_jobs.scheduled,
 )
 log = logging.getLogger("nohaven")
 
@@ -207,6 +214,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     # context wraps everything, so even those refusals carry a request id.
     app.add_middleware(RequestLimits, settings=settings)
     app.add_middleware(RequestContext, hsts=settings.secure_transport)
+    app.add_middleware(
+        LanguageNegotiation,
+        default=settings.default_language,
+        secure=settings.secure_transport,
+    )
     web_errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

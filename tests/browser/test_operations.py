@@ -184,7 +184,10 @@ def test_joint_operation_from_proposal_to_published_results(
     statement_id = _adopt_by_the_body(live_server, code_name)
     browser_login(page, live_server, "secretariat@demo.nohaven.test", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/statements/{statement_id}")
-    page.get_by_role("button", name="Publish with all voting members as signatories").click()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Publish this statement?"
+    for signatory in ("Australian Federal Police", "National Crime Agency"):
+        page.get_by_label(signatory, exact=True).check()
+    page.get_by_role("button", name="Publish with the signatories chosen").click()
     page.get_by_role("link", name="public page").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(code_name)
     body = page.locator("main")

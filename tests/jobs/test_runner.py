@@ -66,6 +66,7 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
         "notifications.send_mail",
         "travel.escalate",
         "travel.purge",
+        "webhooks.deliver",
     }
 
 

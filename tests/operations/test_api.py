@@ -39,15 +39,26 @@ def test_operation_from_proposal_to_draft_statement(world: World, client: TestCl
     assert created.status_code == 201, created.text
     oid = created.json()["id"]
     assert created.json()["tlp"] == "TLP:RED"
+    contact = client.put(
+        f"{BASE}/{oid}/participants/mine",
+        json={"time_zone": "Europe/London", "contact": "Duty desk"},
+        headers=lead,
+    )
+    assert contact.json()["participants"][0]["contact"] == "Duty desk"
     for org in (world.au_org, world.us_org):
         invited = client.post(
             f"{BASE}/{oid}/participants", json={"organisation_id": org.id}, headers=lead
         )
         assert invited.status_code == 201, invited.text
+    # An invitee reads the operation to decide, but no point of contact until it joins.
+    before = client.get(f"{BASE}/{oid}", headers=au).json()
+    assert {p["contact"] for p in before["participants"]} == {None}
     for headers in (au, us):
         assert client.post(
             f"{BASE}/{oid}/answer", json={"accept": True}, headers=headers
         ).is_success
+    after = client.get(f"{BASE}/{oid}", headers=au).json()
+    assert "Duty desk" in {p["contact"] for p in after["participants"]}
     day = client.post(
         f"{BASE}/{oid}/action-days",
         json={"label": "Day one", "starts_at": (utcnow() + timedelta(days=2)).isoformat()},

@@ -50,4 +50,4 @@ def test_operator_commands(
     assert escalated.exit_code == 0
     assert "Escalated 0 overdue referral(s)" in escalated.output
     purged = runner.invoke(app, ["operations", "purge"], obj=mine)
-    assert "Purged 0 referral(s)" in purged.output
+    assert "Purged 0 referral(s) and operation(s)" in purged.output

@@ -198,9 +198,9 @@ def test_overdue_referral_is_escalated_once_and_purged_on_schedule(
     assert jobs.escalate_overdue(db, actor=system, now=later) == 0
     assert "operations.escalation" in _notices(db, world.au_org.id)
     assert "operations.escalation" in _notices(db, world.us_org.id)
-    assert jobs.purge_expired(db, actor=system) == 0
+    assert jobs.purge_expired(db, actor=system, retention_days=365) == 0
     after = datetime.combine(referral.purge_after + timedelta(days=1), datetime.min.time(), UTC)
-    assert jobs.purge_expired(db, actor=system, now=after) == 1
+    assert jobs.purge_expired(db, actor=system, retention_days=10_000, now=after) == 1
     assert referral.package is None
     assert referral.status == ReferralStatus.PURGED
     assert referrals.package_of(referral) is None
@@ -286,3 +286,37 @@ def test_code_name_stays_out_of_the_statement_unless_allowed(world: World, db: S
     )
     assert "Tidewater" not in statement.title
     assert "Tidewater" not in flows.draft_text(db, statement=statement)
+
+
+def test_a_closed_operations_briefings_and_contacts_are_purged_after_retention(
+    world: World, db: Session
+) -> None:
+    from nohaven.auth.actor import Actor
+    from nohaven.operations import repository as repo
+
+    activity = running(world, db)
+    lead = world.actor(world.lead)
+    planning.add_briefing(
+        db,
+        actor=lead,
+        activity_id=activity.id,
+        data=BriefingCreate(title="Plan", text="Entry at dawn"),
+    )
+    service.update_participant(
+        db,
+        actor=world.actor(world.au),
+        activity_id=activity.id,
+        data=ParticipantUpdate(time_zone="Australia/Perth", contact="DS Somebody"),
+    )
+    system = Actor.system("test jobs")
+    activity.ends_on = datetime.now(UTC).date() - timedelta(days=40)
+    db.flush()
+    # Not closed yet: nothing goes, however old.
+    assert jobs.purge_expired(db, actor=system, retention_days=30) == 0
+    service.set_phase(db, actor=lead, activity_id=activity.id, phase=Phase.CLOSED)
+    assert jobs.purge_expired(db, actor=system, retention_days=60) == 0
+    assert jobs.purge_expired(db, actor=system, retention_days=30) == 1
+    assert jobs.purge_expired(db, actor=system, retention_days=30) == 0
+    assert [b.text for b in repo.briefings(db, activity.id)] == [None]
+    assert {p.contact for p, _org in repo.participants(db, activity.id)} == {None}
+    assert "operation.purge" in _actions(db, activity.id)

@@ -1,4 +1,5 @@
-"""A user's own account: changing the password and renewing recovery codes."""
+"""A user's own account: changing the password, renewing recovery codes, choosing the
+language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from nohaven.auth.models import WebSession
 from nohaven.config import Settings
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import LANGUAGES, N_
 from nohaven.members.models import User
 
 
@@ -31,11 +33,11 @@ def change_password(
 ) -> None:
     """Set a new password; every other browser session of the user ends."""
     if not passwords.verify_password(user.password_hash, current, settings=settings):
-        raise InvalidInput("The current password is not right.")
+        raise InvalidInput(N_("The current password is not right."))
     if new != again:
-        raise InvalidInput("The two new passwords differ.")
+        raise InvalidInput(N_("The two new passwords differ."))
     if new == current:
-        raise InvalidInput("The new password must differ from the current one.")
+        raise InvalidInput(N_("The new password must differ from the current one."))
     passwords.check_strength(new, email=user.email)
     user.password_hash = passwords.hash_password(new, settings=settings)
     others = update(WebSession).where(
@@ -59,9 +61,9 @@ def renew_recovery_codes(
 ) -> list[str]:
     """New recovery codes (the old ones stop working), after proving the second factor."""
     if user.totp_enabled_at is None:
-        raise InvalidInput("Turn on the second factor first.")
+        raise InvalidInput(N_("Turn on the second factor first."))
     if not second_factor.verify_second_factor(session, user=user, code=code, settings=settings):
-        raise InvalidInput("That code is not right.")
+        raise InvalidInput(N_("That code is not right."))
     codes = second_factor.new_recovery_codes(session, user)
     audit.record(
         session,
@@ -72,3 +74,20 @@ def renew_recovery_codes(
         organisation_id=user.organisation_id,
     )
     return codes
+
+
+def choose_language(session: Session, *, user: User, language: str) -> str | None:
+    """The language nohaven speaks to the user in; empty: as the browser asks."""
+    if language and language not in LANGUAGES:
+        raise InvalidInput(N_("nohaven does not speak that language."))
+    user.language = language or None
+    audit.record(
+        session,
+        actor=_own(user),
+        action="auth.language_chosen",
+        resource_type="user",
+        resource_id=user.id,
+        organisation_id=user.organisation_id,
+        summary={"language": user.language},
+    )
+    return user.language

@@ -14,12 +14,13 @@ from nohaven.config import Settings
 from nohaven.db import write_even_if_refused
 from nohaven.errors import NotAuthenticated, TooManyRequests
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members.models import User
 
 # One answer for every refused attempt before the password is known right, whether the account
 # exists or not: status and wording must not tell an outsider which addresses are real.
-WRONG_CREDENTIALS = "E-mail address or password is wrong."
-PAUSED = (
+WRONG_CREDENTIALS = N_("E-mail address or password is wrong.")
+PAUSED = N_(
     "Too many failed attempts from your network: logging in is paused here for a while. "
     "Try again later."
 )

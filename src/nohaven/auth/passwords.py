@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from nohaven.config import Settings
 from nohaven.errors import InvalidInput
+from nohaven.kit.i18n import N_, gettext
 
 MIN_LENGTH = 12
 
@@ -27,11 +28,13 @@ def hasher(settings: Settings) -> PasswordHasher:
 
 def check_strength(password: str, *, email: str = "") -> None:
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"A password needs at least {MIN_LENGTH} characters.")
+        raise InvalidInput(
+            gettext("A password needs at least %(count)d characters.") % {"count": MIN_LENGTH}
+        )
     if email and email.split("@")[0].lower() in password.lower():
-        raise InvalidInput("A password must not contain the e-mail address's name.")
+        raise InvalidInput(N_("A password must not contain the e-mail address's name."))
     if len(set(password)) < 5:
-        raise InvalidInput("A password needs more distinct characters.")
+        raise InvalidInput(N_("A password needs more distinct characters."))
 
 
 def hash_password(password: str, *, settings: Settings) -> str:

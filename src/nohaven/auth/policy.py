@@ -65,12 +65,20 @@ def rule(kind: str) -> Callable[[Rule], Rule]:
 
 def _scope_allows(actor: Actor, action: Action, kind: str) -> bool:
     """An API token narrows what its user may do: `read` for reading, `write` for changes,
-    `admin` for administration of users, tokens and the directory."""
+    `admin` for administration of users, tokens, the directory and where webhooks go."""
     if actor.scopes is None:
         return True
     if action in TOKEN_READ_ACTIONS:
         return "read" in actor.scopes or "write" in actor.scopes
-    if kind in {"user", "invitation", "api_token", "organisation", "body", "membership"}:
+    if kind in {
+        "user",
+        "invitation",
+        "api_token",
+        "organisation",
+        "body",
+        "membership",
+        "webhook_endpoint",
+    }:
         return "admin" in actor.scopes
     return "write" in actor.scopes
 

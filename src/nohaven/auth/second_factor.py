@@ -22,6 +22,7 @@ from nohaven.errors import InvalidInput, Locked
 from nohaven.keys.ring import data_keyring
 from nohaven.kit import crypto
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import sha256_hex
 from nohaven.members.models import User
 
@@ -47,7 +48,7 @@ def totp_secret(user: User, *, settings: Settings) -> str | None:
 def begin_totp_enrolment(session: Session, *, user: User, settings: Settings) -> str:
     """A new secret, kept sealed but not yet active until the user proves they hold it."""
     if user.totp_enabled_at is not None:
-        raise InvalidInput("A second factor is already enrolled.")
+        raise InvalidInput(N_("A second factor is already enrolled."))
     secret = pyotp.random_base32()
     user.totp_secret_sealed = crypto.seal(_kek(settings), secret, context=_totp_context(user))
     session.flush()
@@ -81,9 +82,9 @@ def confirm_totp_enrolment(
 ) -> list[str]:
     """Activate the second factor and return fresh recovery codes (shown once)."""
     if user.totp_enabled_at is not None:
-        raise InvalidInput("A second factor is already enrolled.")
+        raise InvalidInput(N_("A second factor is already enrolled."))
     if not _accept_code(user, code, settings):
-        raise InvalidInput("That code is not right; check your device's clock and try again.")
+        raise InvalidInput(N_("That code is not right; check your device's clock and try again."))
     user.totp_enabled_at = utcnow()
     codes = new_recovery_codes(session, user)
     audit.record(

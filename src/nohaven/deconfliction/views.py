@@ -22,6 +22,7 @@ from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.errors import Forbidden
+from nohaven.kit.i18n import N_
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
@@ -33,7 +34,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[NavLink, ...] = (
     NavLink(
-        "Deconfliction", "/deconfliction", "Investigations", lambda a: can(a, Action.LIST, Case)
+        N_("Deconfliction"), "/deconfliction", "Investigations", lambda a: can(a, Action.LIST, Case)
     ),
 )
 

@@ -16,6 +16,7 @@ from nohaven.federation import service, sync
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.models import Peer
 from nohaven.hashes import repository as hashes_repo
+from nohaven.kit.i18n import N_
 from nohaven.members import service as members_service
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
@@ -25,7 +26,7 @@ from nohaven.web.templating import render
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 NAV: tuple[NavLink, ...] = (
-    NavLink("Peers", "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
+    NavLink(N_("Peers"), "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
 )
 
 

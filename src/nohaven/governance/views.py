@@ -11,6 +11,7 @@ from nohaven.governance.motions import views as motions
 from nohaven.governance.progress import views as progress
 from nohaven.governance.public import views as public
 from nohaven.governance.statements import views as statements
+from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
 
@@ -20,9 +21,9 @@ for room in (motions, meetings, statements, progress, public, applications, bodi
 
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[NavLink, ...] = (
-    NavLink("Meetings", "/meetings", "Governance"),
-    NavLink("Motions", "/motions", "Governance"),
-    NavLink("Statements", "/statements", "Governance"),
-    NavLink("Progress", "/progress", "Governance"),
-    NavLink("Applications", "/applications", "Governance"),
+    NavLink(N_("Meetings"), "/meetings", "Governance"),
+    NavLink(N_("Motions"), "/motions", "Governance"),
+    NavLink(N_("Statements"), "/statements", "Governance"),
+    NavLink(N_("Progress"), "/progress", "Governance"),
+    NavLink(N_("Applications"), "/applications", "Governance"),
 )

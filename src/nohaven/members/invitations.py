@@ -20,6 +20,7 @@ from nohaven.kit.ids import new_token, sha256_hex
 from nohaven.members import repository as repo
 from nohaven.members.models import Invitation, Organisation, User
 from nohaven.members.schemas import InvitationCreate
+from nohaven.notifications import outbox
 
 
 def normalise_email(email: str) -> str:
@@ -62,6 +63,20 @@ def invite_user(
         resource_id=invitation.id,
         organisation_id=invitation.organisation_id,
         summary={"roles": roles},
+    )
+    # The link also goes by e-mail, from the outbox in this same transaction; only its hash
+    # stays in the invitation, and the outbox forgets the link once it is sent.
+    outbox.enqueue(
+        session,
+        kind="members.invitation",
+        to_address=email,
+        subject="nohaven: you are invited to join",
+        text=(
+            "You are invited to open an account on nohaven. Follow the link below to choose "
+            f"your password; it works once, for {valid_days} days. If you did not expect "
+            "this, ignore this message."
+        ),
+        link=f"/invitations/{token}",
     )
     return IssuedInvitation(invitation=invitation, token=token)
 

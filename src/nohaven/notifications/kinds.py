@@ -120,6 +120,18 @@ KINDS: dict[str, Kind] = {
             "{n} meeting invitations",
             IMMEDIATE,
         ),
+        Kind(
+            "governance.meeting.updated",
+            "Meeting changed",
+            "{n} meetings changed",
+            IMMEDIATE,
+        ),
+        Kind(
+            "governance.meeting.cancelled",
+            "Meeting cancelled",
+            "{n} meetings cancelled",
+            IMMEDIATE,
+        ),
         Kind("governance.minutes", "Draft minutes circulated", "{n} draft minutes circulated"),
         Kind(
             "governance.application",
@@ -178,6 +190,13 @@ KINDS: dict[str, Kind] = {
             "Draft results statement",
             "{n} draft results statements",
             DIGEST,
+        ),
+        # webhooks: an endpoint that stopped receiving is the admins' to mend
+        Kind(
+            "webhooks.paused",
+            "Webhook endpoint paused after failures",
+            "{n} webhook endpoints paused",
+            IMMEDIATE,
         ),
     )
 }

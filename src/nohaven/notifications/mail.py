@@ -94,7 +94,7 @@ class SmtpTransport:
     @contextmanager
     def connect(self) -> Iterator[_SmtpConnection]:
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=str(s.ca_file) if s.ca_file else None)
         client: smtplib.SMTP
         if s.security == "tls":
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=context)

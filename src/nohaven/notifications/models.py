@@ -135,3 +135,16 @@ class MailAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     # The server's answer or the connection error, never the message itself.
     detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CalendarEntry(Base):
+    """An event sent to people's calendars (a meeting), and how many times it changed: each
+    update or cancellation carries a higher SEQUENCE, so calendars replace what they hold."""
+
+    __tablename__ = "calendar_entries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # What the event is, in its domain's words ("meeting:<id>").
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

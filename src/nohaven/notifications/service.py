@@ -16,9 +16,10 @@ from nohaven.errors import InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import is_id
 from nohaven.members.models import User
-from nohaven.notifications import addressing, outbox, preferences
+from nohaven.notifications import addressing, calendar, outbox, preferences
 from nohaven.notifications.kinds import AREAS, Kind, kind_of
 from nohaven.notifications.models import Delivery, Notice, NoticeAddressee, NoticeContact
+from nohaven.webhooks import events as webhook_events
 
 
 def notify(
@@ -31,10 +32,13 @@ def notify(
     body: str = "",
     link: str | None = None,
     user_ids: Iterable[str] | None = None,
+    invitation: calendar.Invitation | None = None,
 ) -> Notice:
     """Put a notice in an organisation's inbox and address it to the people who must act on
     it (``user_ids``, or those `addressing` finds), in the caller's transaction. Those who
-    want it at once get an e-mail through the outbox, written in this same transaction."""
+    want it at once get an e-mail through the outbox, written in this same transaction. An
+    ``invitation`` goes to everyone addressed who did not choose the inbox alone, as a
+    calendar attachment (an event does not wait for a digest)."""
     notice = Notice(
         organisation_id=organisation_id, kind=kind, title=title[:200], body=body, link=link
     )
@@ -45,7 +49,16 @@ def notify(
     if user_ids is not None:
         wanted = set(user_ids)
         people = [u for u in addressing.active_users(session, organisation_id) if u.id in wanted]
-    mailed = _address(session, notice=notice, kind=about, people=people, contacts=contacts)
+    mailed = _address(
+        session,
+        notice=notice,
+        kind=about,
+        people=people,
+        contacts=contacts,
+        invitation=invitation,
+    )
+    # The organisation's own systems hear of it through their webhooks, in this transaction too.
+    webhook_events.publish_notice(session, notice)
     audit.record(
         session,
         actor=actor,
@@ -59,7 +72,13 @@ def notify(
 
 
 def _address(
-    session: Session, *, notice: Notice, kind: Kind, people: Sequence[User], contacts: set[str]
+    session: Session,
+    *,
+    notice: Notice,
+    kind: Kind,
+    people: Sequence[User],
+    contacts: set[str],
+    invitation: calendar.Invitation | None,
 ) -> int:
     mailed = 0
     for person in people:
@@ -67,7 +86,21 @@ def _address(
         delivery = preferences.effective(kind, choice=choice, is_contact=person.id in contacts)
         row = NoticeAddressee(notice_id=notice.id, user_id=person.id, delivery=delivery)
         session.add(row)
-        if delivery is Delivery.IMMEDIATE:
+        if invitation is not None and delivery is not Delivery.INBOX:
+            outbox.enqueue(
+                session,
+                kind=kind.key,
+                to_address=person.email,
+                user_id=person.id,
+                subject=f"nohaven: {kind.label}",
+                text=f"{kind.label}: the calendar entry is attached.\n\nDetails on the platform:",
+                link=notice_path(notice.id),
+                calendar=invitation.build(person.email),
+                calendar_method=invitation.method,
+            )
+            row.mailed_at = utcnow()
+            mailed += 1
+        elif delivery is Delivery.IMMEDIATE:
             outbox.enqueue_notice(
                 session,
                 kind=kind.key,

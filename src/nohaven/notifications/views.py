@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.kit.i18n import N_
 from nohaven.notifications import outbox_admin, preferences, service
 from nohaven.notifications.kinds import kind_of
 from nohaven.notifications.models import Delivery
@@ -20,7 +21,7 @@ from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[NavLink, ...] = (NavLink("Inbox", "/inbox", "Alliance"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Inbox"), "/inbox", "Alliance"),)
 
 DELIVERY_WORDS = {
     Delivery.IMMEDIATE: "At once by e-mail",

@@ -83,13 +83,18 @@ def escalate(ctx: typer.Context) -> None:
 
 @operations_app.command("purge")
 def purge(ctx: typer.Context) -> None:
-    """Destroy what referrals past retention say about their suspects."""
+    """Destroy what referrals and closed operations past retention hold about people."""
+    settings = settings_of(ctx)
     try:
-        with session_scope(settings_of(ctx)) as session:
-            count = jobs.purge_expired(session, actor=Actor.system("nohaven operations purge"))
+        with session_scope(settings) as session:
+            count = jobs.purge_expired(
+                session,
+                actor=Actor.system("nohaven operations purge"),
+                retention_days=settings.operations.referral_retention_days,
+            )
     except SQLAlchemyError as exc:
         raise _fail(f"the purge failed: {type(exc).__name__}") from None
-    console.print(f"Purged {count} referral(s).")
+    console.print(f"Purged {count} referral(s) and operation(s).")
 
 
 def register(app: typer.Typer) -> None:

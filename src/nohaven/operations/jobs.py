@@ -3,12 +3,12 @@ what referrals say about their suspects after retention. Run by `nohaven operati
 escalate|purge` and, on schedule, as the jobs ``operations.escalate`` and
 ``operations.purge`` of the one job runner (nohaven.jobs), under row locks.
 
-A purge keeps the skeleton (sender, receiver, dates, status, the outcome's kind) and sets
-every sealed value to NULL."""
+A purge keeps the skeleton (sender, receiver, dates, status, the outcome's kind; the
+operation, its participants and its figures) and sets every sealed value to NULL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -63,9 +63,36 @@ def escalate_overdue(session: Session, *, actor: Actor, now: datetime | None = N
     return count
 
 
-def purge_expired(session: Session, *, actor: Actor, now: datetime | None = None) -> int:
-    """Destroy the sealed package and outcome note of referrals past ``purge_after``."""
+def purge_expired(
+    session: Session, *, actor: Actor, retention_days: int, now: datetime | None = None
+) -> int:
+    """Destroy the sealed package and outcome note of referrals past ``purge_after``, and the
+    briefings' texts and points of contact of operations closed ``retention_days`` ago.
+    Returns how many referrals and operations were purged."""
     today = (now or utcnow()).date()
+    count = _purge_referrals(session, actor=actor, today=today)
+    for activity in repo.closed_with_sealed_data(
+        session, today - timedelta(days=retention_days), limit=PURGE_BATCH
+    ):
+        for briefing in repo.briefings(session, activity.id):
+            briefing.text = None
+        for participant, _org in repo.participants(session, activity.id):
+            participant.contact = None
+        count += 1
+        audit.record(
+            session,
+            actor=actor,
+            action="operation.purge",
+            resource_type="operation",
+            resource_id=activity.id,
+            organisation_id=activity.lead_organisation_id,
+            summary={"retention_days": retention_days},
+        )
+    session.flush()
+    return count
+
+
+def _purge_referrals(session: Session, *, actor: Actor, today: date) -> int:
     referrals = repo.expired_referrals(session, today, limit=PURGE_BATCH)
     for referral in referrals:
         referral.package = None
@@ -90,7 +117,8 @@ def escalate(session: Session, context: JobContext) -> Outcome:
 
 
 def purge(session: Session, context: JobContext) -> Outcome:
-    purged = purge_expired(session, actor=context.actor, now=context.now)
+    days = context.settings.operations.referral_retention_days
+    purged = purge_expired(session, actor=context.actor, retention_days=days, now=context.now)
     return Outcome({"purged": purged}, more=purged == PURGE_BATCH)
 
 
@@ -107,6 +135,6 @@ def scheduled(settings: Settings) -> list[Job]:
             name="operations.purge",
             every=timedelta(seconds=limits.purge_interval_seconds),
             run=purge,
-            description="Destroy what referrals say about suspects after retention.",
+            description="Destroy what referrals and closed operations hold after retention.",
         ),
     ]

@@ -13,6 +13,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.operations import planning, referrals, service
 from nohaven.operations import repository as repo
 from nohaven.operations.models import Activity, Referral
+from nohaven.operations.rules import is_participant
 from nohaven.operations.schemas import (
     ActionDayRead,
     ActivityRead,
@@ -26,6 +27,8 @@ from nohaven.operations.schemas import (
 def detail(session: Session, *, actor: Actor, activity_id: str) -> ActivityRead:
     """The activity as its reader sees it; opening it is audited."""
     activity = service.visible(session, actor=actor, activity_id=activity_id)
+    # Points of contact are for those who take part; an invitee sees them once it joins.
+    taking_part = is_participant(actor, activity)
     audit.record(
         session,
         actor=actor,
@@ -56,7 +59,7 @@ def detail(session: Session, *, actor: Actor, activity_id: str) -> ActivityRead:
                 country=org.country,
                 status=p.status,
                 time_zone=p.time_zone,
-                contact=service.contact_of(p),
+                contact=service.contact_of(p) if taking_part else None,
             )
             for p, org in repo.participants(session, activity.id)
             if can(actor, Action.READ, p)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from nohaven.members.models import Organisation
@@ -14,6 +14,7 @@ from nohaven.operations.models import (
     Activity,
     Briefing,
     Participant,
+    Phase,
     Referral,
     ReferralStatus,
     ResultReport,
@@ -169,3 +170,25 @@ def organisations(session: Session, ids: Sequence[str]) -> dict[str, Organisatio
     if not ids:
         return {}
     return {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def closed_with_sealed_data(session: Session, before: date, limit: int = 500) -> list[Activity]:
+    """Closed operations that ended (or last changed) before ``before`` and still hold a
+    sealed briefing or point of contact."""
+    ended = func.coalesce(Activity.ends_on, func.date(Activity.updated_at))
+    holds = or_(
+        select(Briefing.id)
+        .where(Briefing.activity_id == Activity.id, Briefing.text.is_not(None))
+        .exists(),
+        select(Participant.id)
+        .where(Participant.activity_id == Activity.id, Participant.contact.is_not(None))
+        .exists(),
+    )
+    return list(
+        session.scalars(
+            select(Activity)
+            .where(Activity.phase == Phase.CLOSED, ended < before, holds)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.db import collecting_kept_writes
 from nohaven.errors import NohavenError
+from nohaven.kit.i18n import gettext
 from nohaven.web.flash import set_flash
 from nohaven.web.templating import render
 
@@ -29,7 +30,7 @@ def validation_message(exc: ValidationError) -> str:
     """One line naming each field that is wrong and why, as a person reads it."""
     parts = []
     for err in exc.errors()[:MAX_PROBLEMS]:
-        where = ".".join(str(p) for p in err["loc"]) or "form"
+        where = ".".join(str(p) for p in err["loc"]) or gettext("form")
         parts.append(f"{where}: {str(err['msg']).removeprefix('Value error, ')}")
     return "; ".join(parts)
 
@@ -52,7 +53,9 @@ class Refusal:
                 for err in exc.errors()[:MAX_PROBLEMS]
             ]
             return cls(validation_message(exc), 422, fields, exc)
-        return cls(exc.detail, exc.status_code, list(exc.errors), exc)
+        # A domain rule's reason, in the reader's language when it is a sentence of the
+        # catalogue (marked with N_ where it is raised).
+        return cls(gettext(exc.detail), exc.status_code, list(exc.errors), exc)
 
     @property
     def message_with_fields(self) -> str:
@@ -110,7 +113,9 @@ def form_action(
         response = redirect_to(request, target)
         message = flash(result) if callable(flash) else flash
         if message:
-            set_flash(request, response, message)
+            # A fixed message (marked with N_ by the page) is translated here; one the page
+            # put together itself it has translated already, and gettext leaves it as it is.
+            set_flash(request, response, gettext(message))
     if finish is not None:
         finish(result, response)
     return response
@@ -135,6 +140,6 @@ def error_page(request: Request, refusal: Refusal) -> Response:
     return render(
         request,
         "error.html",
-        {"title": "Not done", "detail": refusal.message},
+        {"title": gettext("Not done"), "detail": refusal.message},
         status_code=refusal.status_code,
     )

@@ -8,8 +8,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from nohaven.kit.i18n import N_
+
 # The groups, in the order the menu shows them.
-GROUPS = ("Alliance", "Governance", "Investigations", "Policy", "Administration")
+GROUPS = (
+    N_("Alliance"),
+    N_("Governance"),
+    N_("Investigations"),
+    N_("Policy"),
+    N_("Administration"),
+)
 
 
 def everyone(_actor: Any) -> bool:

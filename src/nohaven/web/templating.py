@@ -2,48 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pycountry
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from nohaven.config import Settings
+from nohaven.kit import i18n
 from nohaven.web import csrf
 from nohaven.web.cookies import ANON_CSRF_COOKIE, signer
 from nohaven.web.flash import flash_message, take_flash
+from nohaven.web.language import switcher
 from nohaven.web.nav import NavLink, grouped
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return "—"
-    found = pycountry.countries.get(alpha_2=code)
-    return str(getattr(found, "common_name", None) or found.name) if found else code
-
-
-def fmt_date(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    return value.isoformat()
+templates.env.add_extension("jinja2.ext.i18n")
+# Every string a person reads goes through gettext: {% trans %} blocks and _() in templates
+# look the message up in the current request's language (nohaven.kit.i18n).
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.policies["ext.i18n.trimmed"] = True
 
 
 def label(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
-templates.env.filters["country"] = country_name
-templates.env.filters["date"] = fmt_date
+templates.env.filters["country"] = i18n.country_name
+templates.env.filters["date"] = i18n.format_when
+templates.env.filters["number"] = i18n.format_number
 templates.env.filters["label"] = label
+# A value that is also a message of the catalogue (a scope, a role), shown translated.
+templates.env.filters["translated"] = i18n.gettext
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +56,13 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> Response:
     settings: Settings = request.app.state.settings
+    language = i18n.current_language()
     actor = getattr(request.state, "actor", None)
     ctx: dict[str, Any] = {
         "request": request,
+        "language": language,
+        "text_direction": "rtl" if i18n.is_rtl(language) else "ltr",
+        "languages": switcher(request, language),
         "actor": actor,
         "csrf_token": csrf.token_for(request),
         "demo": settings.demo,

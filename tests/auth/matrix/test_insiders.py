@@ -44,6 +44,8 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "audit_checkpoint": row(READS, READS, READS, READS),
     "notice": row({L, R, U}, {L, R, U}, {L, R, U}, {L}),
     "mail_message": row(NOTHING, NOTHING, NOTHING, {L, R, U}),
+    # webhooks: where an organisation's events go is its admins' choice alone
+    "webhook_endpoint": row({L, R, C, U, D}, NOTHING, NOTHING, {L}),
     # governance: a seat reads, officers run the body, delegates speak and vote
     "standing_orders": row(READS, READS, READS, ALL),
     "motion": row(ALL, READS | {VOTE}, READS, ALL - {VOTE}),

@@ -27,6 +27,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "audit_checkpoint": READS,  # signed heads are for every member to keep
     "notice": LIST,
     "mail_message": NOTHING,
+    "webhook_endpoint": LIST,  # an admin lists endpoints; the service shows their own only
     "standing_orders": NOTHING,
     "motion": LIST,
     "meeting": LIST,

@@ -40,6 +40,7 @@ from nohaven.operations.models import (
 )
 from nohaven.policy.models import Assessment, Framework, MaturityAssessment
 from nohaven.travel.models import PointOfContact, TravelNotification
+from nohaven.webhooks.models import Endpoint
 
 A, B, C, SEC = "org-a", "org-b", "org-c", "org-sec"
 BODY_A, BODY_B = "body-a", "body-b"
@@ -124,6 +125,7 @@ def _resources() -> dict[str, Any]:
         "audit_checkpoint": AuditCheckpoint(seq=1),
         "notice": Notice(id="n-a", organisation_id=A),
         "mail_message": OutboxMessage(id="mail-a", kind="notice", to_address="a@example.org"),
+        "webhook_endpoint": Endpoint(id="wh-a", organisation_id=A),
         "standing_orders": StandingOrders(body_id=BODY_A),
         "motion": Motion(id="mo-a", body_id=BODY_A),
         "meeting": Meeting(id="mt-a", body_id=BODY_A),

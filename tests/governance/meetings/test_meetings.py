@@ -228,14 +228,6 @@ def test_ics_is_well_formed(db: Session, seats: Seats) -> None:
     assert lines[-1] == "END:VCALENDAR"
 
 
-def test_fold_keeps_multibyte_characters_whole() -> None:
-    folded = ics.fold("DESCRIPTION:" + "€" * 60)
-    for piece in folded.split("\r\n"):
-        assert len(piece.encode("utf-8")) <= 75
-        piece.encode("utf-8").decode("utf-8")
-    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "€" * 60
-
-
 def test_meeting_pages_ics_and_print(client: TestClient, seats: Seats, db: Session) -> None:
     web_login(client, seats.users["secretariat"])
     page = client.get("/meetings")

@@ -10,10 +10,22 @@ from fastapi.responses import Response
 from nohaven.auth import account, second_factor, service
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.config import AppSettings
+from nohaven.kit import i18n
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+# The roles as the account page names them (nohaven.members.models.UserRole), for the catalogue.
+ROLE_NAMES = (
+    N_("secretariat admin"),
+    N_("org admin"),
+    N_("analyst"),
+    N_("delegate"),
+    N_("observer"),
+)
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -27,7 +39,7 @@ def _tokens_page(
     return render(
         request,
         "tokens.html",
-        {"title": "API tokens", "tokens": tokens, **extra},
+        {"title": _("API tokens"), "tokens": tokens, **extra},
         status_code=status,
     )
 
@@ -67,7 +79,7 @@ def create_token(
             session,
             actor,
             issued=issued.secret,
-            notice=f"Token {issued.token.prefix} created.",
+            notice=_("Token %(prefix)s created.") % {"prefix": issued.token.prefix},
         ),
     )
 
@@ -79,7 +91,7 @@ def revoke_token(request: Request, session: DbSession, actor: WebActor, token_id
         session,
         lambda: service.revoke_api_token(session, actor=actor, token_id=token_id),
         redirect="/tokens",
-        flash=lambda token: f"Token {token.prefix} revoked.",
+        flash=lambda token: _("Token %(prefix)s revoked.") % {"prefix": token.prefix},
     )
 
 
@@ -94,7 +106,7 @@ def _account_page(
         request,
         "account.html",
         {
-            "title": "Your account",
+            "title": _("Your account"),
             "user": user,
             "recovery_left": second_factor.remaining_recovery_codes(session, user=user),
             **extra,
@@ -134,8 +146,33 @@ def change_password(
             request, session, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/account",
-        flash="Password changed; your other sessions ended.",
+        flash=N_("Password changed; your other sessions ended."),
     )
+
+
+@router.post("/account/language")
+def choose_language(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    language: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    return form_action(
+        request,
+        session,
+        lambda: account.choose_language(session, user=request.state.user, language=language),
+        refused=lambda refusal: _account_page(
+            request, session, error=refusal.message, status_code=refusal.status_code
+        ),
+        # The next page speaks the new language, and so does this message.
+        redirect="/account",
+        flash=lambda chosen: i18n.translations(chosen or i18n.current_language()).gettext(
+            LANGUAGE_SAVED
+        ),
+    )
+
+
+LANGUAGE_SAVED = N_("Language saved.")
 
 
 @router.post("/account/recovery-codes")
@@ -158,6 +195,6 @@ def renew_recovery_codes(
         show=lambda codes: render(  # shown once, never carried in a cookie
             request,
             "recovery_codes.html",
-            {"title": "Recovery codes", "codes": codes, "next": "/account"},
+            {"title": _("Recovery codes"), "codes": codes, "next": "/account"},
         ),
     )

@@ -17,6 +17,8 @@ from nohaven.auth.deps import DbSession, current_web_session
 from nohaven.auth.models import WebSession
 from nohaven.config import AppSettings, Settings
 from nohaven.errors import LoginRequired, NotAuthenticated
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members.models import User
 from nohaven.transactions import writes
 from nohaven.web.cookies import SESSION_COOKIE, signer
@@ -61,7 +63,7 @@ def _redirect(url: str) -> RedirectResponse:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"title": "Log in", "next": _safe_next(next)})
+    return render(request, "login.html", {"title": _("Log in"), "next": _safe_next(next)})
 
 
 @router.post("/login")
@@ -104,7 +106,7 @@ def login(
         refused=lambda refusal: render(
             request,
             "login.html",
-            {"title": "Log in", "next": target, "email": email, "error": refusal.message},
+            {"title": _("Log in"), "next": target, "email": email, "error": refusal.message},
             status_code=refusal.status_code,
         ),
         redirect=lambda done: done[0],
@@ -115,7 +117,7 @@ def login(
 def _half_session(request: Request, session: DbSession) -> WebSession:
     web = current_web_session(request, session)
     if web is None:
-        raise LoginRequired("Please log in.")
+        raise LoginRequired(N_("Please log in."))
     return web
 
 
@@ -126,7 +128,9 @@ HalfSession = Annotated[WebSession, Depends(_half_session)]
 def totp_page(request: Request, web: HalfSession, next: str = "/") -> Response:
     if web.mfa_verified:
         return _redirect(_safe_next(next))
-    return render(request, "login_totp.html", {"title": "Second factor", "next": _safe_next(next)})
+    return render(
+        request, "login_totp.html", {"title": _("Second factor"), "next": _safe_next(next)}
+    )
 
 
 @router.post("/login/totp")
@@ -147,7 +151,7 @@ def totp_verify(
         if user.totp_enabled_at is None or not second_factor.verify_second_factor(
             session, user=user, code=code, settings=settings
         ):
-            raise NotAuthenticated("That code is not right.")
+            raise NotAuthenticated(N_("That code is not right."))
         return service.complete_second_factor(
             session, web=web, user=user, hours=settings.session_hours
         )
@@ -159,7 +163,7 @@ def totp_verify(
         refused=lambda refusal: render(
             request,
             "login_totp.html",
-            {"title": "Second factor", "next": target, "error": refusal.message},
+            {"title": _("Second factor"), "next": target, "error": refusal.message},
             status_code=refusal.status_code,
         ),
         redirect=target,
@@ -190,7 +194,7 @@ def _enrol_page(
         request,
         "enrol_totp.html",
         {
-            "title": "Second factor",
+            "title": _("Second factor"),
             "secret": secret,
             "next": target,
             "qr_svg": _qr_svg(second_factor.provisioning_uri(user, secret)),
@@ -237,7 +241,7 @@ def enrol(
         return render(
             request,
             "recovery_codes.html",
-            {"title": "Recovery codes", "codes": codes, "next": target},
+            {"title": _("Recovery codes"), "codes": codes, "next": target},
         )
 
     return form_action(

@@ -12,6 +12,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
+from nohaven.governance.meetings import invitations
 from nohaven.governance.meetings import repository as repo
 from nohaven.governance.meetings.models import (
     AgendaItem,
@@ -135,6 +136,7 @@ def schedule_meeting(
         resource_id=meeting.id,
         summary={"body_id": body.id, "starts_at": start.isoformat(), "timezone": timezone},
     )
+    invitations.tell_delegates(session, actor=actor, meeting=meeting, body=body, change="scheduled")
     return meeting
 
 
@@ -152,6 +154,57 @@ def cancel_meeting(session: Session, *, actor: Actor, meeting_id: str) -> Meetin
         resource_type="meeting",
         resource_id=meeting.id,
     )
+    body = session.get(Body, meeting.body_id)
+    if body is not None:
+        invitations.tell_delegates(
+            session, actor=actor, meeting=meeting, body=body, change="cancelled"
+        )
+    return meeting
+
+
+def reschedule_meeting(
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: str,
+    starts_at: datetime,
+    duration_minutes: int | None = None,
+    location: str | None = None,
+) -> Meeting:
+    """Move a scheduled meeting (``starts_at`` local in its zone when naive) or change its
+    place; the delegates' calendars get the update."""
+    meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
+    require(actor, Action.UPDATE, meeting)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise Conflict("Only a scheduled meeting can be moved.")
+    tz = zone(meeting.timezone)
+    local = starts_at.replace(tzinfo=tz) if starts_at.tzinfo is None else starts_at
+    start = local.astimezone(ZoneInfo("UTC"))
+    if start <= utcnow():
+        raise InvalidInput(
+            "A meeting is scheduled in the future.",
+            errors=[{"field": "starts_at", "message": "in the future"}],
+        )
+    length = meeting.ends_at - meeting.starts_at
+    if duration_minutes is not None:
+        length = timedelta(minutes=duration_minutes)
+    meeting.starts_at, meeting.ends_at = start, start + length
+    if location is not None:
+        meeting.location = location.strip()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="meeting.reschedule",
+        resource_type="meeting",
+        resource_id=meeting.id,
+        summary={"starts_at": start.isoformat()},
+    )
+    body = session.get(Body, meeting.body_id)
+    if body is not None:
+        invitations.tell_delegates(
+            session, actor=actor, meeting=meeting, body=body, change="changed"
+        )
     return meeting
 
 

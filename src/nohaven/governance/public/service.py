@@ -23,6 +23,7 @@ from nohaven.governance.bodies import service as bodies
 from nohaven.governance.public import repository as repo
 from nohaven.governance.public.models import ContactAttempt, ContactMessage
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_, gettext
 from nohaven.members.models import Body, Membership, MembershipRole
 from nohaven.notifications import service as notifications
 
@@ -40,7 +41,7 @@ class PublicBody:
 def public_body(session: Session, *, slug: str) -> PublicBody:
     body = repo.body_by_slug(session, slug)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     seats = bodies.seats(session, body.id, on=utcnow().date())
     members = sorted(
         (
@@ -95,24 +96,26 @@ def submit_contact(
     fill in the form."""
     body = repo.body_by_slug(session, slug)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     now = utcnow()
     who = client_hash(secret, client_address)
     # Every attempt counts, caught or not; the governance.prune job drops old ones.
     if repo.attempts_since(session, who, now - timedelta(hours=1)) >= per_hour:
-        raise TooManyRequests("Too many messages from your network; please try again in an hour.")
+        raise TooManyRequests(
+            N_("Too many messages from your network; please try again in an hour.")
+        )
     # Kept even when the message is refused below: a refusal must count towards the limit.
     write_even_if_refused(session, lambda s: s.add(ContactAttempt(client_hash=who, at=now)))
     try:
         issued = _serializer(secret).loads(token)["t"]
         issued_at = float(issued)
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput("The form has expired; reload the page and try again.") from exc
+        raise InvalidInput(N_("The form has expired; reload the page and try again.")) from exc
     elapsed = now.timestamp() - issued_at
     if elapsed < min_fill_seconds:
-        raise InvalidInput("That was quick! Please check your message and send it again.")
+        raise InvalidInput(N_("That was quick! Please check your message and send it again."))
     if elapsed > 86400:
-        raise InvalidInput("The form has expired; reload the page and try again.")
+        raise InvalidInput(N_("The form has expired; reload the page and try again."))
     if honeypot.strip():
         return Delivery(delivered=False, message=None)
     errors = []
@@ -123,13 +126,18 @@ def submit_contact(
         ("message", message, 5000),
     ):
         if not value.strip():
-            errors.append({"field": field, "message": "required"})
+            errors.append({"field": field, "message": gettext("required")})
         elif len(value) > limit:
-            errors.append({"field": field, "message": f"at most {limit} characters"})
+            errors.append(
+                {
+                    "field": field,
+                    "message": gettext("at most %(count)d characters") % {"count": limit},
+                }
+            )
     if email.strip() and ("@" not in email or " " in email.strip()):
-        errors.append({"field": "email", "message": "an e-mail address"})
+        errors.append({"field": "email", "message": gettext("an e-mail address")})
     if errors:
-        raise InvalidInput("Please complete the form.", errors=errors)
+        raise InvalidInput(N_("Please complete the form."), errors=errors)
     row = ContactMessage(
         body_id=body.id,
         name=name.strip(),
@@ -182,7 +190,7 @@ def contact_messages(session: Session, *, actor: Actor, body_id: str) -> list[Co
 def read_contact_message(session: Session, *, actor: Actor, message_id: str) -> ContactMessage:
     row = session.get(ContactMessage, message_id)
     if row is None:
-        raise NotFound("No such message.")
+        raise NotFound(N_("No such message."))
     require(actor, Action.READ, row)
     audit.record(
         session,

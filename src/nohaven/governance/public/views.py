@@ -16,6 +16,8 @@ from nohaven.governance.public import atom
 from nohaven.governance.public import service as public
 from nohaven.governance.statements import service as statements_service
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -55,7 +57,7 @@ def _contact_page(
         request,
         "governance/contact.html",
         {
-            "title": f"Contact {info.body.name}",
+            "title": _("Contact %(name)s") % {"name": info.body.name},
             "info": info,
             "form_token": public.form_token(settings.secret_key.get_secret_value()),
             **extra,
@@ -114,7 +116,7 @@ def contact(
         ),
         # A caught bot sees the same thanks as a person.
         redirect=f"/public/bodies/{slug}/contact",
-        flash="Thank you. Your message has reached the secretariat.",
+        flash=N_("Thank you. Your message has reached the secretariat."),
     )
 
 

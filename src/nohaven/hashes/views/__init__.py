@@ -9,6 +9,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can
 from nohaven.hashes.models import HashList
 from nohaven.hashes.views import entries, lists, lookup
+from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
 
@@ -24,6 +25,6 @@ def _holds_lists(actor: Actor) -> bool:
 
 
 NAV: tuple[NavLink, ...] = (
-    NavLink("Hash lists", "/hash-lists", "Investigations", _holds_lists),
-    NavLink("Hash lookup", "/hash-lookup", "Investigations", _holds_lists),
+    NavLink(N_("Hash lists"), "/hash-lists", "Investigations", _holds_lists),
+    NavLink(N_("Hash lookup"), "/hash-lookup", "Investigations", _holds_lists),
 )

@@ -14,6 +14,8 @@ from nohaven.auth.deps import DbSession, WebActor, require_role
 from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import invitations as invites
 from nohaven.members import service
 from nohaven.members.models import (
@@ -197,7 +199,7 @@ def accept_page(request: Request, session: DbSession, token: str) -> Response:
     return render(
         request,
         "invitation.html",
-        {"title": "Join nohaven", "invitation": invitation, "token": token},
+        {"title": _("Join nohaven"), "invitation": invitation, "token": token},
     )
 
 
@@ -215,7 +217,7 @@ def accept(
 
     def join() -> User:
         if password != password_again:
-            raise InvalidInput("The two passwords differ.")
+            raise InvalidInput(N_("The two passwords differ."))
         return accounts.accept_invitation(
             session,
             token=token,
@@ -232,7 +234,7 @@ def accept(
             request,
             "invitation.html",
             {
-                "title": "Join nohaven",
+                "title": _("Join nohaven"),
                 "token": token,
                 "invitation": invitation,
                 "error": refusal.message,
@@ -240,5 +242,5 @@ def accept(
             status_code=422,
         ),
         redirect="/login",
-        flash="Welcome: your account is ready. Log in to continue.",
+        flash=N_("Welcome: your account is ready. Log in to continue."),
     )

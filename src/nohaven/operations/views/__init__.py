@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.kit.i18n import N_
 from nohaven.operations.views import casework, operation, programme, referral
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
@@ -22,4 +23,4 @@ router.include_router(operation.router)
 router.include_router(casework.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[NavLink, ...] = (NavLink("Operations", "/operations", "Investigations"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Operations"), "/operations", "Investigations"),)

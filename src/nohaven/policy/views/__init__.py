@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.kit.i18n import N_
 from nohaven.policy.views import analysis, importing, maturity, profiles, review
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
@@ -17,4 +18,4 @@ router.include_router(importing.router)
 router.include_router(maturity.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[NavLink, ...] = (NavLink("Legislative gaps", "/policy", "Policy"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Legislative gaps"), "/policy", "Policy"),)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from nohaven.auth.policy import Action, can
+from nohaven.kit.i18n import N_
 from nohaven.travel.models import TravelNotification
 from nohaven.travel.views import listing, notification, sending
 from nohaven.web.csrf import check_csrf
@@ -24,7 +25,7 @@ router.include_router(notification.router)
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[NavLink, ...] = (
     NavLink(
-        "Travel notifications",
+        N_("Travel notifications"),
         "/travel",
         "Investigations",
         lambda a: can(a, Action.CREATE, TravelNotification),

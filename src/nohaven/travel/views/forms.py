@@ -12,6 +12,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict
 
 from nohaven.kit.clock import as_utc
+from nohaven.kit.i18n import country_name
 from nohaven.travel.schemas import NotificationRead
 
 LEG_ROWS = 4
@@ -19,12 +20,10 @@ FIELD = 4000
 
 
 def country_choices() -> list[tuple[str, str]]:
+    """Every country, named in the reader's language (pycountry's own translations)."""
     return sorted(
-        (
-            (str(c.alpha_2), str(getattr(c, "common_name", None) or c.name))
-            for c in pycountry.countries
-        ),
-        key=lambda pair: pair[1],
+        ((str(c.alpha_2), country_name(str(c.alpha_2))) for c in pycountry.countries),
+        key=lambda pair: pair[1].casefold(),
     )
 
 
