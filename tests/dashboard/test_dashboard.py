@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
 from nohaven.demo import load_demo
+from nohaven.hashes.schemas import HashListCreate
 from nohaven.members.models import Organisation
 from tests.factories import Factory, web_login
 
@@ -81,3 +82,35 @@ def _check(role: str, client: TestClient, db: Session, factory: Factory) -> None
     assert todos <= headings, (role, headings)
     if "Votes due" in todos:
         assert "Adopt the statement on safety by design" in page.text
+
+
+def test_search_finds_what_the_person_may_see_and_nothing_else(
+    client: TestClient, db: Session, factory: Factory
+) -> None:
+    from nohaven.hashes import service as hashes
+    from tests.hashes.conftest import md5_entry
+
+    owner = factory.organisation("Search Owner Agency")
+    other = factory.organisation("Search Other Agency")
+    analyst = factory.user(owner, roles=("analyst",), totp=True)
+    hash_list = hashes.create_list(
+        db,
+        actor=factory.actor(analyst),
+        data=HashListCreate(name="Searchable private list", tlp="TLP:RED"),
+    )
+    entry = md5_entry()
+    hashes.add_entry(db, actor=factory.actor(analyst), list_id=hash_list.id, data=entry)
+    web_login(client, analyst)
+    found = client.get("/search", params={"q": "searchable private"})
+    assert "Searchable private list" in found.text
+    by_hash = client.get("/search", params={"q": entry.value}).text
+    assert "/hash-entries/" in by_hash
+    assert "Searchable private list" in by_hash
+    assert "Kenya" in client.get("/search", params={"q": "kenya"}).text
+    assert "Search Other Agency" in client.get("/search", params={"q": "search other"}).text
+    client.cookies.clear()
+    web_login(client, factory.user(other, roles=("analyst",), totp=True))
+    hidden = client.get("/search", params={"q": "searchable private"})
+    assert hidden.status_code == 200
+    assert "Searchable private list" not in hidden.text
+    assert "/hash-entries/" not in client.get("/search", params={"q": entry.value}).text

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.dashboard import search as searching
 from nohaven.dashboard import service
 from nohaven.kit.clock import utcnow
 from nohaven.members import service as members
@@ -41,4 +44,19 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
             "unread": notifications.unread_count(session, actor=actor),
             "now": utcnow(),
         },
+    )
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    found = searching.search(session, actor=actor, query=q)
+    return render(
+        request,
+        "search.html",
+        {"title": "Search", "query": q, "found": found, "too_short": 0 < len(q.strip()) < 2},
     )
