@@ -32,13 +32,16 @@ from nohaven.deconfliction import views as deconfliction_views
 from nohaven.federation import api as federation_api
 from nohaven.federation import jobs as federation_jobs
 from nohaven.federation import views as federation_views
+from nohaven.federation.taxii import api as taxii_api
 from nohaven.governance import api as governance_api
 from nohaven.governance import jobs as governance_jobs
 from nohaven.governance import views as governance_views
 from nohaven.hashes import api as hashes_api
+from nohaven.hashes import jobs as hashes_jobs
 from nohaven.hashes import views as hashes_views
 from nohaven.jobs.registry import Job
 from nohaven.jobs.runner import install_worker
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 from nohaven.limits import RequestLimits
@@ -73,6 +76,7 @@ API_ROUTERS: tuple[APIRouter, ...] = (
     notifications_api.router,
     hashes_api.router,
     federation_api.router,
+    taxii_api.router,
     deconfliction_api.router,
     travel_api.router,
     governance_api.router,
@@ -98,6 +102,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
     audit_jobs.scheduled,
+    hashes_jobs.scheduled,
     federation_jobs.scheduled,
     deconfliction_jobs.scheduled,
     travel_jobs.scheduled,
@@ -201,7 +206,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_intent(engine)
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(engine, keyring=data_keyring(settings))
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
     transactions.install(

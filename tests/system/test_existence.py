@@ -93,6 +93,8 @@ HIDDEN: dict[str, Source] = {
     "invitation_id": Source(Invitation),
     "membership_id": Source(Membership),
     "subscription_id": Source(Subscription),
+    # a TAXII collection is a hash list (its id, spelt as a UUID or as nohaven spells it)
+    "collection_id": Source(HashList),
     "activity_id": Source(Activity),
     "referral_id": Source(Referral),
 }

@@ -25,6 +25,7 @@ from nohaven.federation import identity, service, sync
 from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
 from nohaven.federation.schemas import PeerRequestCreate, SubscriptionCreate
+from nohaven.keys.ring import data_keyring
 from nohaven.members import service as members_service
 
 peers_app = typer.Typer(
@@ -233,7 +234,7 @@ def subscribe(
 @contextmanager
 def _transactions(settings: Settings) -> Iterator[sync.SessionFactory]:
     engine = engine_for(settings)
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, keyring=data_keyring(settings))
 
     @contextmanager
     def one() -> Iterator[Session]:
@@ -289,6 +290,70 @@ def sync_command(
         raise typer.Exit(1)
 
 
+taxii_app = typer.Typer(
+    help="TAXII 2.1 collections elsewhere as sources of lists.", no_args_is_help=True
+)
+
+
+@taxii_app.command("add-source")
+def taxii_add_source(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="the list the collection feeds")],
+    url: Annotated[str, typer.Argument(help="the collection's URL (…/collections/ID/)")],
+    as_user: Annotated[str, typer.Option("--as", help="an analyst of the list's owner")],
+    user: Annotated[str | None, typer.Option(help="the TAXII server's user name")] = None,
+    password_env: Annotated[
+        str | None, typer.Option(help="the environment variable holding its password")
+    ] = None,
+) -> None:
+    """Make a TAXII collection the source of a list (its password is sealed at rest)."""
+    import os
+
+    from nohaven.federation.taxii import source as taxii_source
+    from nohaven.keys.ring import data_keyring
+
+    settings = settings_of(ctx)
+    password = os.environ.get(password_env) if password_env else None
+    try:
+        with session_scope(settings) as session:
+            actor = accounts.actor_for_email(session, email=as_user)
+            if actor is None:
+                raise _fail(f"no active user {as_user}")
+            found = taxii_source.add_source(
+                session,
+                actor=actor,
+                keys=data_keyring(settings),
+                list_id=list_id,
+                url=url,
+                username=user,
+                password=password,
+            )
+            console.print(f"TAXII source {found.id} feeds list {found.list_id}.")
+    except NohavenError as exc:
+        raise _fail(exc.detail) from exc
+
+
+@taxii_app.command("pull")
+def taxii_pull(ctx: typer.Context) -> None:
+    """Read every TAXII source's new objects into its list."""
+    from nohaven.federation.taxii import source as taxii_source
+    from nohaven.keys.ring import data_keyring
+
+    settings = settings_of(ctx)
+    errors = 0
+    with session_scope(settings) as session:
+        for found in repo.taxii_sources(session):
+            outcome = taxii_source.pull(session, source_id=found.id, keys=data_keyring(settings))
+            errors += outcome.error is not None
+            console.print(
+                f"{found.id}: {outcome.added} added, {outcome.tombstoned} tombstoned, "
+                f"{outcome.skipped} skipped" + (f" — {outcome.error}" if outcome.error else "")
+            )
+    if errors:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `nohaven` app."""
     app.add_typer(peers_app, name="peers")
+    app.add_typer(taxii_app, name="taxii")

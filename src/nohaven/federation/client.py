@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -25,11 +26,19 @@ class PeerUnreachable(NohavenError):
 @dataclass(frozen=True)
 class SignedAnswer:
     status: int
-    body: Any
+    raw: bytes
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+    @cached_property
+    def body(self) -> Any:
+        """The answer as JSON (a feed page is parsed straight into its schema from ``raw``)."""
+        try:
+            return json.loads(self.raw) if self.raw else None
+        except ValueError as exc:
+            raise PeerUnreachable("The peer's signed answer is not JSON.") from exc
 
 
 def fetch_identity(http: httpx.Client, url: str) -> dict[str, Any]:
@@ -108,10 +117,7 @@ class PeerClient:
                 f"The peer answered {response.status_code} without a valid signature"
                 + (f": {detail}" if detail else ".")
             )
-        try:
-            return SignedAnswer(response.status_code, json.loads(answer) if answer else None)
-        except ValueError as exc:
-            raise PeerUnreachable("The peer's signed answer is not JSON.") from exc
+        return SignedAnswer(response.status_code, answer)
 
 
 def _detail(response: httpx.Response) -> str:

@@ -41,14 +41,36 @@ def sync_subscriptions(session: Session, context: JobContext) -> Outcome:
     return Outcome(counts, more=more)
 
 
+def pull_taxii_sources(session: Session, context: JobContext) -> Outcome:
+    from nohaven.federation.taxii import source as taxii_source
+    from nohaven.keys.ring import data_keyring
+
+    keys = data_keyring(context.settings)
+    added = tombstoned = errors = 0
+    for found in repo.taxii_sources(session):
+        outcome = taxii_source.pull(session, source_id=found.id, keys=keys)
+        added += outcome.added
+        tombstoned += outcome.tombstoned
+        errors += int(outcome.error is not None)
+    return Outcome({"added": added, "tombstoned": tombstoned, "errors": errors})
+
+
 def scheduled(settings: Settings) -> list[Job]:
-    if settings.federation.node_key_file is None:
-        return []  # federation is off on this node
-    return [
+    jobs = [
         Job(
-            name="federation.sync",
+            name="federation.taxii_pull",
             every=timedelta(seconds=settings.federation.sync_seconds),
-            run=sync_subscriptions,
-            description="Bring the copies of peers' lists to their owners' heads; report back.",
+            run=pull_taxii_sources,
+            description="Read what TAXII collections elsewhere added into the lists they feed.",
         )
     ]
+    if settings.federation.node_key_file is not None:  # federation between nodes is on
+        jobs.append(
+            Job(
+                name="federation.sync",
+                every=timedelta(seconds=settings.federation.sync_seconds),
+                run=sync_subscriptions,
+                description="Bring the copies of peers' lists to their owners' heads; report back.",
+            )
+        )
+    return jobs

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from nohaven.db import Base, UTCDateTime
 from nohaven.kit.clock import utcnow
+from nohaven.kit.crypto import SealedColumn
 from nohaven.kit.ids import new_id
 
 
@@ -90,3 +91,27 @@ class Subscription(Base):
     def lag(self) -> int:
         """Changes the owner has that we have not applied yet (as of the last contact)."""
         return max(self.remote_head - self.checkpoint, 0)
+
+
+class TaxiiSource(Base):
+    """A TAXII 2.1 collection elsewhere that feeds a list of ours: its indicators over file
+    hashes become the list's entries, revoked ones its tombstones."""
+
+    __tablename__ = "taxii_sources"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    list_id: Mapped[str] = mapped_column(ForeignKey("hash_lists.id"), index=True)
+    collection_url: Mapped[str] = mapped_column(String(500))
+    username: Mapped[str | None] = mapped_column(String(200))
+    # Sealed with the data keys (nohaven.kit.crypto): a database dump alone cannot read it.
+    password_sealed: Mapped[str | None] = mapped_column(Text)
+    # The collection's latest date added we have read through (its own clock, as it sent it).
+    added_after: Mapped[str | None] = mapped_column(String(40))
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_pull_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def sealed_columns() -> list[SealedColumn]:
+    return [SealedColumn("taxii_sources", "password_sealed", field="password")]

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from nohaven.federation.models import Peer, PeerStatus, Subscription, SubscriptionStatus
+from nohaven.federation.models import (
+    Peer,
+    PeerStatus,
+    Subscription,
+    SubscriptionStatus,
+    TaxiiSource,
+)
 from nohaven.hashes.models import HashEntry, MatchFeedback, Sighting, TrustVote
 from nohaven.members.models import User
 
@@ -95,7 +102,13 @@ def tombstone_entries(
     session: Session, ids: Sequence[str], *, first_seq: int, at: datetime, reason: str
 ) -> None:
     rows = [
-        {"id": i, "tombstoned_at": at, "tombstone_reason": reason, "seq": first_seq + n}
+        {
+            "id": i,
+            "tombstoned_at": at,
+            "tombstone_reason": reason,
+            "seq": first_seq + n,
+            "updated_at": at,
+        }
         for n, i in enumerate(ids)
     ]
     if rows:
@@ -157,3 +170,23 @@ def peer_named(session: Session, name_or_id: str) -> Peer | None:
         .scalars()
         .first()
     )
+
+
+def taxii_sources(session: Session) -> Sequence[TaxiiSource]:
+    return session.execute(select(TaxiiSource).order_by(TaxiiSource.created_at)).scalars().all()
+
+
+def insert_entries(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """New entries of a copy, thousands at a time: PostgreSQL takes them with COPY (a few
+    times faster than many-row INSERTs for a first sync of a large list)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(HashEntry), list(rows))
+        return
+    columns = list(rows[0])
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        names = ", ".join(columns)
+        with cursor.copy(f"COPY hash_entries ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])

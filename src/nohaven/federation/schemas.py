@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.auth.policy import Tlp
-from nohaven.hashes.models import FeedbackVerdict, SignalType, VoteVerdict
+from nohaven.hashes.models import FeedbackVerdict, ListKind, SignalType, VoteVerdict
 
 _ID = Field(min_length=1, max_length=32)
 
@@ -63,6 +63,7 @@ class SharedList(BaseModel):
     name: str
     description: str
     tlp: Tlp
+    kind: ListKind = ListKind.KNOWN
     change_seq: int
 
 

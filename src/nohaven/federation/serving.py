@@ -19,7 +19,7 @@ from nohaven.federation.schemas import Report, ReportReceipt
 from nohaven.hashes import feed, trust
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
-from nohaven.hashes.models import HashEntry, HashList, Sighting
+from nohaven.hashes.models import HashList, Sighting
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
 
 
@@ -29,6 +29,7 @@ def list_summary(hash_list: HashList) -> dict[str, Any]:
         "name": hash_list.name,
         "description": hash_list.description,
         "tlp": hash_list.tlp,
+        "kind": hash_list.kind,
         "change_seq": hash_list.change_seq,
     }
 
@@ -42,37 +43,53 @@ def shared_lists(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
     ]
 
 
-def _entry(entry: HashEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "signal_type": entry.signal_type,
-        "value": entry.value,
-        "pdq_quality": entry.pdq_quality,
-        "classification_scheme": entry.classification_scheme,
-        "classification": entry.classification,
-        "series": entry.series,
-        "victim_identified": entry.victim_identified,
-        "offender_identified": entry.offender_identified,
-        "trusted": entry.trusted,
-        "tombstoned": entry.tombstoned_at is not None,
-        "tombstone_reason": entry.tombstone_reason,
-    }
-
-
 def feed_page(
     session: Session, *, actor: Actor, list_id: str, since: int, limit: int
 ) -> dict[str, Any]:
     """One page of the hashes change feed, read as the peer (audited by the feed)."""
     if list_id in repo.copy_list_ids(session):
         raise hidden(HashList.policy_kind)
-    page = feed.changes(session, actor=actor, list_id=list_id, since=since, limit=limit)
+    page = feed.change_rows(session, actor=actor, list_id=list_id, since=since, limit=limit)
     return {
         "list": list_summary(page.hash_list),
         "since": since,
         "checkpoint": page.checkpoint,
         "more": page.more,
         "changes": [
-            {"seq": e.seq, "change": feed.change_kind(e), "entry": _entry(e)} for e in page.entries
+            {
+                "seq": seq,
+                "change": "tombstoned" if gone else ("added" if seq == first else "updated"),
+                "entry": {
+                    "id": entry_id,
+                    "signal_type": kind,
+                    "value": value,
+                    "pdq_quality": quality,
+                    "classification_scheme": scheme,
+                    "classification": code,
+                    "series": series,
+                    "victim_identified": victim,
+                    "offender_identified": offender,
+                    "trusted": trusted,
+                    "tombstoned": gone is not None,
+                    "tombstone_reason": reason,
+                },
+            }
+            for (
+                seq,
+                first,
+                entry_id,
+                kind,
+                value,
+                quality,
+                scheme,
+                code,
+                series,
+                victim,
+                offender,
+                trusted,
+                gone,
+                reason,
+            ) in page.rows
         ],
     }
 

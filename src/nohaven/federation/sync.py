@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -30,7 +30,7 @@ from nohaven.federation.models import Peer, PeerStatus, Subscription, Subscripti
 from nohaven.federation.schemas import FeedPage, Report, SubscriptionCreate
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
-from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes.models import HashEntry, HashList, ListKind
 from nohaven.hashes.schemas import HashListCreate
 from nohaven.kit.clock import utcnow
 
@@ -89,6 +89,7 @@ def subscribe(
             name=name if len(name) >= 2 else "copy",
             description=f"Copy of a list of node {peer.name}, kept in step by federation.",
             tlp=Tlp(str(found.get("tlp"))),
+            kind=ListKind(str(found.get("kind", ListKind.KNOWN))),
             audience_organisation_ids=[org],
         ),
         owner_organisation_id=peer.organisation_id,
@@ -194,7 +195,7 @@ def apply_page(session: Session, sub: Subscription, peer: Peer, page: FeedPage) 
         elif not change.entry.tombstoned:  # never seen and already gone: nothing to keep
             inserts.append({**row, "created_seq": row["seq"], "created_at": now, "comment": ""})
     if inserts:
-        session.execute(insert(HashEntry), inserts)
+        repo.insert_entries(session, inserts)
     if updates:
         session.execute(update(HashEntry), updates)
     sub.checkpoint = page.checkpoint
@@ -250,7 +251,7 @@ def sync_page(
             return PageOutcome(applied=dropped, recalled=True)
         if not answer.ok:
             raise PeerUnreachable(f"The peer answered {answer.status}.")
-        page = FeedPage.model_validate(answer.body)
+        page = FeedPage.model_validate_json(answer.raw)
         savepoint = session.begin_nested()
         try:
             applied = apply_page(session, sub, peer, page)

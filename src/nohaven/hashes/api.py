@@ -240,7 +240,10 @@ def match(
                 value=r.value,
                 matches=[
                     MatchHit(
-                        distance=h.distance, entry=entry_read(h.entry), list=lists[h.hash_list.id]
+                        distance=h.distance,
+                        entry=entry_read(h.entry),
+                        list=lists[h.hash_list.id],
+                        flags=tuple(h.flags),
                     )
                     for h in r.hits
                 ],

@@ -30,8 +30,9 @@ from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
-from nohaven.hashes import exchange, hash_cli, matching, scanning, service
+from nohaven.hashes import exchange, hash_cli, matching, scanning, service, sharing_cli
 from nohaven.hashes.hashing import hash_files
+from nohaven.keys.ring import data_keyring
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
 console = Console()
@@ -155,7 +156,7 @@ def import_file(
                 _CountingReader(source, lambda n: progress.advance(task, n)), 1 << 16
             )
             report = exchange.import_file(
-                make_sessionmaker(engine),
+                make_sessionmaker(engine, keyring=data_keyring(settings)),
                 actor=actor,
                 list_id=list_id,
                 fmt=fmt,
@@ -221,7 +222,9 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
                 )
             )
         return
-    table = Table("file", "list", "owner", "label", "classification", "series", "type", "distance")
+    table = Table(
+        "file", "list", "owner", "label", "classification", "series", "type", "distance", "doubts"
+    )
     for f in results:
         for m in f.matches:
             table.add_row(
@@ -233,6 +236,7 @@ def _print_scan(results: list[scanning.ScannedFile], as_json: bool) -> None:
                 m.series or "",
                 m.signal_type,
                 str(m.distance),
+                "; ".join(m.flags),
             )
     matched = sum(1 for f in results if f.matches)
     errors = [f for f in results if f.error]
@@ -317,6 +321,7 @@ def scan(
 
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the root `nohaven` app."""
+    sharing_cli.register(hashes_app)
     app.add_typer(hashes_app, name="hashes")
     app.command("scan")(scan)
     hash_cli.register(app)

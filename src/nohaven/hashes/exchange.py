@@ -10,7 +10,7 @@ the VICS category where the cross-walk is exact and keeps the entry's own classi
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,11 +176,21 @@ def _signal_row(entry: HashEntry, hash_list: HashList) -> hma_csv.SignalRow:
     )
 
 
-def export_file(session: Session, *, actor: Actor, list_id: str, fmt: str, out: IO[str]) -> int:
-    """Write the list's live entries to ``out`` as they are read; returns how many."""
+def export_file(
+    session: Session,
+    *,
+    actor: Actor,
+    list_id: str,
+    fmt: str,
+    out: IO[str],
+    keep: Callable[[HashEntry], bool] | None = None,
+) -> int:
+    """Write the list's live entries (those ``keep`` accepts) to ``out`` as they are read;
+    returns how many."""
     if fmt not in EXPORT_FORMATS:
         raise InvalidInput(f"Unknown export format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}.")
-    hash_list, entries = feed.export_entries(session, actor=actor, list_id=list_id)
+    hash_list, everything = feed.export_entries(session, actor=actor, list_id=list_id)
+    entries = everything if keep is None else (e for e in everything if keep(e))
     if fmt == "hma":
         return hma_csv.write_hma_csv((_signal_row(e, hash_list) for e in entries), out)
     version: Literal["1", "2.0"] = "1" if fmt == "vics1" else "2.0"

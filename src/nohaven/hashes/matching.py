@@ -15,7 +15,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -24,10 +24,10 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.config import Settings
 from nohaven.errors import InvalidInput
+from nohaven.hashes import doubts, signals
 from nohaven.hashes import repository as repo
-from nohaven.hashes import signals
 from nohaven.hashes.index import PdqIndex, PdqSearch
-from nohaven.hashes.models import HashEntry, HashList, Sighting, SignalType
+from nohaven.hashes.models import HashEntry, HashList, ListKind, Sighting, SignalType
 from nohaven.kit.clock import utcnow
 
 _IN_CHUNK = 500
@@ -150,6 +150,8 @@ class Hit:
     entry: HashEntry
     hash_list: HashList
     distance: int
+    # Why the match may be doubted (nohaven.hashes.doubts): shown with it, never dropped.
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -231,18 +233,24 @@ def match(
         entries |= repo.live_entries_by_id(session, wanted_list[start : start + _IN_CHUNK])
     lists = repo.lists_by_id(session, {e.list_id for e in entries.values()})
     allowed = {i for i, h in lists.items() if can(actor, Action.MATCH, h)}
+    # Benign lists are not hits: they cast doubt on the known lists' hits of the same query.
+    benign = {i for i in allowed if lists[i].kind == ListKind.BENIGN}
+    quarantined = doubts.open_quarantines(session, [e for e in entries if e not in benign])
 
     now = utcnow()
     results: list[QueryResult] = []
     sightings = 0
     for (kind, value), hits in zip(clean, candidates, strict=True):
         found = []
-        for entry_id, distance in sorted(hits, key=lambda h: (h[1], h[0])):
+        ranked = sorted(hits, key=lambda h: (h[1], h[0]))
+        vouched = doubts.benign_reasons(entries, lists, benign, ranked)
+        for entry_id, distance in ranked:
             entry = entries.get(entry_id)
-            if entry is None or entry.list_id not in allowed:
+            if entry is None or entry.list_id not in allowed or entry.list_id in benign:
                 continue
             hash_list = lists[entry.list_id]
-            found.append(Hit(entry, hash_list, distance))
+            flags = [*vouched, *quarantined.get(entry.id, [])]
+            found.append(Hit(entry, hash_list, distance, flags))
             session.add(
                 Sighting(
                     entry_id=entry.id,

@@ -32,6 +32,14 @@ class SignalType(enum.StrEnum):
     PHOTODNA = "photodna"
 
 
+class ListKind(enum.StrEnum):
+    # Hashes of known material: what matching is for.
+    KNOWN = "known"
+    # Hashes an organisation vouches are benign (memes, stock images, icons): a match of a
+    # known list's entry against one of these is flagged with the reason, never a hit of its own.
+    BENIGN = "benign"
+
+
 class VoteVerdict(enum.StrEnum):
     CONFIRM = "confirm"
     DISPUTE = "dispute"
@@ -58,6 +66,7 @@ class HashList(Base):
     audience_organisation_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     audience_body_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     trust_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    kind: Mapped[str] = mapped_column(String(16), default=ListKind.KNOWN, server_default="known")
     # The last change sequence number handed out in this list; every change takes the next.
     change_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
@@ -155,3 +164,47 @@ class Sighting(Base):
     actor_label: Mapped[str] = mapped_column(String(254))
     distance: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EntryQuarantine(Base):
+    """An entry that suddenly matched far more than its history (a widespread benign image
+    slipped into a list): held for the owner's review, its matches flagged meanwhile."""
+
+    __tablename__ = "hash_entry_quarantines"
+    __table_args__ = (Index("ix_hash_entry_quarantines_entry_open", "entry_id", "released_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("hash_entries.id"))
+    list_id: Mapped[str] = mapped_column(ForeignKey("hash_lists.id"), index=True)
+    # Matches in the watched window, and the entry's usual count for a window that long.
+    recent_matches: Mapped[int] = mapped_column(Integer)
+    usual_matches: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The owner's review: "released" (a real flood of known material) or "tombstoned".
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reviewed_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ExportRule(Base):
+    """One classification a destination country may receive, as the secretariat decided.
+    A country without rules receives the INTERPOL baseline category only."""
+
+    __tablename__ = "hash_export_rules"
+    policy_kind: ClassVar[str] = "hash_export_rule"
+    __table_args__ = (
+        UniqueConstraint(
+            "country",
+            "classification_scheme",
+            "classification",
+            name="uq_hash_export_rules_country_category",  # the full name passes 63 characters
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    classification_scheme: Mapped[str] = mapped_column(String(16))
+    classification: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,8 @@ Imported by `nohaven.auth.policy` so that `can()` knows every resource kind.
 - Other organisations that see a list vote on its entries' classification (VOTE) and give
   match feedback (RESPOND); the owner does neither on its own entries.
 - A sighting is seen only by the list owner's organisation.
+- The export rules (which classifications each destination country may receive) are read
+  by every member and set by the secretariat.
 """
 
 from __future__ import annotations
@@ -63,3 +65,12 @@ def _hash_sighting(actor: Actor, action: Action, sighting: Any) -> bool:
     if isinstance(sighting, type):
         return actor.organisation_id is not None  # services filter to the owner's lists
     return _works_on_hashes(actor) and sighting.list_owner_organisation_id == actor.organisation_id
+
+
+@rule("hash_export_rule")
+def _hash_export_rule(actor: Actor, action: Action, _rule: Any) -> bool:
+    if action in (Action.LIST, Action.READ):
+        return actor.organisation_id is not None
+    if action in (Action.CREATE, Action.UPDATE, Action.DELETE):
+        return actor.has(UserRole.SECRETARIAT_ADMIN)
+    return False

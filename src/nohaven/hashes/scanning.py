@@ -35,6 +35,8 @@ class ScanMatch:
     entry_id: str
     classification: str
     series: str | None
+    # Doubts on the match (a benign list holds the hash, the entry is quarantined).
+    flags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -116,6 +118,7 @@ def remote_matcher(client: Any, token: str, *, pdq_threshold: int | None = None)
                         hit["entry"]["classification_scheme"], hit["entry"]["classification"]
                     ),
                     series=hit["entry"]["series"],
+                    flags=tuple(hit.get("flags", ())),
                 )
                 for hit in result["matches"]
             ]
@@ -161,6 +164,7 @@ def local_matcher(
                         h.entry.classification_scheme, h.entry.classification
                     ),
                     series=h.entry.series,
+                    flags=tuple(h.flags),
                 )
                 for h in r.hits
             ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from nohaven.auth.policy import Tlp
-from nohaven.hashes.models import FeedbackVerdict, SignalType, VoteVerdict
+from nohaven.hashes.models import FeedbackVerdict, ListKind, SignalType, VoteVerdict
 from nohaven.kit.schemas import Count
 
 
@@ -18,6 +18,8 @@ class HashListCreate(BaseModel):
     audience_organisation_ids: list[str] = Field(default_factory=list, max_length=500)
     audience_body_ids: list[str] = Field(default_factory=list, max_length=50)
     trust_threshold: int = Field(default=3, ge=1, le=50)
+    # "benign": hashes vouched harmless; matches of known lists against them are flagged.
+    kind: ListKind = ListKind.KNOWN
 
 
 class HashListUpdate(BaseModel):
@@ -39,6 +41,7 @@ class HashListRead(BaseModel):
     audience_organisation_ids: list[str]
     audience_body_ids: list[str]
     trust_threshold: int
+    kind: str
     change_seq: int
     created_at: datetime
     updated_at: datetime
@@ -176,6 +179,8 @@ class MatchHit(BaseModel):
     distance: int
     entry: EntryRead
     list: ListSummary
+    # Why this match may be doubted: the same hash in a benign list, a quarantined entry.
+    flags: tuple[str, ...] = ()
 
 
 class MatchResult(BaseModel):

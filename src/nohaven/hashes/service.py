@@ -86,6 +86,7 @@ def create_list(
         audience_organisation_ids=orgs,
         audience_body_ids=bodies,
         trust_threshold=data.trust_threshold,
+        kind=data.kind.value,
         change_seq=0,
         created_by_id=actor.user_id,
     )

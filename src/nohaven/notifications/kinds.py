@@ -113,6 +113,12 @@ KINDS: dict[str, Kind] = {
         # hash lists
         Kind("hashes.dispute", "Classification disputed", "{n} classifications disputed", DIGEST),
         Kind("hashes.feedback", "Match feedback", "{n} match feedback notices", DIGEST),
+        Kind(
+            "hashes.quarantine",
+            "Entry quarantined after a flood of matches",
+            "{n} entries quarantined after floods of matches",
+            IMMEDIATE,
+        ),
         # governance
         Kind(
             "governance.meeting.invitation",

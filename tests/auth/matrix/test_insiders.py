@@ -70,6 +70,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
         NOTHING,
     ),
     "hash_sighting": row({L, R}, NOTHING, {L, R}, NOTHING),
+    "hash_export_rule": row({L, R}, {L, R}, {L, R}, {L, R, C, U, D}),
     # federation: the node's admins run the peerings; analysts see the peers to subscribe;
     # a subscription is its organisation's, its org admins decide what goes back
     "federation_peer": row({L, R}, NOTHING, {L, R}, {L, R, C, U, D, MANAGE}),

@@ -45,6 +45,7 @@ OUTSIDER_MAY: dict[str, frozenset[Action]] = {
     "hash_list": NOTHING,
     "hash_sighting": NOTHING,
     "federation_peer": frozenset({Action.LIST, Action.READ}),
+    "hash_export_rule": frozenset({Action.LIST, Action.READ}),
     "federation_subscription": NOTHING,
     "deconfliction_case": NOTHING,
     "deconfliction_registration": NOTHING,

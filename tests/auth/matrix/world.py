@@ -27,7 +27,7 @@ from nohaven.governance.models import (
     StandingOrders,
     Statement,
 )
-from nohaven.hashes.models import HashList, Sighting
+from nohaven.hashes.models import ExportRule, HashList, Sighting
 from nohaven.members.models import Body, Invitation, Membership, Organisation, User
 from nohaven.notifications.models import Notice, OutboxMessage
 from nohaven.operations.models import (
@@ -151,6 +151,7 @@ def _resources() -> dict[str, Any]:
         ),
         "hash_sighting": Sighting(id="si-a", list_owner_organisation_id=A, organisation_id=A),
         "federation_peer": Peer(id="pe-a", organisation_id=A),
+        "hash_export_rule": ExportRule(id="er-a", country="NL"),
         "federation_subscription": Subscription(id="fs-a", organisation_id=A),
         "deconfliction_case": Case(id="ca-a", organisation_id=A),
         "deconfliction_registration": Registration(id="re-a", organisation_id=A),

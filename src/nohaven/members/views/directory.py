@@ -13,6 +13,8 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service
 from nohaven.members.models import (
     Membership,
@@ -26,13 +28,26 @@ from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+# Seats and kinds of body as the directory names them (MembershipRole, BodyKind), for the
+# catalogue: the pages show them through the `label` and `translated` filters.
+SEAT_NAMES = (
+    N_("chair"),
+    N_("vice chair"),
+    N_("member"),
+    N_("affiliate"),
+    N_("observer"),
+    N_("secretariat"),
+    N_("alliance"),
+    N_("reference group"),
+)
+
 
 @router.get("/directory")
 def directory(request: Request, session: DbSession, actor: WebActor) -> Response:
     return render(
         request,
         "directory.html",
-        {"title": "Directory", "entries": service.directory(session, actor=actor)},
+        {"title": _("Directory"), "entries": service.directory(session, actor=actor)},
     )
 
 
