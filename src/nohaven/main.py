@@ -24,6 +24,7 @@ from nohaven.auth import actor_cache, token_usage
 from nohaven.auth import api as auth_api
 from nohaven.auth import views as auth_views
 from nohaven.config import Settings
+from nohaven.dashboard import views as dashboard_views
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.deconfliction import api as deconfliction_api
 from nohaven.deconfliction import jobs as deconfliction_jobs
@@ -96,6 +97,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     policy_views.router,
     operations_views.router,
     webhooks_views.router,
+    dashboard_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
