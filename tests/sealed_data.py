@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from nohaven.auth import second_factor
 from nohaven.auth import service as auth_service
+from nohaven.auth.oidc import service as oidc
+from nohaven.auth.oidc.schemas import OidcProviderSet
 from nohaven.config import get_settings
 from nohaven.keys.ring import data_keyring
 from nohaven.keys.service import sealed_tables
@@ -135,6 +137,22 @@ def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
         endpoint_id=endpoint.id,
         keyring=data_keyring(factory.settings),
         grace=timedelta(days=3650),
+    )
+    # The organisation's OpenID provider, with its sealed client secret.
+    oidc.set_provider(
+        session,
+        actor=admin,
+        organisation_id=org.id,
+        data=OidcProviderSet.model_validate(
+            {
+                "issuer": "https://login.afp.example",
+                "client_id": "nohaven",
+                "client_secret": "sealed-client-secret",
+                "allowed_domains": ["afp.example"],
+            }
+        ),
+        keyring=data_keyring(factory.settings),
+        allow_http_loopback=False,
     )
     return endpoint.id
 

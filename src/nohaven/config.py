@@ -162,6 +162,21 @@ class WebhookSettings(BaseSettings):
     batch: int = Field(default=50, ge=1)
 
 
+class OidcSettings(BaseSettings):
+    """``settings.oidc``: signing in through organisations' OpenID providers
+    (``NOHAVEN_OIDC_*``, docs/sign-in.md). Each organisation's provider is configured in the
+    application; these are the deployment's limits."""
+
+    model_config = SettingsConfigDict(env_prefix="NOHAVEN_OIDC_", env_file=None, extra="ignore")
+
+    # Issuers must be https://; http:// to this same machine only when this is on (or in
+    # demo mode), for a provider running beside the server.
+    allow_http_loopback: bool = False
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # How long a person may take at their provider between leaving and coming back.
+    flow_minutes: int = Field(default=10, ge=1, le=60)
+
+
 # The sections of the tree, each with the environment prefix of its settings.
 SECTIONS: dict[str, type[BaseSettings]] = {
     "deconfliction": DeconflictionSettings,
@@ -169,6 +184,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "operations": OperationsSettings,
     "federation": FederationSettings,
     "webhooks": WebhookSettings,
+    "oidc": OidcSettings,
 }
 
 
@@ -222,6 +238,7 @@ class Settings(BaseSettings):
     operations: OperationsSettings = Field(default_factory=OperationsSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
     # Travel notifications: personal data is purged this long after the travel ends. A
     # receiver that has not acknowledged within travel_ack_hours of sending (or by the
     # departure, if sooner) is escalated to its organisation admin; sending less than

@@ -166,3 +166,34 @@ def test_the_secretariat_sees_what_bounced_and_sends_it_again(
     )
     assert response.status_code == 303
     assert run_sender(db, settings, later=timedelta(seconds=1))["bounced"] == 1
+
+
+def test_an_admin_designates_the_travel_contact_who_then_alone_gets_travel_notices(
+    client: TestClient, db: Session, factory: Factory
+) -> None:
+    org = factory.organisation("Designating Agency", kind="law_enforcement", country="IE")
+    admin = factory.user(org, roles=("org_admin",), totp=True)
+    contact = factory.user(org, roles=("analyst",))
+    other = factory.user(org, roles=("analyst",))
+    web_login(client, admin)
+    page = client.get("/account/notices")
+    assert "designated contacts" in page.text
+    response = client.post(
+        "/account/notices/contacts",
+        data={"csrf_token": csrf_from(page.text), "area": "travel", "user_id": contact.id},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    notice = service.notify(
+        db, actor=SYSTEM, organisation_id=org.id, kind="travel.notification", title="t"
+    )
+    for_contact = service.addressed_to(db, actor=factory.actor(contact), notice_ids=[notice.id])
+    assert for_contact == {notice.id}
+    assert not service.addressed_to(db, actor=factory.actor(other), notice_ids=[notice.id])
+    # someone of another organisation cannot be designated
+    stranger = factory.user(factory.organisation("Stranger Agency", country="IS"))
+    refused = client.post(
+        "/account/notices/contacts",
+        data={"csrf_token": csrf_from(page.text), "area": "travel", "user_id": stranger.id},
+    )
+    assert refused.status_code == 404

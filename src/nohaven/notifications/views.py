@@ -11,16 +11,18 @@ from starlette.datastructures import FormData
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.kit.i18n import N_
-from nohaven.notifications import outbox_admin, preferences, service
-from nohaven.notifications.kinds import kind_of
+from nohaven.members.models import UserRole
+from nohaven.notifications import addressing, outbox_admin, preferences, service
+from nohaven.notifications.kinds import AREAS, kind_of
 from nohaven.notifications.models import Delivery
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = ((N_("Inbox"), "/inbox"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Inbox"), "/inbox", "Alliance"),)
 
 DELIVERY_WORDS = {
     Delivery.IMMEDIATE: "At once by e-mail",
@@ -93,6 +95,7 @@ def mark_read(request: Request, session: DbSession, actor: WebActor, notice_id: 
 
 @router.get("/account/notices")
 def preferences_page(request: Request, session: DbSession, actor: WebActor) -> Response:
+    admin = actor.organisation_id is not None and actor.has(UserRole.ORG_ADMIN)
     return render(
         request,
         "notifications/preferences.html",
@@ -100,7 +103,49 @@ def preferences_page(request: Request, session: DbSession, actor: WebActor) -> R
             "title": "Notices",
             "choices": preferences.choices(session, actor=actor),
             "deliveries": DELIVERY_WORDS,
+            "areas": AREAS,
+            # An organisation's admin names its designated contacts here.
+            "contacts": (
+                service.contacts(session, organisation_id=actor.organisation_id)
+                if admin and actor.organisation_id
+                else None
+            ),
+            "colleagues": (
+                addressing.active_users(session, actor.organisation_id)
+                if admin and actor.organisation_id
+                else []
+            ),
         },
+    )
+
+
+@router.post("/account/notices/contacts")
+def designate(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    area: Annotated[str, Form(max_length=40)],
+    user_id: Annotated[str, Form(max_length=32)],
+    remove: Annotated[bool, Form()] = False,
+) -> Response:
+    organisation_id = actor.organisation_id or ""
+
+    def act() -> None:
+        if remove:
+            service.undesignate(
+                session, actor=actor, organisation_id=organisation_id, area=area, user_id=user_id
+            )
+        else:
+            service.designate(
+                session, actor=actor, organisation_id=organisation_id, area=area, user_id=user_id
+            )
+
+    return form_action(
+        request,
+        session,
+        act,
+        redirect="/account/notices",
+        flash="Designated contacts updated.",
     )
 
 

@@ -42,6 +42,10 @@ EVENT_KINDS: dict[str, EventKind] = {
         EventKind("governance.motion.opened", "Motion opened for votes"),
         EventKind("governance.motion.closed", "Motion closed"),
         EventKind("governance.meeting.invitation", "Meeting invitation"),
+        EventKind("operations.invitation", "Invitation to a joint operation"),
+        EventKind("operations.referral", "Referral in a joint operation"),
+        EventKind("operations.escalation", "Referral escalated (overdue)"),
+        EventKind("operations.deconfliction", "A participant holds the same target"),
         EventKind("webhooks.test", "Test event (sent by hand)"),
     )
 }

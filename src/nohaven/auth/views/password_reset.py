@@ -11,12 +11,14 @@ from nohaven.auth import password_reset
 from nohaven.auth.deps import DbSession
 from nohaven.auth.views.login import client_address
 from nohaven.config import AppSettings
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-SENT = (
+SENT = N_(
     "If an account has this address, a link to choose a new password is on its way to it. "
     "The link works once and for a short while."
 )
@@ -24,7 +26,7 @@ SENT = (
 
 @router.get("/password-reset")
 def ask_page(request: Request) -> Response:
-    return render(request, "password_reset_ask.html", {"title": "Forgotten password"})
+    return render(request, "password_reset_ask.html", {"title": _("Forgotten password")})
 
 
 @router.post("/password-reset")
@@ -41,8 +43,10 @@ def ask(
         lambda: password_reset.request_reset(
             session, email=email, source=client_address(request), settings=settings
         ),
-        show=lambda _: render(
-            request, "password_reset_ask.html", {"title": "Forgotten password", "notice": SENT}
+        show=lambda _sent: render(
+            request,
+            "password_reset_ask.html",
+            {"title": _("Forgotten password"), "notice": _(SENT)},
         ),
     )
 
@@ -54,10 +58,10 @@ def choose_page(request: Request, session: DbSession, token: str) -> Response:
         request,
         "password_reset_choose.html",
         {
-            "title": "Choose a new password",
+            "title": _("Choose a new password"),
             "valid": valid,
             "token": token,
-            "error": None if valid else password_reset.INVALID_LINK,
+            "error": None if valid else _(password_reset.INVALID_LINK),
         },
         status_code=200 if valid else 404,
     )
@@ -82,7 +86,7 @@ def choose(
             request,
             "password_reset_choose.html",
             {
-                "title": "Choose a new password",
+                "title": _("Choose a new password"),
                 "valid": True,
                 "token": token,
                 "error": refusal.message,
@@ -90,5 +94,5 @@ def choose(
             status_code=refusal.status_code,
         ),
         redirect="/login",
-        flash="Your password is changed. Log in with it.",
+        flash=N_("Your password is changed. Log in with it."),
     )

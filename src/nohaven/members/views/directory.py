@@ -1,4 +1,4 @@
-"""The dashboard, the directory of bodies and organisations, and the secretariat's edits
+"""The directory of bodies and organisations, and the secretariat's edits
 of it (organisations, seats)."""
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service
 from nohaven.members.models import (
     Membership,
@@ -21,34 +23,23 @@ from nohaven.members.models import (
     OrganisationKind,
 )
 from nohaven.members.schemas import MembershipCreate, OrganisationCreate
-from nohaven.notifications import service as notifications
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-
-@router.get("/")
-def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
-    org = (
-        service.get_organisation(session, actor=actor, organisation_id=actor.organisation_id)
-        if actor.organisation_id
-        else None
-    )
-    seats = service.seats_of_organisation(
-        session, organisation_id=actor.organisation_id or "", on=utcnow().date()
-    )
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "title": "Dashboard",
-            "org": org,
-            "seats": seats,
-            "directory": service.directory(session, actor=actor),
-            "unread": notifications.unread_count(session, actor=actor),
-        },
-    )
+# Seats and kinds of body as the directory names them (MembershipRole, BodyKind), for the
+# catalogue: the pages show them through the `label` and `translated` filters.
+SEAT_NAMES = (
+    N_("chair"),
+    N_("vice chair"),
+    N_("member"),
+    N_("affiliate"),
+    N_("observer"),
+    N_("secretariat"),
+    N_("alliance"),
+    N_("reference group"),
+)
 
 
 @router.get("/directory")
@@ -56,7 +47,7 @@ def directory(request: Request, session: DbSession, actor: WebActor) -> Response
     return render(
         request,
         "directory.html",
-        {"title": "Directory", "entries": service.directory(session, actor=actor)},
+        {"title": _("Directory"), "entries": service.directory(session, actor=actor)},
     )
 
 
