@@ -32,7 +32,9 @@ from sqlalchemy.engine import make_url
 from nohaven import migrate
 from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
+from nohaven.config import get_settings
 from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.clock import utcnow
 
 # The same content the sealer hashes, so the anchor inserts the same bytes.
@@ -86,7 +88,7 @@ def anchor_insert(engine: Engine, rows: list[dict[str, Any]]) -> float:
 
 
 def seal_everything(engine: Engine) -> tuple[float, float, int]:
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, keyring=data_keyring(get_settings()))
     sealed = 0
     started = time.perf_counter()
     cpu = time.process_time()
@@ -110,7 +112,7 @@ def run_once(url: str, count: int) -> dict[str, float]:
         anchor_s = anchor_insert(engine, rows)
         seal_s, seal_cpu_s, sealed = seal_everything(engine)
         assert sealed == count, (sealed, count)
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
             verified = sealing.verify(session)
         assert verified.ok, verified
         assert verified.checked == count, verified

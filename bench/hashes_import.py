@@ -35,9 +35,11 @@ from sqlalchemy.engine import make_url
 from nohaven import migrate
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.config import get_settings
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.hashes import exchange, service
 from nohaven.hashes.schemas import HashListCreate
+from nohaven.keys.ring import data_keyring
 from nohaven.members.models import Organisation, User
 
 TARGETS_S = {"sqlite": 40.0, "postgresql": 20.0}
@@ -68,7 +70,7 @@ def write_vics(path: Path, records: int, seed: int) -> list[tuple[str, ...]]:
 
 
 def owner(engine: Engine) -> Actor:
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
         org = Organisation(name=f"Bench {time.time_ns()}", kind="law_enforcement", country="GB")
         session.add(org)
         session.flush()
@@ -88,7 +90,7 @@ def owner(engine: Engine) -> Actor:
 
 
 def new_list(engine: Engine, actor: Actor) -> str:
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
         data = HashListCreate(name=f"Bench {time.time_ns()}", tlp="TLP:AMBER")
         hash_list = service.create_list(session, actor=actor, data=data)
         session.commit()
@@ -129,7 +131,11 @@ def time_import(
     started, cpu = time.perf_counter(), clock.now()
     with path.open("rb") as source:
         report = exchange.import_file(
-            make_sessionmaker(engine), actor=actor, list_id=list_id, fmt="vics", source=source
+            make_sessionmaker(engine, keyring=data_keyring(get_settings())),
+            actor=actor,
+            list_id=list_id,
+            fmt="vics",
+            source=source,
         )
     elapsed, cpu = time.perf_counter() - started, clock.now() - cpu
     if not report.committed:

@@ -153,6 +153,7 @@ def populate(
     from nohaven.hashes import service as hashes_service
     from nohaven.hashes.models import HashEntry
     from nohaven.hashes.schemas import HashListCreate
+    from nohaven.keys.ring import data_keyring
     from nohaven.kit.clock import utcnow
     from nohaven.members.models import (
         Body,
@@ -259,7 +260,7 @@ def populate(
             with path.open("rb") as source:
                 # the importer commits by itself, in short transactions of its own
                 report = exchange.import_file(
-                    make_sessionmaker(engine),
+                    make_sessionmaker(engine, keyring=data_keyring(get_settings())),
                     actor=actor,
                     list_id=list_id,
                     fmt="vics",

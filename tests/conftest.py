@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven import migrate, transactions
 from nohaven.config import Settings, get_settings
-from nohaven.db import create_db_engine
+from nohaven.db import DATA_KEYRING, create_db_engine
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.catalogues import compile_catalogues
 from nohaven.main import create_app
 from tests.factories import Factory
@@ -111,11 +112,14 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def session_factory(connection: Connection) -> sessionmaker[Session]:
+def session_factory(connection: Connection, settings: Settings) -> sessionmaker[Session]:
     # Every "commit" inside the code under test only releases a savepoint of the test's own
     # transaction, which is rolled back at the end.
     return sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        info={DATA_KEYRING: data_keyring(settings)},
     )
 
 

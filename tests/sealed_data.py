@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from nohaven.auth import second_factor
 from nohaven.auth import service as auth_service
+from nohaven.auth.oidc import service as oidc
+from nohaven.auth.oidc.schemas import OidcProviderSet
 from nohaven.config import get_settings
+from nohaven.federation.models import TaxiiSource
+from nohaven.federation.taxii import source as taxii_source
+from nohaven.hashes.models import HashList
 from nohaven.keys.ring import data_keyring
 from nohaven.keys.service import sealed_tables
 from nohaven.kit.clock import utcnow
@@ -53,6 +58,7 @@ class SealedWorld:
     receiver_id: str
     referral_id: str = ""
     endpoint_id: str = ""
+    taxii_source_id: str = ""
 
 
 def fill(session: Session) -> SealedWorld:
@@ -107,6 +113,7 @@ def fill(session: Session) -> SealedWorld:
     second_factor.begin_totp_enrolment(session, user=receiver, settings=factory.settings)
     referral_id = _fill_operation(session, factory, sender=sender, receiver=receiver)
     endpoint_id = _fill_webhook(session, factory, au)
+    taxii_source_id = _fill_taxii_source(session, factory, au)
     session.flush()
     return SealedWorld(
         notification_id=nid,
@@ -114,7 +121,31 @@ def fill(session: Session) -> SealedWorld:
         receiver_id=receiver.id,
         referral_id=referral_id,
         endpoint_id=endpoint_id,
+        taxii_source_id=taxii_source_id,
     )
+
+
+def _fill_taxii_source(session: Session, factory: Factory, org: Organisation) -> str:
+    """A list fed from a TAXII collection that asks for a password (sealed)."""
+    analyst = factory.actor(factory.user(org, roles=("analyst",)))
+    fed_list = HashList(
+        name="Fed from TAXII",
+        owner_organisation_id=org.id,
+        tlp="TLP:AMBER",
+        audience_organisation_ids=[],
+        audience_body_ids=[],
+    )
+    session.add(fed_list)
+    session.flush()
+    return taxii_source.add_source(
+        session,
+        actor=analyst,
+        keys=data_keyring(factory.settings),
+        list_id=fed_list.id,
+        url="https://taxii.afp.example/api/collections/known/",
+        username="nohaven",
+        password="sealed-taxii-password",
+    ).id
 
 
 def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
@@ -135,6 +166,22 @@ def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
         endpoint_id=endpoint.id,
         keyring=data_keyring(factory.settings),
         grace=timedelta(days=3650),
+    )
+    # The organisation's OpenID provider, with its sealed client secret.
+    oidc.set_provider(
+        session,
+        actor=admin,
+        organisation_id=org.id,
+        data=OidcProviderSet.model_validate(
+            {
+                "issuer": "https://login.afp.example",
+                "client_id": "nohaven",
+                "client_secret": "sealed-client-secret",
+                "allowed_domains": ["afp.example"],
+            }
+        ),
+        keyring=data_keyring(factory.settings),
+        allow_http_loopback=False,
     )
     return endpoint.id
 
@@ -199,6 +246,9 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     assert endpoint is not None
     found = repository.notification(session, world.notification_id)
     assert isinstance(found, TravelNotification)
+    taxii = session.get(TaxiiSource, world.taxii_source_id)
+    assert taxii is not None
+    assert taxii.password_sealed is not None
     actor = auth_service.actor_for(session, sender)
     shown = present.detail(session, actor=actor, notification=found, ack_hours=ACK_HOURS)
     referral = operations_repository.referral(session, world.referral_id)
@@ -209,6 +259,7 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     return {
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
         "totp": second_factor.totp_secret(receiver, settings=get_settings()),
+        "taxii_password": taxii_source.source_password(taxii, keys=data_keyring(get_settings())),
         "contacts": [p.contact for p in operation.participants],
         "briefings": [
             b.text for b in operations_present.briefings(session, actor=actor, activity=activity)

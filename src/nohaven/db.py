@@ -16,7 +16,9 @@ from sqlalchemy.types import TypeDecorator
 
 from nohaven.config import Settings
 from nohaven.errors import DatabaseBusy
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.clock import as_utc
+from nohaven.kit.crypto import Keyring
 
 # The widest integer both databases store (SQLite INTEGER, PostgreSQL bigint); a query or
 # body number above it fails in the database driver, so inputs are bounded by it.
@@ -253,8 +255,15 @@ def collecting_kept_writes(session: Session) -> Iterator[list[Callable[[Session]
         del session.info[_KEPT_KEY]
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+# Where a session carries the data key ring that seals personal data (nohaven.keys.sealing).
+DATA_KEYRING = "nohaven.data_keyring"
+
+
+def make_sessionmaker(engine: Engine, *, keyring: Keyring) -> sessionmaker[Session]:
+    """Sessions for ``engine``, each carrying the deployment's data key ring in its ``info``."""
+    return sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=True, info={DATA_KEYRING: keyring}
+    )
 
 
 @contextmanager
@@ -262,7 +271,7 @@ def session_scope(settings: Settings) -> Iterator[Session]:
     """The command-line transaction boundary: commit on success, roll back on any error."""
     engine = engine_for(settings)
     try:
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
             try:
                 yield session
                 session.commit()

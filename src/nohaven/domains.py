@@ -25,6 +25,7 @@ DOMAINS: tuple[str, ...] = (
     "policy",
     "operations",
     "webhooks",
+    "dashboard",
 )
 
 

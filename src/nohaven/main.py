@@ -24,6 +24,7 @@ from nohaven.auth import actor_cache, token_usage
 from nohaven.auth import api as auth_api
 from nohaven.auth import views as auth_views
 from nohaven.config import Settings
+from nohaven.dashboard import views as dashboard_views
 from nohaven.db import engine_for, make_sessionmaker, read_intent
 from nohaven.deconfliction import api as deconfliction_api
 from nohaven.deconfliction import jobs as deconfliction_jobs
@@ -40,6 +41,7 @@ from nohaven.hashes import jobs as hashes_jobs
 from nohaven.hashes import views as hashes_views
 from nohaven.jobs.registry import Job
 from nohaven.jobs.runner import install_worker
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.context import request_id_var
 from nohaven.kit.ids import new_id
 from nohaven.limits import RequestLimits
@@ -95,6 +97,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     policy_views.router,
     operations_views.router,
     webhooks_views.router,
+    dashboard_views.router,
 )
 # Each domain's scheduled jobs: a function of the settings (their intervals are settings).
 JOB_SCHEDULES: tuple[Callable[[Settings], list[Job]], ...] = (
@@ -203,7 +206,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_engine = read_intent(engine)
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = make_sessionmaker(engine, keyring=data_keyring(settings))
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
     transactions.install(

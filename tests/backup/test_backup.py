@@ -19,7 +19,8 @@ from nohaven.audit import service as audit
 from nohaven.audit.models import AuditEntry
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
-from nohaven.db import create_db_engine
+from nohaven.db import DATA_KEYRING, create_db_engine
+from nohaven.keys.ring import data_keyring
 from nohaven.keys.service import census
 from nohaven.kit.crypto import new_key
 from tests.conftest import postgres_database
@@ -72,7 +73,7 @@ def test_backup_restores_into_an_empty_database(
     deployment: Deployment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine: Engine = create_db_engine(deployment.source)
-    with Session(engine) as session:
+    with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
         world = fill(session)
         session.commit()
         expected = read_all(session, world)
@@ -96,7 +97,7 @@ def test_backup_restores_into_an_empty_database(
 
     engine = create_db_engine(deployment.target)
     try:
-        with Session(engine) as session:
+        with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
             assert audit.verify(session).ok
             assert read_all(session, world) == expected
             assert sum(census(session).values()) == sealed

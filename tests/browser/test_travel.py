@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from nohaven.auth import passwords
 from nohaven.auth.second_factor import begin_totp_enrolment, confirm_totp_enrolment
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import format_when
 from nohaven.members.models import Organisation, User
 from tests.browser.conftest import LiveServer, browser_login
 
@@ -98,7 +99,7 @@ def test_nca_sends_to_australia_and_afp_acknowledges(page: Page, live_server: Li
     page.get_by_role("link", name="Travel notifications").click()
     received = page.get_by_role("region", name="Received")
     expect(received).to_contain_text("National Crime Agency")
-    received.get_by_role("row").filter(has_text=departure.isoformat()).get_by_role(
+    received.get_by_role("row").filter(has_text=format_when(departure)).get_by_role(
         "link", name="Open"
     ).first.click()
     expect(page.locator("#subject-name")).to_have_text(subject)

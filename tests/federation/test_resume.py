@@ -13,11 +13,13 @@ import time
 import pytest
 from sqlalchemy import select
 
+from nohaven.config import get_settings
 from nohaven.db import engine_for, make_sessionmaker
 from nohaven.federation.jobs import scheduled
 from nohaven.federation.models import Peer, Subscription
 from nohaven.hashes.models import HashEntry
 from nohaven.jobs.runner import run_job
+from nohaven.keys.ring import data_keyring
 from tests.federation.conftest import World, bulk_list
 from tests.federation.nodes import Node
 
@@ -115,7 +117,12 @@ def test_the_job_runner_syncs_subscriptions(world: World) -> None:
     job = next(j for j in scheduled(settings) if j.name == "federation.sync")
     engine = engine_for(settings)
     try:
-        report = run_job(make_sessionmaker(engine), job, settings=settings, force=True)
+        report = run_job(
+            make_sessionmaker(engine, keyring=data_keyring(get_settings())),
+            job,
+            settings=settings,
+            force=True,
+        )
     finally:
         engine.dispose()
     assert report.outcome == "done"

@@ -34,6 +34,7 @@ from nohaven.config import Settings, get_settings
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.hashes import exchange, service
 from nohaven.hashes.models import HashEntry, HashList
+from nohaven.keys.ring import data_keyring
 from nohaven.main import create_app
 from tests.conftest import postgres_database
 from tests.factories import Factory
@@ -77,7 +78,7 @@ class Deployment:
 
     def import_bytes(self, data: bytes) -> exchange.importing.Report:
         return exchange.import_file(
-            make_sessionmaker(self.engine),
+            make_sessionmaker(self.engine, keyring=data_keyring(get_settings())),
             actor=self.owner,
             list_id=self.list_id,
             fmt="vics",
@@ -93,7 +94,7 @@ def deployment(backend: str, tmp_path: Path) -> Iterator[Deployment]:
         url = f"sqlite:///{tmp_path / 'imports.db'}"
     migrate.upgrade(url)
     engine = create_db_engine(url)
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
         factory = Factory(session)
         org = factory.organisation(f"Owner {secrets.token_hex(3)}", kind="law_enforcement")
         user = factory.user(org, roles=("analyst",), totp=True)
@@ -276,7 +277,7 @@ def test_an_import_that_breaks_off_leaves_nothing(deployment: Deployment) -> Non
     data = vics_set(12_000, seed=6)
     with pytest.raises(OSError, match="reset"):
         exchange.import_file(
-            make_sessionmaker(deployment.engine),
+            make_sessionmaker(deployment.engine, keyring=data_keyring(get_settings())),
             actor=deployment.owner,
             list_id=deployment.list_id,
             fmt="vics",

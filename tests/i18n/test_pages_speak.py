@@ -97,6 +97,11 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
         valid_days=7,
     )
 
+    def reset_asked(client: TestClient) -> str:
+        form = client.get("/password-reset")
+        data = {"csrf_token": csrf_from(form.text), "email": "nobody@example.org"}
+        return client.post("/password-reset", data=data).text
+
     def invitation_refused(client: TestClient) -> str:
         form = client.get(f"/invitations/{invited.token}")
         data = {
@@ -120,6 +125,9 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
         "contact refused": contact_refused,
         "not found": lambda c: c.get("/public/bodies/no-such-body").text,
         "invitation": lambda c: c.get(f"/invitations/{invited.token}").text,
+        "password reset": lambda c: c.get("/password-reset").text,
+        "password reset sent": reset_asked,
+        "password reset link gone": lambda c: c.get("/password-reset/no-such-link").text,
         "invitation refused": invitation_refused,
     }
 
@@ -176,6 +184,7 @@ def test_account_pages_have_no_english_left(
 
 def test_the_check_finds_english() -> None:
     """The check itself: an English message on a French page is caught, a translated one not."""
-    assert english_left("Membres · Write to the secretariat", "fr") == ["Write to the secretariat"]
+    assert "Write to the secretariat" in english_left("Membres · Write to the secretariat", "fr")
+    assert english_left("Membres · Écrire au secrétariat", "fr") == []
     assert english_left("Publiée le 3 mai 2027 par Test Taskforce", "fr") == []
     assert english_left("Published 3 May 2027 by X", "fr") == ["Published"]

@@ -19,6 +19,7 @@ from nohaven.db import make_sessionmaker
 from nohaven.jobs.models import JobState
 from nohaven.jobs.registry import Job, JobContext, Outcome
 from nohaven.jobs.runner import JobWorker, lock_key, run_job
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.clock import utcnow
 from nohaven.main import scheduled_jobs
 
@@ -72,7 +73,7 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
 
 def test_a_due_job_runs_then_waits_for_its_interval(own_engine: Engine) -> None:
     job, runs = _counting_job()
-    maker = make_sessionmaker(own_engine)
+    maker = make_sessionmaker(own_engine, keyring=data_keyring(get_settings()))
     settings = _settings(own_engine)
     before = utcnow()
     assert run_job(maker, job, settings=settings).outcome == "done"
@@ -95,7 +96,12 @@ def test_racing_workers_run_a_due_job_exactly_once(own_engine: Engine) -> None:
     job, runs = _counting_job()
     settings = _settings(own_engine)
     workers = [
-        JobWorker(make_sessionmaker(own_engine), settings, jobs={job.name: job}) for _ in range(4)
+        JobWorker(
+            make_sessionmaker(own_engine, keyring=data_keyring(get_settings())),
+            settings,
+            jobs={job.name: job},
+        )
+        for _ in range(4)
     ]
     barrier = threading.Barrier(len(workers))
     errors: list[BaseException] = []
@@ -122,7 +128,7 @@ def test_racing_workers_run_a_due_job_exactly_once(own_engine: Engine) -> None:
 def test_a_failed_run_leaves_nothing_behind_and_is_retried(own_engine: Engine) -> None:
     job, runs = _counting_job(fail=True)
     assert runs == []
-    maker = make_sessionmaker(own_engine)
+    maker = make_sessionmaker(own_engine, keyring=data_keyring(get_settings()))
     started = utcnow()
     assert run_job(maker, job, settings=_settings(own_engine)).outcome == "failed"
     assert _actions(own_engine, "test.job") == 0
@@ -139,7 +145,11 @@ def test_a_job_held_elsewhere_is_skipped_not_waited_for(backend: str, own_engine
     with own_engine.connect() as other:
         other.begin()
         assert other.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key(job.name)})
-        report = run_job(make_sessionmaker(own_engine), job, settings=_settings(own_engine))
+        report = run_job(
+            make_sessionmaker(own_engine, keyring=data_keyring(get_settings())),
+            job,
+            settings=_settings(own_engine),
+        )
         assert report.outcome == "busy"
         other.rollback()
     assert runs == []
@@ -152,7 +162,9 @@ def test_the_sealer_job_chains_what_others_wrote(own_engine: Engine) -> None:
         session.commit()
     settings = _settings(own_engine)
     job = scheduled_jobs(settings)["audit.seal"]
-    report = run_job(make_sessionmaker(own_engine), job, settings=settings)
+    report = run_job(
+        make_sessionmaker(own_engine, keyring=data_keyring(get_settings())), job, settings=settings
+    )
     assert report.counts == {"sealed": 3}
     with Session(own_engine) as session:
         result = sealing.verify(session)

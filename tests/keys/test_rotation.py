@@ -21,7 +21,7 @@ from nohaven.audit.models import AuditEntry
 from nohaven.auth.actor import Actor
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
-from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.db import DATA_KEYRING, create_db_engine, make_sessionmaker
 from nohaven.keys import rotation
 from nohaven.keys.models import KeyRotation, RotationStatus
 from nohaven.keys.ring import data_keyring
@@ -76,7 +76,11 @@ def test_rotate_twice_and_read_everything_back(
 ) -> None:
     k1, k2, k3 = new_key(), new_key(), new_key()
     engine: Engine = create_db_engine(own_url)
-    maker = make_sessionmaker(engine)
+
+    def maker() -> Session:
+        # Each session carries the key ring of the keys configured at that moment.
+        return make_sessionmaker(engine, keyring=data_keyring(get_settings()))()
+
     try:
         use_keys(monkeypatch, k1)
         with maker() as session:
@@ -86,7 +90,7 @@ def test_rotate_twice_and_read_everything_back(
             receiver = session.get(User, world.receiver_id)
             assert receiver is not None
             secret = unseal(
-                data_keyring(),
+                data_keyring(get_settings()),
                 receiver.totp_secret_sealed or "",
                 context=f"users.totp_secret:{receiver.id}",
             )
@@ -95,11 +99,14 @@ def test_rotate_twice_and_read_everything_back(
             )
             session.commit()
             expected = read_all(session, world)
-            assert census(session) == {data_keyring().current_id: total - 1, FORMAT_1: 1}
+            assert census(session) == {
+                data_keyring(get_settings()).current_id: total - 1,
+                FORMAT_1: 1,
+            }
 
         # Rotation to k2, stopped after its first batch (a crash, a Ctrl-C).
         use_keys(monkeypatch, k2, k1)
-        ring2 = data_keyring()
+        ring2 = data_keyring(get_settings())
         batches: list[int] = []
 
         def stop_after_one(rows: int) -> None:
@@ -107,7 +114,12 @@ def test_rotate_twice_and_read_everything_back(
             raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):
-            rotation.rotate(maker, ring2, batch_size=2, on_batch=stop_after_one)
+            rotation.rotate(
+                make_sessionmaker(engine, keyring=ring2),
+                ring2,
+                batch_size=2,
+                on_batch=stop_after_one,
+            )
         with maker() as session:
             [progress] = session.execute(select(KeyRotation)).scalars()
             assert progress.status == RotationStatus.RUNNING
@@ -123,7 +135,7 @@ def test_rotate_twice_and_read_everything_back(
             read_all(session, world)  # ...and is needed for it.
 
         use_keys(monkeypatch, k2, k1)
-        report = rotation.rotate(maker, ring2, batch_size=2)
+        report = rotation.rotate(make_sessionmaker(engine, keyring=ring2), ring2, batch_size=2)
         assert report.resumed
         assert report.finished
         assert report.rewrapped == total - done_first  # resumed, not started over
@@ -132,7 +144,10 @@ def test_rotate_twice_and_read_everything_back(
         use_keys(monkeypatch, k2)  # the old key is gone
         with maker() as session:
             assert read_all(session, world) == expected
-            assert check(session, data_keyring(), actor=Actor.system("test")).opened == total
+            assert (
+                check(session, data_keyring(get_settings()), actor=Actor.system("test")).opened
+                == total
+            )
             session.commit()
 
         # Second rotation, through the command, with a progress bar.
@@ -142,13 +157,13 @@ def test_rotate_twice_and_read_everything_back(
         assert "Finished rotation to key" in result.output
         use_keys(monkeypatch, k3)
         status = runner.invoke(cli_app, ["keys", "status"])
-        assert data_keyring().current_id in status.output
+        assert data_keyring(get_settings()).current_id in status.output
         checked = runner.invoke(cli_app, ["keys", "check"])
         assert checked.exit_code == 0, checked.output
         assert f"All {total} sealed values open" in checked.output
         with maker() as session:
             assert read_all(session, world) == expected
-            assert census(session) == {data_keyring().current_id: total}
+            assert census(session) == {data_keyring(get_settings()).current_id: total}
             assert audit.verify(session).ok
             actions = set(session.execute(select(AuditEntry.action)).scalars())
             assert {
@@ -182,10 +197,13 @@ def test_rotate_twice_and_read_everything_back(
 def test_rotation_with_nothing_sealed_finishes(own_url: str) -> None:
     engine = create_db_engine(own_url)
     try:
-        report = rotation.rotate(make_sessionmaker(engine), data_keyring())
+        report = rotation.rotate(
+            make_sessionmaker(engine, keyring=data_keyring(get_settings())),
+            data_keyring(get_settings()),
+        )
         assert report.finished
         assert report.rewrapped == 0
-        with Session(engine) as session:
+        with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
             assert census(session) == {}
     finally:
         engine.dispose()

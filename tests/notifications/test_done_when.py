@@ -13,9 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from nohaven import migrate
-from nohaven.config import MailSettings, Settings
+from nohaven.config import MailSettings, Settings, get_settings
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.jobs.runner import JobWorker
+from nohaven.keys.ring import data_keyring
 from nohaven.main import create_app, scheduled_jobs
 from nohaven.travel import routing
 from tests.conftest import postgres_database
@@ -46,7 +47,7 @@ def test_the_point_of_contact_gets_the_travel_notification_by_email_within_a_min
             "mail": settings.mail.model_copy(update={"send_seconds": 1.0}),
         }
     )
-    maker = make_sessionmaker(own_engine)
+    maker = make_sessionmaker(own_engine, keyring=data_keyring(get_settings()))
     with maker() as session:
         factory = Factory(session, settings)
         le = "law_enforcement"

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.config import Settings
+from nohaven.config import Settings, get_settings
 from nohaven.db import make_sessionmaker
 from nohaven.deconfliction.keys import server_key
+from nohaven.keys.ring import data_keyring
 from nohaven.operations import flows, planning, referrals, results, service
 from nohaven.operations.models import Phase, ReferralOutcome, sealed_fields
 from nohaven.operations.schemas import (
@@ -108,7 +109,7 @@ def test_referrals_never_in_plaintext(
 ) -> None:
     url, engine, path = own_database
     mine = settings.model_copy(update={"database_url": url, "oprf_key": SecretStr(TEST_KEY)})
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, keyring=data_keyring(get_settings()))
     caplog.set_level(logging.DEBUG)
     with maker() as session:
         referral_id, statement = _fill(session, mine)

@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from nohaven.cli import app
-from nohaven.config import Settings
+from nohaven.config import Settings, get_settings
 from nohaven.db import make_sessionmaker
+from nohaven.keys.ring import data_keyring
 from nohaven.operations import results
 from nohaven.operations.schemas import ResultIn
 from tests.factories import Factory
@@ -22,7 +23,7 @@ def test_operator_commands(
 ) -> None:
     url, engine, _path = own_database
     mine = settings.model_copy(update={"database_url": url})
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
         w = make_world(Factory(session, mine))
         activity = running(w, session)
         refer(w, session, activity, mine)

@@ -51,6 +51,7 @@ from nohaven.notifications.models import Notice
 from nohaven.operations.models import Activity, Referral
 from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
+from nohaven.webhooks.models import Delivery, Endpoint
 from tests.factories import Factory, csrf_from, web_login
 
 MISSING = "0" * 32
@@ -97,6 +98,8 @@ HIDDEN: dict[str, Source] = {
     "collection_id": Source(HashList),
     "activity_id": Source(Activity),
     "referral_id": Source(Referral),
+    "endpoint_id": Source(Endpoint),
+    "delivery_id": Source(Delivery),
 }
 BY_ROUTE: dict[tuple[str, str], Source] = {
     ("/api/v1/agenda-items/{item_id}", "item_id"): Source(AgendaItem),
@@ -121,6 +124,8 @@ PUBLIC: dict[str, str] = {
     "token": "not-an-invitation",
     # Every analyst sees which nodes this one peers with; changing them is refused (403).
     "peer_id": "",
+    # The login page lists every organisation's OpenID provider to anyone.
+    "provider_id": "no-such-provider",
 }
 
 
@@ -288,8 +293,17 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
         audience_organisation_ids=[],
         audience_body_ids=[],
     )
-    db.add_all([peer, copy])
+    endpoint = Endpoint(
+        organisation_id=nca,
+        url="https://hooks.nca.example/in",
+        kinds=["travel.notification"],
+        secret_sealed="not-opened-by-the-walk",
+    )
+    db.add_all([peer, copy, endpoint])
     db.flush()
+    db.add(
+        Delivery(id="msg_hidden", endpoint_id=endpoint.id, kind="travel.notification", payload="{}")
+    )
     db.add(
         Subscription(
             peer_id=peer.id, remote_list_id="r", organisation_id=nca, local_list_id=copy.id

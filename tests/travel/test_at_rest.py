@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from nohaven.config import get_settings
 from nohaven.db import make_sessionmaker
+from nohaven.keys.ring import data_keyring
 from nohaven.travel import corrections, receiving, routing, service
 from nohaven.travel.models import ResponseKind, sealed_fields
 from nohaven.travel.schemas import NotificationAmend, NotificationCreate, ResponseIn
@@ -79,7 +81,7 @@ def test_no_plaintext_subject_data_in_the_database(
     own_database: tuple[str, Engine, Path | None],
 ) -> None:
     _url, engine, path = own_database
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, keyring=data_keyring(get_settings()))
     with maker() as session:
         notification_id = _fill(session)
         session.commit()

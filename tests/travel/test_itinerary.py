@@ -14,7 +14,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
 from nohaven import migrate
-from nohaven.db import create_db_engine
+from nohaven.config import get_settings
+from nohaven.db import DATA_KEYRING, create_db_engine
 from nohaven.keys.ring import data_keyring
 from nohaven.kit.crypto import sealed_key_id
 from nohaven.travel.itinerary import open_leg
@@ -42,7 +43,7 @@ def test_leg_details_are_sealed_and_open_for_readers(
         assert departs_on is not None
         assert "Example Air" not in itinerary
         assert "EX10" not in itinerary
-        assert sealed_key_id(itinerary) == data_keyring().current_id
+        assert sealed_key_id(itinerary) == data_keyring(get_settings()).current_id
     columns = {c["name"] for c in inspect(db.connection()).get_columns("travel_itinerary_legs")}
     assert not columns & {"carrier", "flight_number", "departs_at", "leaves_on"}
 
@@ -130,7 +131,7 @@ def test_migration_seals_existing_itineraries(empty_database: str) -> None:
             assert "carrier" not in raw
             assert "Old Carrier" not in raw["itinerary"]
             assert raw["destination_country"] == "AU"
-        with Session(engine) as session:
+        with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
             leg = session.get(ItineraryLeg, "l1")
             notification = session.get(TravelNotification, "n1")
             assert leg is not None

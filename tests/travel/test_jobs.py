@@ -19,8 +19,9 @@ from nohaven.audit import sealing
 from nohaven.audit.models import AuditEntry
 from nohaven.cli import app as cli_app
 from nohaven.config import get_settings
-from nohaven.db import make_sessionmaker
+from nohaven.db import DATA_KEYRING, make_sessionmaker
 from nohaven.jobs.runner import JobWorker
+from nohaven.keys.ring import data_keyring
 from nohaven.kit.clock import utcnow
 from nohaven.main import create_app, scheduled_jobs
 from nohaven.notifications.models import Notice
@@ -37,7 +38,7 @@ OwnDb = tuple[str, Engine, Path | None]
 def _arrange(engine: Engine) -> tuple[str, str]:
     """Two notifications: one whose travel ended 100 days ago, one sent 2 days ago, both
     unacknowledged. Returns their ids (ended, overdue)."""
-    with make_sessionmaker(engine)() as session:
+    with make_sessionmaker(engine, keyring=data_keyring(get_settings()))() as session:
         factory = Factory(session)
         gb = factory.organisation("Jobs Crime Agency", kind=LE, country="GB")
         au = factory.organisation("Jobs Federal Police", kind=LE, country="AU")
@@ -77,7 +78,7 @@ def _arrange(engine: Engine) -> tuple[str, str]:
 
 
 def _state(engine: Engine, nid: str) -> TravelNotification:
-    with Session(engine) as session:
+    with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
         found = session.get(TravelNotification, nid)
         assert found is not None
         session.expunge(found)
@@ -85,7 +86,7 @@ def _state(engine: Engine, nid: str) -> TravelNotification:
 
 
 def _escalations(engine: Engine) -> int:
-    with Session(engine) as session:
+    with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
         return len(session.execute(select(Notice).where(Notice.kind == "travel.escalation")).all())
 
 
@@ -116,7 +117,7 @@ def test_cli_purge_and_escalate(cli_env: OwnDb) -> None:
     assert purged.subject_name is None
     assert purged.subject_passport_number is None
     assert kept.subject_name is not None
-    with Session(engine) as session:
+    with Session(engine, info={DATA_KEYRING: data_keyring(get_settings())}) as session:
         entry = session.execute(
             select(AuditEntry).where(AuditEntry.action == "travel.notification.purge")
         ).scalar_one()
@@ -134,7 +135,9 @@ def test_the_job_runner_purges_and_escalates(own_database: OwnDb) -> None:
     ended, _overdue = _arrange(engine)
     settings = get_settings().model_copy(update={"database_url": url})
     travel_jobs = {n: j for n, j in scheduled_jobs(settings).items() if n.startswith("travel.")}
-    worker = JobWorker(make_sessionmaker(engine), settings, jobs=travel_jobs)
+    worker = JobWorker(
+        make_sessionmaker(engine, keyring=data_keyring(get_settings())), settings, jobs=travel_jobs
+    )
     reports = {r.name: r for r in worker.run_due()}
     assert reports["travel.purge"].counts == {"purged": 1}
     assert reports["travel.escalate"].counts == {"escalated": 2}

@@ -36,8 +36,9 @@ SHOWN_ONCE = {
     "/account/recovery-codes": "recovery codes are shown once",
     "/users/invite": "an invitation link is shown once",
 }
-# Forms this walk leaves alone: they end the walker's own session or second factor.
-LEFT_ALONE = re.compile(r"^/(logout|login|account/(password|totp|second-factor))")
+# Forms this walk leaves alone: they end the walker's own session or second factor, or belong
+# to signing in (a password reset answers alike whether the address exists).
+LEFT_ALONE = re.compile(r"^/(logout|login|password-reset|account/(password|totp|second-factor))")
 # What a reload may write: the declared exceptions of tests/test_get_writes_nothing.py (an
 # audited read of sensitive data, a travel notification's read receipt).
 DECLARED_READ_WRITES = AUDITED_READ_TABLES | {table for _, table in KNOWN}

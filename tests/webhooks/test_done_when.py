@@ -49,7 +49,7 @@ def test_the_destination_agencys_webhook_gets_the_travel_notification_within_a_m
             "webhooks": settings.webhooks.model_copy(update={"send_seconds": 1.0}),
         }
     )
-    maker = make_sessionmaker(own_engine)
+    maker = make_sessionmaker(own_engine, keyring=data_keyring(settings))
     with maker() as session:
         factory = Factory(session, settings)
         le = "law_enforcement"

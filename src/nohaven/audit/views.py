@@ -8,10 +8,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from nohaven.audit import sealing, service
+from nohaven.audit.models import AuditEntry
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
+from nohaven.kit.i18n import N_
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
+
+NAV: tuple[NavLink, ...] = (
+    NavLink(N_("Audit log"), "/audit", "Administration", lambda a: can(a, Action.LIST, AuditEntry)),
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 

@@ -6,10 +6,12 @@ from fastapi import APIRouter, status
 
 from nohaven.auth import service
 from nohaven.auth.deps import ApiActor, DbSession
+from nohaven.auth.oidc import api as oidc_api
 from nohaven.auth.schemas import Me, TokenCreate, TokenIssued, TokenRead
 from nohaven.config import AppSettings
 
 router = APIRouter(tags=["auth"])
+router.include_router(oidc_api.router)
 
 
 @router.get("/me", response_model=Me)

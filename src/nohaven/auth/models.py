@@ -8,6 +8,9 @@ from typing import ClassVar
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# Sign-in through organisations' OpenID providers keeps its table in its own module; it is
+# this domain's, so its metadata and its sealed column are found here.
+from nohaven.auth.oidc.models import OidcProvider, sealed_columns  # noqa: F401
 from nohaven.db import Base, UTCDateTime
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_id

@@ -23,6 +23,7 @@ from nohaven.auth.throttle import Scope, key_for
 from nohaven.config import Settings
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import as_utc, utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import new_token, sha256_hex
 from nohaven.members.models import User
 from nohaven.notifications import outbox
@@ -30,7 +31,7 @@ from nohaven.notifications import outbox
 # Sources share addresses behind NAT: a source may ask for more resets than one address.
 SOURCE_FACTOR = 10
 RESET_KIND = "auth.password_reset"
-INVALID_LINK = (
+INVALID_LINK = N_(
     "This link is not valid any more: it was used, it expired, or it never was. Ask for a new one."
 )
 
@@ -130,7 +131,7 @@ def complete_reset(
     if reset is None or user is None or not user.is_active:
         raise InvalidInput(INVALID_LINK)
     if new != again:
-        raise InvalidInput("The two new passwords differ.")
+        raise InvalidInput(N_("The two new passwords differ."))
     passwords.check_strength(new, email=user.email)
     now = utcnow()
     user.password_hash = passwords.hash_password(new, settings=settings)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from nohaven.audit import service as audit
@@ -190,6 +190,25 @@ def _visible(session: Session, hit: Hit, party: HitParty) -> HitView:
             for p in shown
         ],
         masked_counterparts=len(hidden) if not party.revealed else 0,
+    )
+
+
+def hits_awaiting_outcome(session: Session, *, actor: Actor) -> int:
+    """How many hits the actor's organisation was told of and has not said what they were:
+    a count for the dashboard, which shows nothing of the hits themselves (reading those is
+    audited, on the deconfliction pages)."""
+    require(actor, Action.LIST, Hit)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(HitParty)
+            .where(
+                HitParty.organisation_id == actor.organisation_id,
+                HitParty.counterparts_notified > 0,
+                HitParty.outcome.is_(None),
+            )
+        )
+        or 0
     )
 
 

@@ -26,12 +26,17 @@ from nohaven.kit.i18n import N_
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ((N_("Deconfliction"), "/deconfliction"),)
+NAV: tuple[NavLink, ...] = (
+    NavLink(
+        N_("Deconfliction"), "/deconfliction", "Investigations", lambda a: can(a, Action.LIST, Case)
+    ),
+)
 
 OUTCOMES = [(o.value, o.value.replace("_", " ")) for o in Outcome]
 

@@ -25,6 +25,7 @@ from nohaven.federation import identity, service, sync
 from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
 from nohaven.federation.schemas import PeerRequestCreate, SubscriptionCreate
+from nohaven.keys.ring import data_keyring
 from nohaven.members import service as members_service
 
 peers_app = typer.Typer(
@@ -233,7 +234,7 @@ def subscribe(
 @contextmanager
 def _transactions(settings: Settings) -> Iterator[sync.SessionFactory]:
     engine = engine_for(settings)
-    maker = make_sessionmaker(engine)
+    maker = make_sessionmaker(engine, keyring=data_keyring(settings))
 
     @contextmanager
     def one() -> Iterator[Session]:

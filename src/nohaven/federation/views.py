@@ -20,11 +20,14 @@ from nohaven.kit.i18n import N_
 from nohaven.members import service as members_service
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = ((N_("Peers"), "/peers"),)
+NAV: tuple[NavLink, ...] = (
+    NavLink(N_("Peers"), "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
+)
 
 
 def _page(

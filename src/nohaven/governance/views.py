@@ -13,16 +13,17 @@ from nohaven.governance.public import views as public
 from nohaven.governance.statements import views as statements
 from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 for room in (motions, meetings, statements, progress, public, applications, bodies):
     router.include_router(room.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = (
-    (N_("Meetings"), "/meetings"),
-    (N_("Motions"), "/motions"),
-    (N_("Statements"), "/statements"),
-    (N_("Progress"), "/progress"),
-    (N_("Applications"), "/applications"),
+NAV: tuple[NavLink, ...] = (
+    NavLink(N_("Meetings"), "/meetings", "Governance"),
+    NavLink(N_("Motions"), "/motions", "Governance"),
+    NavLink(N_("Statements"), "/statements", "Governance"),
+    NavLink(N_("Progress"), "/progress", "Governance"),
+    NavLink(N_("Applications"), "/applications", "Governance"),
 )

@@ -32,6 +32,7 @@ from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service, sharing_cli
 from nohaven.hashes.hashing import hash_files
+from nohaven.keys.ring import data_keyring
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
 console = Console()
@@ -155,7 +156,7 @@ def import_file(
                 _CountingReader(source, lambda n: progress.advance(task, n)), 1 << 16
             )
             report = exchange.import_file(
-                make_sessionmaker(engine),
+                make_sessionmaker(engine, keyring=data_keyring(settings)),
                 actor=actor,
                 list_id=list_id,
                 fmt=fmt,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.hashes.models import (
@@ -173,6 +174,15 @@ def feedback_by(session: Session, entry_id: str, organisation_id: str) -> MatchF
             MatchFeedback.entry_id == entry_id, MatchFeedback.organisation_id == organisation_id
         )
     ).scalar_one_or_none()
+
+
+def sightings_count(session: Session, *, list_id: str, since: datetime) -> int:
+    query = (
+        select(func.count())
+        .select_from(Sighting)
+        .where(Sighting.list_id == list_id, Sighting.at >= since)
+    )
+    return int(session.scalar(query) or 0)
 
 
 def sightings(

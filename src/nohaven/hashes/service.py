@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -314,6 +315,26 @@ def entry_view(session: Session, *, actor: Actor, entry_id: str) -> EntryView:
             session, actor, "sightings_read", hash_list, entry=entry.id, count=len(sightings)
         )
     return EntryView(entry, hash_list, repo.votes_of(session, entry.id), feedback, sightings)
+
+
+def entries_with_hash(session: Session, *, actor: Actor, value: str) -> list[HashEntry]:
+    """Live entries whose hash is ``value`` (any exact type), in lists the actor may read:
+    what a search for a hash finds, without recording a sighting (it is not a match)."""
+    text = value.strip().lower()
+    kinds = {32: ["md5"], 40: ["sha1"], 64: ["sha256", "pdq"]}.get(len(text), [])
+    found = [e for kind in kinds for e in repo.live_entries_with_values(session, kind, [text])]
+    lists = repo.lists_by_id(session, {e.list_id for e in found})
+    return [e for e in found if e.list_id in lists and can(actor, Action.READ, lists[e.list_id])]
+
+
+def recent_sightings_count(session: Session, *, actor: Actor, list_id: str, since: datetime) -> int:
+    """How many times the owner's list matched since ``since``: a count for the dashboard,
+    which shows nothing of who matched (reading the sightings is audited, on their page)."""
+    hash_list = get_list(session, actor=actor, list_id=list_id)
+    probe = Sighting(list_owner_organisation_id=hash_list.owner_organisation_id)
+    if not can(actor, Action.READ, probe):
+        return 0
+    return repo.sightings_count(session, list_id=list_id, since=since)
 
 
 def list_sightings(session: Session, *, actor: Actor, list_id: str) -> list[Sighting]:

@@ -17,6 +17,7 @@ from nohaven.config import settings_of
 from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.jobs.models import JobState
 from nohaven.jobs.runner import JobWorker, ensure_states, run_job
+from nohaven.keys.ring import data_keyring
 from nohaven.main import scheduled_jobs
 
 jobs_app = typer.Typer(help="Scheduled background work, run once across all processes.")
@@ -43,7 +44,7 @@ def list_jobs(ctx: typer.Context) -> None:
     jobs = scheduled_jobs(settings)
     engine = create_db_engine(settings.database_url)
     try:
-        with make_sessionmaker(engine)() as session:
+        with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
             ensure_states(session, jobs)
             session.commit()
             states = {s.name: s for s in session.scalars(select(JobState))}
@@ -80,7 +81,7 @@ def run(ctx: typer.Context, name: str) -> None:
         raise typer.Exit(1)
     engine = create_db_engine(settings.database_url)
     try:
-        maker = make_sessionmaker(engine)
+        maker = make_sessionmaker(engine, keyring=data_keyring(settings))
         report = run_job(maker, job, settings=settings, force=True)
         while report.outcome == "done" and report.more:
             report = run_job(maker, job, settings=settings, force=True)
@@ -105,7 +106,7 @@ def work(
     settings = settings_of(ctx)
     engine = create_db_engine(settings.database_url)
     worker = JobWorker(
-        make_sessionmaker(engine),
+        make_sessionmaker(engine, keyring=data_keyring(settings)),
         settings,
         jobs=scheduled_jobs(settings),
         tick=settings.job_tick_seconds,

@@ -100,7 +100,7 @@ def keys_rotate(
     try:
         with progress:
             report = rotation.rotate(
-                make_sessionmaker(engine),
+                make_sessionmaker(engine, keyring=ring),
                 ring,
                 batch_size=batch_size,
                 on_start=started,

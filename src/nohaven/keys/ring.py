@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from nohaven.config import Settings, get_settings
+from nohaven.config import Settings
 from nohaven.kit.crypto import Keyring
 
 
@@ -13,6 +13,7 @@ def _ring(current: str, previous: str) -> Keyring:
     return Keyring.from_config(current, previous.split(","))
 
 
-def data_keyring(settings: Settings | None = None) -> Keyring:
-    chosen = settings or get_settings()
-    return _ring(chosen.data_key.get_secret_value(), chosen.data_keys_previous.get_secret_value())
+def data_keyring(settings: Settings) -> Keyring:
+    return _ring(
+        settings.data_key.get_secret_value(), settings.data_keys_previous.get_secret_value()
+    )

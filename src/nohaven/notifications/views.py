@@ -17,11 +17,12 @@ from nohaven.notifications.kinds import AREAS, kind_of
 from nohaven.notifications.models import Delivery
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
-NAV: tuple[tuple[str, str], ...] = ((N_("Inbox"), "/inbox"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Inbox"), "/inbox", "Alliance"),)
 
 DELIVERY_WORDS = {
     Delivery.IMMEDIATE: "At once by e-mail",

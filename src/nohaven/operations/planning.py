@@ -12,12 +12,12 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc
 from nohaven.operations import repository as repo
 from nohaven.operations import service
 from nohaven.operations.models import ActionDay, Activity, Briefing, Phase
 from nohaven.operations.schemas import ActionDayCreate, BriefingCreate
-from nohaven.operations.sealing import open_value, seal_value
 
 BRIEFINGS = "operations_briefings"
 
@@ -81,7 +81,7 @@ def add_briefing(
     require(actor, Action.CREATE, briefing)
     session.add(briefing)
     session.flush()
-    briefing.text = seal_value(BRIEFINGS, "text", briefing.id, data.text)
+    briefing.text = seal_value(session, BRIEFINGS, "text", briefing.id, data.text)
     session.flush()
     audit.record(
         session,
@@ -108,4 +108,4 @@ def briefings(session: Session, *, actor: Actor, activity: Activity) -> list[Bri
 
 
 def text_of(briefing: Briefing) -> str | None:
-    return open_value(BRIEFINGS, "text", briefing.id, briefing.text)
+    return open_value(row_session(briefing), BRIEFINGS, "text", briefing.id, briefing.text)

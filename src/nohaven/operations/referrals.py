@@ -25,6 +25,7 @@ from nohaven.deconfliction import keys, oprf
 from nohaven.deconfliction import service as deconfliction
 from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
 from nohaven.errors import Conflict, InvalidInput
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import is_id, new_id
 from nohaven.members.models import Organisation
@@ -39,7 +40,6 @@ from nohaven.operations.schemas import (
     SelectorIn,
     SelectorRead,
 )
-from nohaven.operations.sealing import open_value, seal_value
 
 REFERRALS = "operations_referrals"
 
@@ -233,7 +233,7 @@ def send(
         ],
         "summary": data.summary,
     }
-    referral.package = seal_value(REFERRALS, "package", referral.id, json.dumps(package))
+    referral.package = seal_value(session, REFERRALS, "package", referral.id, json.dumps(package))
     session.add(referral)
     session.flush()
     audit.record(
@@ -298,7 +298,7 @@ def list_referrals(session: Session, *, actor: Actor, activity: Activity) -> lis
 
 
 def package_of(referral: Referral) -> PackageRead | None:
-    opened = open_value(REFERRALS, "package", referral.id, referral.package)
+    opened = open_value(row_session(referral), REFERRALS, "package", referral.id, referral.package)
     if opened is None:
         return None
     raw = json.loads(opened)
@@ -310,7 +310,9 @@ def package_of(referral: Referral) -> PackageRead | None:
 
 
 def outcome_note_of(referral: Referral) -> str | None:
-    return open_value(REFERRALS, "outcome_note", referral.id, referral.outcome_note)
+    return open_value(
+        row_session(referral), REFERRALS, "outcome_note", referral.id, referral.outcome_note
+    )
 
 
 def is_overdue(referral: Referral, now: datetime) -> bool:
@@ -354,7 +356,9 @@ def conclude(
         referral.acknowledged_by_id = actor.user_id
     referral.status = ReferralStatus.CONCLUDED
     referral.outcome = data.outcome
-    referral.outcome_note = seal_value(REFERRALS, "outcome_note", referral.id, data.note or None)
+    referral.outcome_note = seal_value(
+        session, REFERRALS, "outcome_note", referral.id, data.note or None
+    )
     referral.concluded_at = now
     session.flush()
     _tell_sender(session, actor, referral, "conclude", "the outcome of your referral is in")

@@ -16,6 +16,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, hidden, require
 from nohaven.errors import Conflict, InvalidInput
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import is_id
 from nohaven.members import service as members
@@ -30,7 +31,6 @@ from nohaven.operations.models import (
     Phase,
 )
 from nohaven.operations.schemas import ActivityCreate, ActivityUpdate, ParticipantUpdate
-from nohaven.operations.sealing import open_value, seal_value
 
 PARTICIPANTS = "operations_participants"
 
@@ -320,7 +320,9 @@ def update_participant(
         raise hidden("operation_participant")
     require(actor, Action.UPDATE, participant)
     participant.time_zone = data.time_zone
-    participant.contact = seal_value(PARTICIPANTS, "contact", participant.id, data.contact or None)
+    participant.contact = seal_value(
+        session, PARTICIPANTS, "contact", participant.id, data.contact or None
+    )
     session.flush()
     _record(
         session,
@@ -350,4 +352,6 @@ def invitable(session: Session, *, activity: Activity) -> list[Organisation]:
 
 
 def contact_of(participant: Participant) -> str | None:
-    return open_value(PARTICIPANTS, "contact", participant.id, participant.contact)
+    return open_value(
+        row_session(participant), PARTICIPANTS, "contact", participant.id, participant.contact
+    )

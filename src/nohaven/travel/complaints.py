@@ -10,13 +10,13 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, NotFound
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import is_id, new_id
 from nohaven.notifications import service as notifications
 from nohaven.travel.corrections import record_withdrawal
 from nohaven.travel.models import Complaint, ComplaintStatus, NotificationStatus
 from nohaven.travel.schemas import ComplaintIn, ComplaintResolution
-from nohaven.travel.sealing import open_value, seal_value
 from nohaven.travel.service import link, visible
 
 # --- complaints -----------------------------------------------------------------------------
@@ -40,7 +40,9 @@ def lodge_complaint(
         status=ComplaintStatus.OPEN,
         lodged_at=utcnow(),
     )
-    complaint.grounds = seal_value("travel_complaints", "grounds", complaint.id, data.grounds)
+    complaint.grounds = seal_value(
+        session, "travel_complaints", "grounds", complaint.id, data.grounds
+    )
     session.add(complaint)
     session.flush()
     audit.record(
@@ -82,7 +84,7 @@ def resolve_complaint(
         raise Conflict("This complaint is already resolved.")
     complaint.status = ComplaintStatus(data.outcome)
     complaint.resolution = seal_value(
-        "travel_complaints", "resolution", complaint.id, data.reasons.strip()
+        session, "travel_complaints", "resolution", complaint.id, data.reasons.strip()
     )
     complaint.resolved_at = utcnow()
     complaint.resolved_by_id = actor.user_id
@@ -115,4 +117,6 @@ def resolve_complaint(
 
 
 def complaint_text(complaint: Complaint, field: str) -> str | None:
-    return open_value("travel_complaints", field, complaint.id, getattr(complaint, field))
+    return open_value(
+        row_session(complaint), "travel_complaints", field, complaint.id, getattr(complaint, field)
+    )

@@ -16,6 +16,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, InvalidInput
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import new_id
 from nohaven.notifications import service as notifications
@@ -28,7 +29,6 @@ from nohaven.travel.models import (
     TravelNotification,
 )
 from nohaven.travel.schemas import LegAmend, NotificationAmend, Withdrawal
-from nohaven.travel.sealing import open_value, seal_value
 from nohaven.travel.service import (
     NOTIFICATIONS,
     SUBJECT_FIELDS,
@@ -78,7 +78,7 @@ def amend(
                 setattr(
                     notification,
                     column,
-                    seal_value(NOTIFICATIONS, column, notification.id, new_text),
+                    seal_value(session, NOTIFICATIONS, column, notification.id, new_text),
                 )
     if data.conviction_summary is not None:
         old_summary = conviction_of(notification)
@@ -86,7 +86,7 @@ def amend(
         if new_summary != old_summary:
             changes["conviction_summary"] = [old_summary, new_summary]
             notification.conviction_summary = seal_value(
-                NOTIFICATIONS, "conviction_summary", notification.id, new_summary
+                session, NOTIFICATIONS, "conviction_summary", notification.id, new_summary
             )
     if data.risk_tier is not None and data.risk_tier != notification.risk_tier:
         tier = RiskTier(data.risk_tier)
@@ -94,7 +94,7 @@ def amend(
         notification.risk_tier = tier
         notification.channel = CHANNEL_OF_TIER[tier]
     if data.legs is not None:
-        _amend_legs(notification, data.legs, changes)
+        _amend_legs(session, notification, data.legs, changes)
     if not changes:
         raise InvalidInput("Nothing changed: the amendment would be identical.")
     notification.version += 1
@@ -107,9 +107,11 @@ def amend(
         amended_by_id=actor.user_id,
     )
     amendment.changes = seal_value(
-        "travel_amendments", "changes", amendment.id, json.dumps(changes)
+        session, "travel_amendments", "changes", amendment.id, json.dumps(changes)
     )
-    amendment.reason = seal_value("travel_amendments", "reason", amendment.id, data.reason.strip())
+    amendment.reason = seal_value(
+        session, "travel_amendments", "reason", amendment.id, data.reason.strip()
+    )
     session.add(amendment)
     session.flush()
     audit.record(
@@ -131,6 +133,7 @@ def amend(
 
 
 def _amend_legs(
+    session: Session,
     notification: TravelNotification,
     amended: list[LegAmend],
     changes: dict[str, list[str | None]],
@@ -162,7 +165,7 @@ def _amend_legs(
             message = f"Leg {leg.position}: the subject cannot leave before arriving."
             raise InvalidInput(message, errors=[{"field": f"legs.{leg.position - 1}"}])
         if details != current:
-            seal_leg(leg, details)
+            seal_leg(session, leg, details)
         opened.append(details)
     notification.departs_on = as_utc(min(d.departs_at for d in opened)).date()
     notification.travel_ends_on = travel_end([(d.departs_at, d.leaves_on) for d in opened])
@@ -177,7 +180,9 @@ def _text(value: object) -> str:
 
 
 def amendment_changes(amendment: Amendment) -> dict[str, list[str | None]] | None:
-    raw = open_value("travel_amendments", "changes", amendment.id, amendment.changes)
+    raw = open_value(
+        row_session(amendment), "travel_amendments", "changes", amendment.id, amendment.changes
+    )
     if raw is None:
         return None
     loaded: dict[str, list[str | None]] = json.loads(raw)
@@ -185,7 +190,9 @@ def amendment_changes(amendment: Amendment) -> dict[str, list[str | None]] | Non
 
 
 def amendment_reason(amendment: Amendment) -> str | None:
-    return open_value("travel_amendments", "reason", amendment.id, amendment.reason)
+    return open_value(
+        row_session(amendment), "travel_amendments", "reason", amendment.id, amendment.reason
+    )
 
 
 def withdraw(
@@ -204,7 +211,7 @@ def record_withdrawal(
     notification.status = NotificationStatus.WITHDRAWN
     notification.withdrawn_at = utcnow()
     notification.withdrawal_reason = seal_value(
-        NOTIFICATIONS, "withdrawal_reason", notification.id, reason
+        session, NOTIFICATIONS, "withdrawal_reason", notification.id, reason
     )
     session.flush()
     audit.record(
@@ -227,5 +234,9 @@ def record_withdrawal(
 
 def withdrawal_reason_of(notification: TravelNotification) -> str | None:
     return open_value(
-        NOTIFICATIONS, "withdrawal_reason", notification.id, notification.withdrawal_reason
+        row_session(notification),
+        NOTIFICATIONS,
+        "withdrawal_reason",
+        notification.id,
+        notification.withdrawal_reason,
     )

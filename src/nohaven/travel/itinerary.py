@@ -8,9 +8,11 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.orm import Session
+
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc
 from nohaven.travel.models import ItineraryLeg, TravelNotification
-from nohaven.travel.sealing import open_value, seal_value
 
 LEGS = "travel_itinerary_legs"
 
@@ -23,16 +25,16 @@ class LegDetails:
     flight_number: str | None
 
 
-def seal_leg(leg: ItineraryLeg, details: LegDetails) -> None:
+def seal_leg(session: Session, leg: ItineraryLeg, details: LegDetails) -> None:
     """Store ``details`` on ``leg`` (whose id must be set): the date in clear, the rest sealed."""
     departs = as_utc(details.departs_at)
     leg.departs_on = departs.date()
-    leg.itinerary = seal_value(LEGS, "itinerary", leg.id, encode(details))
+    leg.itinerary = seal_value(session, LEGS, "itinerary", leg.id, encode(details))
 
 
 def open_leg(leg: ItineraryLeg) -> LegDetails | None:
     """The leg's details, or None once purged."""
-    raw = open_value(LEGS, "itinerary", leg.id, leg.itinerary)
+    raw = open_value(row_session(leg), LEGS, "itinerary", leg.id, leg.itinerary)
     return None if raw is None else decode(raw)
 
 

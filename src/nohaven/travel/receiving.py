@@ -11,11 +11,11 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, NotFound
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import utcnow
 from nohaven.notifications import service as notifications
 from nohaven.travel.models import Recipient, TravelNotification
 from nohaven.travel.schemas import ResponseIn
-from nohaven.travel.sealing import open_value, seal_value
 from nohaven.travel.service import link, require_live, visible
 
 # --- receivers ------------------------------------------------------------------------------
@@ -68,7 +68,9 @@ def respond(session: Session, *, actor: Actor, notification_id: str, data: Respo
         raise Conflict("Acknowledge the notification before recording a response.")
     recipient.response = data.response
     note = data.note.strip() or None
-    recipient.response_note = seal_value("travel_recipients", "response_note", recipient.id, note)
+    recipient.response_note = seal_value(
+        session, "travel_recipients", "response_note", recipient.id, note
+    )
     recipient.responded_at = utcnow()
     recipient.responded_by_id = actor.user_id
     session.flush()
@@ -93,4 +95,10 @@ def respond(session: Session, *, actor: Actor, notification_id: str, data: Respo
 
 
 def response_note_of(recipient: Recipient) -> str | None:
-    return open_value("travel_recipients", "response_note", recipient.id, recipient.response_note)
+    return open_value(
+        row_session(recipient),
+        "travel_recipients",
+        "response_note",
+        recipient.id,
+        recipient.response_note,
+    )

@@ -16,6 +16,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
+from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc, utcnow
 from nohaven.kit.ids import is_id, new_id
 from nohaven.notifications import service as notifications
@@ -32,7 +33,6 @@ from nohaven.travel.models import (
 )
 from nohaven.travel.routing import parse_country, route
 from nohaven.travel.schemas import NotificationCreate
-from nohaven.travel.sealing import open_value, seal_value
 
 NOTIFICATIONS = "travel_notifications"
 SUBJECT_FIELDS = ("name", "date_of_birth", "nationality", "passport_number")
@@ -96,18 +96,18 @@ def create_notification(
         version=1,
         risk_tier=tier,
         channel=CHANNEL_OF_TIER[tier],
-        subject_name=seal_value(NOTIFICATIONS, "subject_name", nid, subject.name),
+        subject_name=seal_value(session, NOTIFICATIONS, "subject_name", nid, subject.name),
         subject_date_of_birth=seal_value(
-            NOTIFICATIONS, "subject_date_of_birth", nid, subject.date_of_birth.isoformat()
+            session, NOTIFICATIONS, "subject_date_of_birth", nid, subject.date_of_birth.isoformat()
         ),
         subject_nationality=seal_value(
-            NOTIFICATIONS, "subject_nationality", nid, subject.nationality
+            session, NOTIFICATIONS, "subject_nationality", nid, subject.nationality
         ),
         subject_passport_number=seal_value(
-            NOTIFICATIONS, "subject_passport_number", nid, subject.passport_number
+            session, NOTIFICATIONS, "subject_passport_number", nid, subject.passport_number
         ),
         conviction_summary=seal_value(
-            NOTIFICATIONS, "conviction_summary", nid, data.conviction_summary.strip()
+            session, NOTIFICATIONS, "conviction_summary", nid, data.conviction_summary.strip()
         ),
         departs_on=as_utc(departs).date(),
         travel_ends_on=travel_end(
@@ -126,6 +126,7 @@ def create_notification(
             destination_country=leg.destination_country,
         )
         seal_leg(
+            session,
             row,
             LegDetails(
                 departs_at=leg.departs_at,
@@ -262,14 +263,24 @@ def subject_of(notification: TravelNotification) -> dict[str, str] | None:
     out = {}
     for field in SUBJECT_FIELDS:
         column = f"subject_{field}"
-        value = open_value(NOTIFICATIONS, column, notification.id, getattr(notification, column))
+        value = open_value(
+            row_session(notification),
+            NOTIFICATIONS,
+            column,
+            notification.id,
+            getattr(notification, column),
+        )
         out[field] = value or ""
     return out
 
 
 def conviction_of(notification: TravelNotification) -> str | None:
     return open_value(
-        NOTIFICATIONS, "conviction_summary", notification.id, notification.conviction_summary
+        row_session(notification),
+        NOTIFICATIONS,
+        "conviction_summary",
+        notification.id,
+        notification.conviction_summary,
     )
 
 

@@ -16,6 +16,7 @@ from nohaven.web import csrf
 from nohaven.web.cookies import ANON_CSRF_COOKIE, signer
 from nohaven.web.flash import flash_message, take_flash
 from nohaven.web.language import switcher
+from nohaven.web.nav import NavLink, grouped
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -39,8 +40,8 @@ templates.env.filters["translated"] = i18n.gettext
 
 
 @lru_cache(maxsize=1)
-def nav_items() -> tuple[tuple[str, str], ...]:
-    """The (label, path) links each domain's views module adds to the main navigation."""
+def nav_items() -> tuple[NavLink | tuple[str, str], ...]:
+    """The links each domain's views module adds to the main navigation."""
     from nohaven.domains import domain_modules  # views import this module: resolve late
 
     return tuple(item for module in domain_modules("views") for item in getattr(module, "NAV", ()))
@@ -56,15 +57,16 @@ def render(
 ) -> Response:
     settings: Settings = request.app.state.settings
     language = i18n.current_language()
+    actor = getattr(request.state, "actor", None)
     ctx: dict[str, Any] = {
         "request": request,
         "language": language,
         "text_direction": "rtl" if i18n.is_rtl(language) else "ltr",
         "languages": switcher(request, language),
-        "actor": getattr(request.state, "actor", None),
+        "actor": actor,
         "csrf_token": csrf.token_for(request),
         "demo": settings.demo,
-        "nav_items": nav_items(),
+        "nav_groups": grouped(nav_items(), actor) if actor is not None else [],
         "flash": flash_message(request),
         **(context or {}),
     }

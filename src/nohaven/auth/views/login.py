@@ -15,6 +15,7 @@ from nohaven.auth import login as login_step
 from nohaven.auth import second_factor, service
 from nohaven.auth.deps import DbSession, current_web_session
 from nohaven.auth.models import WebSession
+from nohaven.auth.oidc import service as oidc_service
 from nohaven.config import AppSettings, Settings
 from nohaven.errors import LoginRequired, NotAuthenticated
 from nohaven.kit.i18n import N_
@@ -62,8 +63,17 @@ def _redirect(url: str) -> RedirectResponse:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"title": _("Log in"), "next": _safe_next(next)})
+def login_page(request: Request, session: DbSession, next: str = "/") -> Response:
+    return render(
+        request,
+        "login.html",
+        {
+            "title": _("Log in"),
+            "next": _safe_next(next),
+            # Organisations whose people sign in through their own OpenID provider.
+            "providers": oidc_service.enabled_providers(session),
+        },
+    )
 
 
 @router.post("/login")

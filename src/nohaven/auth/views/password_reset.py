@@ -11,12 +11,14 @@ from nohaven.auth import password_reset
 from nohaven.auth.deps import DbSession
 from nohaven.auth.views.login import client_address
 from nohaven.config import AppSettings
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-SENT = (
+SENT = N_(
     "If an account has this address, a link to choose a new password is on its way to it. "
     "The link works once and for a short while."
 )
@@ -24,7 +26,7 @@ SENT = (
 
 @router.get("/password-reset")
 def ask_page(request: Request) -> Response:
-    return render(request, "password_reset_ask.html", {"title": "Forgotten password"})
+    return render(request, "password_reset_ask.html", {"title": _("Forgotten password")})
 
 
 @router.post("/password-reset")
@@ -34,16 +36,17 @@ def ask(
     settings: AppSettings,
     email: Annotated[str, Form(max_length=254)],
 ) -> Response:
-    # The same page for every address, known or not: it must not tell which have accounts.
+    # The same answer for every address, known or not: it must not tell which have accounts.
     return form_action(
         request,
         session,
         lambda: password_reset.request_reset(
             session, email=email, source=client_address(request), settings=settings
         ),
-        show=lambda _: render(
-            request, "password_reset_ask.html", {"title": "Forgotten password", "notice": SENT}
-        ),
+        # Back to the form with the same flash for every address (POST/redirect/GET: a
+        # reload asks for the page, it does not send a second link).
+        redirect="/password-reset",
+        flash=SENT,
     )
 
 
@@ -54,10 +57,10 @@ def choose_page(request: Request, session: DbSession, token: str) -> Response:
         request,
         "password_reset_choose.html",
         {
-            "title": "Choose a new password",
+            "title": _("Choose a new password"),
             "valid": valid,
             "token": token,
-            "error": None if valid else password_reset.INVALID_LINK,
+            "error": None if valid else _(password_reset.INVALID_LINK),
         },
         status_code=200 if valid else 404,
     )
@@ -82,7 +85,7 @@ def choose(
             request,
             "password_reset_choose.html",
             {
-                "title": "Choose a new password",
+                "title": _("Choose a new password"),
                 "valid": True,
                 "token": token,
                 "error": refusal.message,
@@ -90,5 +93,5 @@ def choose(
             status_code=refusal.status_code,
         ),
         redirect="/login",
-        flash="Your password is changed. Log in with it.",
+        flash=N_("Your password is changed. Log in with it."),
     )

@@ -130,6 +130,13 @@ def _apply(session: Session, actor: Actor, list_id: str, obj: dict[str, Any]) ->
     return "added"
 
 
+def source_password(source: TaxiiSource, *, keys: crypto.Keyring) -> str | None:
+    """The collection's password, opened for a pull (sealed at rest, bound to its source)."""
+    if not source.password_sealed:
+        return None
+    return crypto.unseal(keys, source.password_sealed, context=_PASSWORD.context(source.id))
+
+
 def pull(
     session: Session, *, source_id: str, keys: crypto.Keyring, opener: Opener = open_collection
 ) -> PullOutcome:
@@ -139,11 +146,7 @@ def pull(
     if source is None:
         raise NotFound("No such TAXII source.")
     actor = Actor.system("taxii source")
-    password = (
-        crypto.unseal(keys, source.password_sealed, context=_PASSWORD.context(source.id))
-        if source.password_sealed
-        else None
-    )
+    password = source_password(source, keys=keys)
     outcome = PullOutcome()
     source.last_pull_at = utcnow()
     savepoint = session.begin_nested()

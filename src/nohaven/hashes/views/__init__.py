@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.auth.actor import Actor
+from nohaven.auth.policy import Action, can
+from nohaven.hashes.models import HashList
 from nohaven.hashes.views import entries, lists, lookup
 from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 router.include_router(lists.router)
 router.include_router(entries.router)
 router.include_router(lookup.router)
 
+
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ((N_("Hash lists"), "/hash-lists"),)
+def _holds_lists(actor: Actor) -> bool:
+    return can(actor, Action.CREATE, HashList)
+
+
+NAV: tuple[NavLink, ...] = (
+    NavLink(N_("Hash lists"), "/hash-lists", "Investigations", _holds_lists),
+    NavLink(N_("Hash lookup"), "/hash-lookup", "Investigations", _holds_lists),
+)

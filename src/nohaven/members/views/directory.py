@@ -1,4 +1,4 @@
-"""The dashboard, the directory of bodies and organisations, and the secretariat's edits
+"""The directory of bodies and organisations, and the secretariat's edits
 of it (organisations, seats)."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from nohaven.members.models import (
     OrganisationKind,
 )
 from nohaven.members.schemas import MembershipCreate, OrganisationCreate
-from nohaven.notifications import service as notifications
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -41,29 +40,6 @@ SEAT_NAMES = (
     N_("alliance"),
     N_("reference group"),
 )
-
-
-@router.get("/")
-def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response:
-    org = (
-        service.get_organisation(session, actor=actor, organisation_id=actor.organisation_id)
-        if actor.organisation_id
-        else None
-    )
-    seats = service.seats_of_organisation(
-        session, organisation_id=actor.organisation_id or "", on=utcnow().date()
-    )
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "title": "Dashboard",
-            "org": org,
-            "seats": seats,
-            "directory": service.directory(session, actor=actor),
-            "unread": notifications.unread_count(session, actor=actor),
-        },
-    )
 
 
 @router.get("/directory")

@@ -20,6 +20,7 @@ from alembic import op
 import nohaven.db
 from nohaven.kit.clock import as_utc
 from nohaven.kit.crypto import seal, unseal
+from nohaven.config import Settings
 from nohaven.keys.ring import data_keyring
 
 revision: str = "travel_0002"
@@ -62,7 +63,8 @@ def upgrade() -> None:
             _LEGS.c.id, _LEGS.c.departs_at, _LEGS.c.leaves_on, _LEGS.c.carrier, _LEGS.c.flight_number
         )
     ).all()
-    ring = data_keyring() if legs else None
+    # The migration's edge: its own settings read, as the server's start reads them.
+    ring = data_keyring(Settings()) if legs else None
     for leg_id, departs_at, leaves_on, carrier, flight_number in legs:
         departs = as_utc(departs_at)
         details = json.dumps(
@@ -117,7 +119,8 @@ def downgrade() -> None:
 
     bind = op.get_bind()
     legs = bind.execute(sa.select(_LEGS.c.id, _LEGS.c.departs_on, _LEGS.c.itinerary)).all()
-    ring = data_keyring() if legs else None
+    # The migration's edge: its own settings read, as the server's start reads them.
+    ring = data_keyring(Settings()) if legs else None
     firsts: dict[str, datetime] = {}
     for leg_id, departs_on, itinerary in legs:
         assert ring is not None

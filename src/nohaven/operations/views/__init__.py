@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends
 from nohaven.kit.i18n import N_
 from nohaven.operations.views import casework, operation, programme, referral
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 # Referral pages (/operations/{id}/referrals/{rid}) are matched before the operation's own.
@@ -22,4 +23,4 @@ router.include_router(operation.router)
 router.include_router(casework.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ((N_("Operations"), "/operations"),)
+NAV: tuple[NavLink, ...] = (NavLink(N_("Operations"), "/operations", "Investigations"),)

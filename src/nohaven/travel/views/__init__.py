@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.auth.policy import Action, can
 from nohaven.kit.i18n import N_
+from nohaven.travel.models import TravelNotification
 from nohaven.travel.views import listing, notification, sending
 from nohaven.web.csrf import check_csrf
+from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 # /travel/new is included before /travel/{notification_id}, which would otherwise take it.
@@ -20,4 +23,11 @@ router.include_router(sending.router)
 router.include_router(notification.router)
 
 # (label, path) links this domain adds to the main navigation.
-NAV: tuple[tuple[str, str], ...] = ((N_("Travel notifications"), "/travel"),)
+NAV: tuple[NavLink, ...] = (
+    NavLink(
+        N_("Travel notifications"),
+        "/travel",
+        "Investigations",
+        lambda a: can(a, Action.CREATE, TravelNotification),
+    ),
+)
