@@ -102,13 +102,16 @@ class Flusher:
     def flush_soon(self) -> None:
         self._wake.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, maker: sessionmaker[Session] | None = None, timeout: float = 10.0) -> None:
+        """Stop the thread, then flush what is left through ``maker``: the app's sessionmaker
+        at shutdown, which a test replaces with one on its own connection (a second
+        connection would wait out the write gate behind the test's open transaction)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=timeout)
             self._thread = None
-        self._usage.flush(self._maker)
+        self._usage.flush(maker or self._maker)
 
 
 def install(app: FastAPI) -> None:
@@ -117,4 +120,4 @@ def install(app: FastAPI) -> None:
     flusher = Flusher(usage, app.state.sessionmaker, FLUSH_SECONDS)
     app.state.token_usage_flusher = flusher
     app.state.startup_hooks.append(lambda _app: flusher.start())
-    app.state.shutdown_hooks.append(lambda _app: flusher.stop())
+    app.state.shutdown_hooks.append(lambda app_: flusher.stop(app_.state.sessionmaker))
