@@ -59,7 +59,9 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
     assert set(scheduled_jobs(_settings(own_engine))) == {
         "audit.seal",
         "deconfliction.expire",
+        "federation.taxii_pull",
         "governance.close_motions",
+        "hashes.flood_watch",
         "operations.escalate",
         "operations.purge",
         "governance.prune_contact_attempts",
