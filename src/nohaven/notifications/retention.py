@@ -1,7 +1,8 @@
 """Forgetting what e-mail no longer needs: messages the mail server took (or refused for good)
 and their delivery log, and the traces of password-reset requests, once they are older than
-``settings.mail.keep_days`` (reset requests: ``reset_keep_hours``). An outbox row holds an address and a reset row keyed hashes of
-one: personal data, kept no longer than the secretariat needs to answer "did it go out?".
+``settings.mail.keep_days`` (reset requests: ``reset_keep_hours``). An outbox row holds an
+address and a reset row keyed hashes of one: personal data, kept no longer than the
+secretariat needs to answer "did it go out?".
 
 Run by the job runner (``notifications.purge``); a message still waiting is never purged."""
 
