@@ -106,6 +106,20 @@ def get_list(
     return get_visible_or_404(session, actor, HashList, list_id, action=action)
 
 
+def list_id_named(session: Session, *, actor: Actor, ref: str) -> str:
+    """The id of the list an operator named on the command line, by its id or its name (any
+    case), among the lists the actor sees; a name two lists share asks for the id."""
+    lists = visible_lists(session, actor=actor)
+    if any(h.id == ref for h in lists):
+        return ref
+    named = [h.id for h in lists if h.name.casefold() == ref.casefold()]
+    if not named:
+        raise NotFound("No such list.")
+    if len(named) > 1:
+        raise InvalidInput(f"Several lists are named {ref!r}: give the list's id.")
+    return named[0]
+
+
 def visible_lists(session: Session, *, actor: Actor) -> list[HashList]:
     require(actor, Action.LIST, HashList)
     return [h for h in repo.all_lists(session) if can(actor, Action.LIST, h)]
