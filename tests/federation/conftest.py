@@ -119,11 +119,12 @@ def _database(backend: str, folder: Path, name: str) -> str:
 @pytest.fixture(scope="package")
 def world(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp(f"federation-{backend}")
-    nodes = [
+    alliance, agency1, agency2 = (
         Node(name, _database(backend, folder, name), folder)
         for name in ("alliance", "agency1", "agency2")
-    ]
-    world = World(*nodes, folder=folder)
+    )
+    nodes = [alliance, agency1, agency2]
+    world = World(alliance, agency1, agency2, folder=folder)
     try:
         for node in nodes:
             node.launch()  # the three start side by side
