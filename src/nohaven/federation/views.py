@@ -15,6 +15,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.federation import service, subscriptions
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.models import Peer
+from nohaven.federation.taxii import views as taxii_views
 from nohaven.hashes import repository as hashes_repo
 from nohaven.kit.i18n import N_
 from nohaven.members import service as members_service
@@ -24,6 +25,7 @@ from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router.include_router(taxii_views.router)
 
 NAV: tuple[NavLink, ...] = (
     NavLink(N_("Peers"), "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
