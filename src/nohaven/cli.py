@@ -25,6 +25,7 @@ from nohaven.members import cli as members_cli
 from nohaven.operations import cli as operations_cli
 from nohaven.policy import cli as policy_cli
 from nohaven.travel import cli as travel_cli
+from nohaven.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     help="nohaven: run the alliance and work across borders safely.",
@@ -197,6 +198,7 @@ for register in (
     governance_cli.register,
     policy_cli.register,
     operations_cli.register,
+    webhooks_cli.register,
 ):
     register(app)
 

@@ -42,7 +42,7 @@ def test_items_page_and_sort_in_memory() -> None:
     first, view = page_items(rows, view)
     assert [r["n"] for r in first] == [6, 5, 4]
     assert (view.total, view.pages, view.first_row, view.last_row) == (7, 3, 1, 3)
-    last, last_view = page_items(rows, read_table("/t", {"per_page": "3", "page": "3"}, SPEC))
+    last, _ = page_items(rows, read_table("/t", {"per_page": "3", "page": "3"}, SPEC))
     assert [r["n"] for r in last] == [6]
     beyond, beyond_view = page_items(rows, read_table("/t", {"per_page": "3", "page": "9"}, SPEC))
     assert beyond == last

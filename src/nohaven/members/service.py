@@ -46,6 +46,11 @@ def organisation_exists(session: Session, organisation_id: str) -> bool:
     return session.get(Organisation, organisation_id) is not None
 
 
+def organisation_ids(session: Session) -> set[str]:
+    """Every organisation's id, for other domains' rules to filter (who sees a hash list)."""
+    return {o.id for o in repo.organisations(session)}
+
+
 def list_organisations(
     session: Session, *, actor: Actor, kind: str | None = None, country: str | None = None
 ) -> Sequence[Organisation]:
