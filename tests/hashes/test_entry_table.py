@@ -52,9 +52,7 @@ def test_entries_page_sort_and_filter(client: TestClient, db: Session, world: Wo
     assert len(_hashes(client.get(f"{url}?state=removed").text)) == 5
 
 
-def test_export_file_is_named_after_the_list(
-    client: TestClient, db: Session, world: World
-) -> None:
+def test_export_file_is_named_after_the_list(client: TestClient, db: Session, world: World) -> None:
     hash_list = shared_list(db, world)
     hash_list.name = "NCA known set"
     db.flush()
