@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +14,10 @@ from typer.testing import CliRunner
 from nohaven import migrate
 from nohaven.cli import app
 from nohaven.config import Settings, get_settings
-from nohaven.db import create_db_engine
+from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.demo import load_demo
 from nohaven.governance.meetings.models import Meeting
+from nohaven.keys.ring import data_keyring
 from nohaven.members.models import Body
 from tests.conftest import postgres_database
 
@@ -34,7 +36,8 @@ def demo_engine(
     engine = create_db_engine(url)
     with engine.begin() as conn:
         migrate.upgrade(connection=conn)
-    with Session(engine) as session:
+    # The demo seals personal data (a travel notice's subject): the session needs the key ring.
+    with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
         load_demo(session, settings=settings)
         session.commit()
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
@@ -49,6 +52,9 @@ def test_list_and_export_a_meeting(demo_engine: Engine) -> None:
     assert listed.exit_code == 0, listed.output
     assert "Global Taskforce plenary (next)" in listed.output
     assert "Proposed next:" in listed.output
+    as_json = runner.invoke(app, ["meetings", "list", "--body", "global-taskforce", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert "Global Taskforce plenary (next)" in {m["title"] for m in json.loads(as_json.stdout)}
     with Session(demo_engine) as session:
         meeting_id = session.scalars(
             select(Meeting.id)

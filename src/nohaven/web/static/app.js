@@ -24,7 +24,7 @@
       });
     }
   });
-  // A table wider than the window scrolls inside its own box (.table-wrap); a box that
+  // A table wider than the window scrolls inside its own box (.table-wrap, .table-scroll); a box that
   // scrolls becomes a named region in the tab order, so a keyboard can scroll it too. A box
   // that fits stays out of the tab order.
   function tableLabel(wrap) {
@@ -37,7 +37,7 @@
     return heading ? heading.textContent.trim() : document.title;
   }
   function markScrollingTables() {
-    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    document.querySelectorAll(".table-wrap, .table-scroll").forEach(function (wrap) {
       if (wrap.scrollWidth > wrap.clientWidth + 1) {
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
