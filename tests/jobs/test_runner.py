@@ -66,10 +66,12 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
         "operations.purge",
         "governance.prune_contact_attempts",
         "notifications.digest",
+        "notifications.purge",
         "notifications.send_mail",
         "travel.escalate",
         "travel.purge",
         "webhooks.deliver",
+        "webhooks.purge",
     }
 
 
