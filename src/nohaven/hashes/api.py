@@ -43,6 +43,8 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.kit.clock import utcnow
+from nohaven.kit.filenames import content_disposition, download_name
 from nohaven.kit.responses import many_json, model_json
 from nohaven.limits import body_limit
 from nohaven.transactions import writes
@@ -323,6 +325,7 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     exchange.export_file(session, actor=actor, list_id=list_id, fmt=fmt, out=text)
+    list_name = service.get_list(session, actor=actor, list_id=list_id).name
     text.flush()
     text.detach()
     spool.seek(0)
@@ -336,7 +339,11 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
     return StreamingResponse(
         chunks(),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="hash-list-{list_id}.{extension}"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(list_name, fmt, extension=extension, on=utcnow().date())
+            )
+        },
     )
 
 

@@ -15,8 +15,10 @@ from nohaven.hashes.models import (
     HashList,
     MatchFeedback,
     Sighting,
+    SignalType,
     TrustVote,
 )
+from nohaven.kit.paging import TableSpec, TableView, choice, page_query, text
 from nohaven.members.models import Body, Organisation
 
 
@@ -111,6 +113,43 @@ def entries_of_list(
         query = query.where(HashEntry.signal_type == signal_type)
     query = query.order_by(HashEntry.seq.desc()).limit(limit).offset(offset)
     return session.execute(query).scalars().all()
+
+
+# A list's entries on its page: newest change first by default.
+ENTRY_TABLE = TableSpec(
+    sorts={
+        "changed": HashEntry.seq,
+        "type": HashEntry.signal_type,
+        "hash": HashEntry.value,
+        "classification": HashEntry.classification,
+        "series": HashEntry.series,
+        "trusted": HashEntry.trusted,
+    },
+    default_sort="changed",
+    default_descending=True,
+    filters={
+        "type": choice(*(s.value for s in SignalType)),
+        "state": choice("live", "removed"),
+        "series": text,
+    },
+)
+
+
+def page_of_entries(
+    session: Session, list_id: str, view: TableView, *, include_tombstoned: bool
+) -> tuple[list[HashEntry], TableView]:
+    query = select(HashEntry).where(HashEntry.list_id == list_id)
+    # Removed entries are the owner's to see; anyone else sees live ones whatever they ask.
+    state = view.filter("state") if include_tombstoned else "live"
+    if state == "live":
+        query = query.where(HashEntry.tombstoned_at.is_(None))
+    elif state == "removed":
+        query = query.where(HashEntry.tombstoned_at.is_not(None))
+    if view.filter("type"):
+        query = query.where(HashEntry.signal_type == view.filter("type"))
+    if view.filter("series"):
+        query = query.where(HashEntry.series.contains(view.filter("series"), autoescape=True))
+    return page_query(session, query, view)
 
 
 def live_entries_with_values(

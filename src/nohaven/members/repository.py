@@ -117,3 +117,8 @@ def invitations(session: Session, *, organisation_id: str | None = None) -> Sequ
     if organisation_id:
         query = query.where(Invitation.organisation_id == organisation_id)
     return session.execute(query).scalars().all()
+
+
+def display_names(session: Session, user_ids: set[str]) -> dict[str, str]:
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {str(user_id): str(name) for user_id, name in rows}

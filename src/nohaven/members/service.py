@@ -5,7 +5,7 @@ Invitations are in nohaven.members.invitations; the people who log in are auth's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -295,3 +295,9 @@ def seat_roles_of_organisation(
 
 def body_by_slug(session: Session, *, slug: str) -> Body | None:
     return repo.body_by_slug(session, slug)
+
+
+def people_names(session: Session, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """User id -> the name a page shows for that person (not their e-mail address)."""
+    wanted = {u for u in user_ids if u}
+    return repo.display_names(session, wanted) if wanted else {}
