@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
 from nohaven.kit.i18n import N_
@@ -130,7 +131,15 @@ def organisation_page(
     return render(
         request,
         "organisation.html",
-        {"title": org.name, "org": org, "seats": seats, "parent": parent, "today": utcnow().date()},
+        {
+            "title": org.name,
+            "org": org,
+            "seats": seats,
+            "parent": parent,
+            "today": utcnow().date(),
+            # its admins and the secretariat set its sign-in provider
+            "may_manage": can(actor, Action.UPDATE, org),
+        },
     )
 
 
