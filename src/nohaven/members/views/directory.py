@@ -24,6 +24,7 @@ from nohaven.members.models import (
     OrganisationKind,
 )
 from nohaven.members.schemas import MembershipCreate, OrganisationCreate
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -223,7 +224,20 @@ def end_seat(
     slug: str,
     membership_id: str,
     end_date: Annotated[str, Form(max_length=10)],
+    confirmed: Confirmed = "",
 ) -> Response:
+    if confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=_(
+                "End this seat on %(day)s? Its delegates lose its vote in the body from then."
+            )
+            % {"day": end_date},
+            button=_("End the seat"),
+            back=f"/bodies/{quote(slug)}",
+            fields={"end_date": end_date},
+        )
+
     def end() -> Membership:
         try:
             day = date.fromisoformat(end_date)
