@@ -143,6 +143,7 @@ def _organisation_page(
             "seats": seats,
             "parent": parent,
             "today": utcnow().date(),
+            # its admins and the secretariat edit it and set its sign-in provider
             "may_edit": can(actor, Action.UPDATE, org),
             **extra,
         },
