@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, joinedload
 
 from nohaven.auth import second_factor
@@ -32,7 +32,6 @@ from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action, can
 from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
-from nohaven.demo import load_demo
 from nohaven.federation.models import Peer, Subscription
 from nohaven.governance.models import (
     ActionItem,
@@ -53,6 +52,13 @@ from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
 from nohaven.webhooks.models import Delivery, Endpoint
 from tests.factories import Factory, csrf_from, web_login
+
+
+@pytest.fixture
+def connection(demo_connection: Connection) -> Connection:
+    """This module walks the demo, loaded once per worker (tests/conftest.py)."""
+    return demo_connection
+
 
 MISSING = "0" * 32
 REQUEST_ID = "existence-walk-0001"
@@ -314,7 +320,6 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
 
 @pytest.fixture
 def world(db: Session, factory: Factory, settings: Settings) -> tuple[User, Actor]:
-    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     outsider_org = factory.organisation("Outside Agency", kind=OrganisationKind.LAW_ENFORCEMENT)
     # A member of another body: seated somewhere, just not where the hidden things live.
