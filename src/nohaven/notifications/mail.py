@@ -56,7 +56,9 @@ def build(
             message, site_url=settings.site_url, text=worded[0].text, sign_off=worded[1]
         )
     else:
-        text = outbox.full_text(message, site_url=settings.site_url)
+        to_public = (message.params or {}).get("to") == "public"
+        sign_off = outbox.PUBLIC_SIGN_OFF if to_public else outbox.SIGN_OFF
+        text = outbox.full_text(message, site_url=settings.site_url, sign_off=sign_off)
     email.set_content(text)
     if message.calendar:
         method = message.calendar_method or "REQUEST"

@@ -26,6 +26,12 @@ SIGN_OFF = (
     "To change which notices reach you by e-mail, open Account > Notices."
 )
 
+# A message to someone without an account (a reply to the public contact form).
+PUBLIC_SIGN_OFF = (
+    "You receive this in answer to the message you sent through the public contact form of "
+    "an alliance on nohaven. Reply to this address if you wish to write again."
+)
+
 
 def enqueue(
     session: Session,

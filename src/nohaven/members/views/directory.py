@@ -23,7 +23,7 @@ from nohaven.members.models import (
     Organisation,
     OrganisationKind,
 )
-from nohaven.members.schemas import MembershipCreate, OrganisationCreate
+from nohaven.members.schemas import MembershipCreate, OrganisationCreate, OrganisationUpdate
 from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -120,9 +120,14 @@ def organisations(
     return _organisations_page(request, session, actor, kind)
 
 
-@router.get("/organisations/{organisation_id}")
-def organisation_page(
-    request: Request, session: DbSession, actor: WebActor, organisation_id: str
+def _organisation_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    organisation_id: str,
+    *,
+    status_code: int = 200,
+    **extra: object,
 ) -> Response:
     org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
     seats = service.seats_of_organisation(session, organisation_id=org.id)
@@ -138,9 +143,62 @@ def organisation_page(
             "seats": seats,
             "parent": parent,
             "today": utcnow().date(),
-            # its admins and the secretariat set its sign-in provider
-            "may_manage": can(actor, Action.UPDATE, org),
+            # its admins and the secretariat edit it and set its sign-in provider
+            "may_edit": can(actor, Action.UPDATE, org),
+            **extra,
         },
+        status_code=status_code,
+    )
+
+
+@router.get("/organisations/{organisation_id}")
+def organisation_page(
+    request: Request, session: DbSession, actor: WebActor, organisation_id: str
+) -> Response:
+    return _organisation_page(request, session, actor, organisation_id)
+
+
+@router.post("/organisations/{organisation_id}")
+def edit_organisation(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    organisation_id: str,
+    name: Annotated[str, Form(max_length=200)],
+    short_name: Annotated[str, Form(max_length=40)] = "",
+    country: Annotated[str, Form(max_length=60)] = "",
+    website: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    typed = {"name": name, "short_name": short_name, "country": country, "website": website}
+
+    def save() -> Organisation:
+        data = OrganisationUpdate.model_validate(
+            {
+                "name": name.strip(),
+                "short_name": short_name.strip() or None,
+                "country": country.strip() or None,
+                "website": website.strip() or None,
+            }
+        )
+        return service.update_organisation(
+            session, actor=actor, organisation_id=organisation_id, data=data
+        )
+
+    return form_action(
+        request,
+        session,
+        save,
+        refused=lambda refusal: _organisation_page(
+            request,
+            session,
+            actor,
+            organisation_id,
+            error=refusal.message,
+            typed=typed,
+            status_code=refusal.status_code,
+        ),
+        redirect=lambda org: f"/organisations/{org.id}",
+        flash=lambda org: _("%(name)s saved.") % {"name": org.name},
     )
 
 
