@@ -12,6 +12,7 @@ from nohaven.audit.models import AuditEntry
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
@@ -46,7 +47,7 @@ def audit_page(
         request,
         "audit.html",
         {
-            "title": "Audit log",
+            "title": _("Audit log"),
             "entries": entries,
             "older": older,
             "action": action or "",

@@ -22,7 +22,8 @@ from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.errors import Forbidden
-from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import N_, ngettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
@@ -39,6 +40,8 @@ NAV: tuple[NavLink, ...] = (
 )
 
 OUTCOMES = [(o.value, o.value.replace("_", " ")) for o in Outcome]
+# The outcomes as the pages name them (through `label` and `translated`), for the catalogue.
+OUTCOME_NAMES = (N_("relevant"), N_("deconflicted"), N_("false positive"), N_("open"))
 
 
 def _cases_page(
@@ -52,7 +55,7 @@ def _cases_page(
     return render(
         request,
         "deconfliction/cases.html",
-        {"title": "Deconfliction", "cases": summaries, **extra},
+        {"title": _("Deconfliction"), "cases": summaries, **extra},
         status_code=status_code,
     )
 
@@ -72,7 +75,14 @@ def close_case(request: Request, session: DbSession, actor: WebActor, case_id: s
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/deconfliction",
-        flash=lambda deleted: f"Case closed; {deleted} registrations deleted.",
+        flash=lambda deleted: (
+            ngettext(
+                "Case closed; %(count)d registration deleted.",
+                "Case closed; %(count)d registrations deleted.",
+                deleted,
+            )
+            % {"count": deleted}
+        ),
     )
 
 
@@ -90,7 +100,14 @@ def renew_case(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/deconfliction",
-        flash=lambda renewed: f"{renewed} registrations renewed for {months} months.",
+        flash=lambda renewed: (
+            ngettext(
+                "%(count)d registration renewed for %(months)d months.",
+                "%(count)d registrations renewed for %(months)d months.",
+                renewed,
+            )
+            % {"count": renewed, "months": months}
+        ),
     )
 
 
@@ -101,7 +118,7 @@ def hits_page(request: Request, session: DbSession, actor: WebActor) -> Response
         raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
     views = hit_service.list_hits(session, actor=actor)
     return render(
-        request, "deconfliction/hits.html", {"title": "Deconfliction hits", "hits": views}
+        request, "deconfliction/hits.html", {"title": _("Deconfliction hits"), "hits": views}
     )
 
 
@@ -118,7 +135,7 @@ def _hit_page(
     return render(
         request,
         "deconfliction/hit.html",
-        {"title": "Deconfliction hit", "hit": view, "outcomes": OUTCOMES, **extra},
+        {"title": _("Deconfliction hit"), "hit": view, "outcomes": OUTCOMES, **extra},
         status_code=status_code,
     )
 
@@ -146,7 +163,7 @@ def record_outcome(
             request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/deconfliction/hits/{quote(hit_id)}",
-        flash="Outcome recorded.",
+        flash=N_("Outcome recorded."),
     )
 
 
@@ -160,7 +177,7 @@ def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -
             request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/deconfliction/hits/{quote(hit_id)}",
-        flash="Your agency is now shown to its counterparts.",
+        flash=N_("Your agency is now shown to its counterparts."),
     )
 
 
@@ -174,7 +191,7 @@ def secretariat_page(
         request,
         "deconfliction/secretariat.html",
         {
-            "title": "Deconfliction quotas and statistics",
+            "title": _("Deconfliction quotas and statistics"),
             "bodies": stats.body_statistics(session, actor=actor),
             "quotas": stats.quota_overview(session, actor=actor),
             "limits": limits,

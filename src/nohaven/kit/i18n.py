@@ -69,6 +69,14 @@ def translations(language: str) -> NullTranslations:
         return Translations(handle, domain=DOMAIN)
 
 
+def translation_for(language: str | None) -> NullTranslations:
+    """The catalogue of one language (the source language's for one nohaven does not speak):
+    for text made outside a request, such as an e-mail in its recipient's language. Use its
+    ``gettext``/``ngettext`` directly, or wrap the whole rendering in ``speaking(language)``
+    so templates and ``gettext`` speak it too."""
+    return translations(language if language in LANGUAGES else SOURCE_LANGUAGE)
+
+
 def current_language() -> str:
     chosen = _chosen.get()
     return chosen.language if chosen is not None else SOURCE_LANGUAGE
@@ -148,6 +156,16 @@ def format_when(value: date | datetime | None) -> str:
         day = format_date(aware.astimezone(UTC), format="medium", locale=_locale())
         return f"{day} {format_skeleton('Hm', aware, tzinfo=UTC, locale=_locale())} UTC"
     return format_date(value, format="medium", locale=_locale())
+
+
+def format_local(value: datetime | None, *, full: bool = False) -> str:
+    """A wall-clock time in a place's own zone (a meeting's local start), as the reader's
+    language writes it; the zone is named beside it by the page. ``full`` spells the day out
+    ("Monday 3 May 2027"), for printed documents."""
+    if value is None:
+        return "—"
+    day = format_date(value, format="full" if full else "medium", locale=_locale())
+    return f"{day} {format_skeleton('Hm', value, locale=_locale())}"
 
 
 def format_number(value: float | int) -> str:

@@ -34,6 +34,7 @@ def label(value: str | None) -> str:
 templates.env.filters["country"] = i18n.country_name
 templates.env.filters["date"] = i18n.format_when
 templates.env.filters["number"] = i18n.format_number
+templates.env.filters["local"] = i18n.format_local
 templates.env.filters["label"] = label
 # A value that is also a message of the catalogue (a scope, a role), shown translated.
 templates.env.filters["translated"] = i18n.gettext

@@ -57,7 +57,7 @@ def _users_page(
         request,
         "users.html",
         {
-            "title": "Users",
+            "title": _("Users"),
             "users": users,
             "orgs": orgs,
             "invitations": invitations,
@@ -135,7 +135,7 @@ def set_roles(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Roles updated.",
+        flash=N_("Roles updated."),
     )
 
 
@@ -155,7 +155,7 @@ def set_active(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="User reactivated." if active else "User deactivated.",
+        flash=N_("User reactivated.") if active else N_("User deactivated."),
     )
 
 
@@ -173,7 +173,7 @@ def reset_2fa(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Second factor cleared; the user enrols again at next login.",
+        flash=N_("Second factor cleared; the user enrols again at next login."),
     )
 
 
@@ -189,7 +189,7 @@ def revoke_invitation(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Invitation withdrawn.",
+        flash=N_("Invitation withdrawn."),
     )
 
 
