@@ -45,6 +45,7 @@ from nohaven.travel.schemas import (
     ResponseIn,
 )
 from nohaven.webhooks import service as webhooks
+from nohaven.webhooks.addresses import Guard
 from nohaven.webhooks.models import Endpoint
 from nohaven.webhooks.schemas import EndpointCreate
 from tests.factories import Factory
@@ -158,7 +159,7 @@ def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
             {"url": "https://hooks.afp.example/in", "kinds": ["travel.notification"]}
         ),
         keyring=data_keyring(factory.settings),
-        allow_http_loopback=False,
+        guard=Guard(),
     ).endpoint
     webhooks.rotate_secret(
         session,

@@ -67,6 +67,10 @@ class MailSettings(BaseSettings):
     # Password-reset links: how long they work, and how many one address may ask for an hour.
     reset_minutes: int = 30
     reset_per_hour: int = 3
+    # How long sent (bounced, failed) messages and their delivery log are kept, and the
+    # traces of password-reset requests; the ``notifications.purge`` job forgets older ones.
+    keep_days: int = Field(default=30, ge=1)
+    reset_keep_hours: int = Field(default=24, ge=2)
 
 
 class OperationsSettings(BaseSettings):
@@ -113,6 +117,10 @@ class WebhookSettings(BaseSettings):
     # Endpoints must be https://; plain http:// to this same machine only when this is on
     # (or in demo mode), for a receiver running beside the server.
     allow_http_loopback: bool = False
+    # Networks (CIDR) whose addresses an endpoint may lead to although they are not public:
+    # loopback, private, link-local… are refused otherwise, at registration and at each
+    # delivery (docs/webhooks.md, "Where webhooks may go"). JSON list in the environment.
+    allowed_networks: list[str] = Field(default_factory=list)
     # (Links in payloads start at settings.mail.site_url, like those in e-mails.)
     # How often the job runner sends what is due; how long a receiver may take to answer.
     send_seconds: float = Field(default=10.0, gt=0)
@@ -127,6 +135,9 @@ class WebhookSettings(BaseSettings):
     # How long the previous secret still signs after a rotation.
     secret_grace_hours: float = Field(default=24.0, ge=0)
     batch: int = Field(default=50, ge=1)
+    # Delivered and failed deliveries (and their attempts) older than this are forgotten by
+    # the ``webhooks.purge`` job; those still pending are kept.
+    keep_days: int = Field(default=30, ge=1)
 
 
 class OidcSettings(BaseSettings):

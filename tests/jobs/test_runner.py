@@ -59,15 +59,19 @@ def test_every_scheduled_job_is_registered(own_engine: Engine) -> None:
     assert set(scheduled_jobs(_settings(own_engine))) == {
         "audit.seal",
         "deconfliction.expire",
+        "federation.taxii_pull",
         "governance.close_motions",
+        "hashes.flood_watch",
         "operations.escalate",
         "operations.purge",
         "governance.prune_contact_attempts",
         "notifications.digest",
+        "notifications.purge",
         "notifications.send_mail",
         "travel.escalate",
         "travel.purge",
         "webhooks.deliver",
+        "webhooks.purge",
     }
 
 

@@ -15,6 +15,7 @@ from tests.webhooks.receiver import Receiver
 def webhook_settings() -> WebhookSettings:
     return WebhookSettings(
         allow_http_loopback=True,
+        allowed_networks=["127.0.0.0/8"],
         retry_base_seconds=60,
         max_attempts=3,
         pause_after_failures=4,

@@ -14,6 +14,7 @@ from nohaven.keys.ring import data_keyring
 from nohaven.kit.clock import utcnow
 from nohaven.notifications.models import Notice
 from nohaven.webhooks import delivery, events, service
+from nohaven.webhooks.addresses import Guard
 from nohaven.webhooks.models import DeliveryStatus, Endpoint, EndpointState
 from nohaven.webhooks.schemas import EndpointCreate
 from tests.factories import Factory
@@ -32,14 +33,14 @@ def _endpoint(
             {"url": receiver.url, "kinds": list(kinds), "full_payload_kinds": list(full)}
         ),
         keyring=data_keyring(factory.settings),
-        allow_http_loopback=True,
+        guard=Guard.of(factory.settings),
     )
     receiver.secrets.append(issued.secret)
     return issued.endpoint, factory.actor(admin)
 
 
 def _send(db: Session, settings: Settings, *, at: timedelta = timedelta()) -> delivery.Report:
-    transport = delivery.HttpTransport(settings.webhooks.timeout_seconds)
+    transport = delivery.HttpTransport(settings.webhooks.timeout_seconds, Guard.of(settings))
     try:
         return delivery.deliver_due(
             db,

@@ -10,9 +10,9 @@ sent.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -155,3 +155,10 @@ def complete_reset(
         organisation_id=user.organisation_id,
     )
     return user
+
+
+def purge_before(session: Session, cutoff: datetime) -> int:
+    """Forget reset requests made before ``cutoff`` (the ``notifications.purge`` job): past
+    their expiry and the throttle's hour, they only hold keyed hashes of who asked."""
+    result = session.execute(delete(PasswordReset).where(PasswordReset.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,5 +1,6 @@
 """Scheduled work of the notifications domain: sending the outbox (``notifications.send_mail``)
-and writing the daily digests (``notifications.digest``)."""
+writing the daily digests (``notifications.digest``) and forgetting old messages
+(``notifications.purge``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
 from nohaven.jobs.registry import Job, JobContext, Outcome
-from nohaven.notifications import digest, mail
+from nohaven.notifications import digest, mail, retention
 
 
 def send_mail(session: Session, context: JobContext) -> Outcome:
@@ -27,6 +28,16 @@ def write_digests(session: Session, context: JobContext) -> Outcome:
     return Outcome({"digests": count})
 
 
+def purge(session: Session, context: JobContext) -> Outcome:
+    mail = context.settings.mail
+    purged = retention.purge(
+        session, now=context.now, keep_days=mail.keep_days, reset_keep_hours=mail.reset_keep_hours
+    )
+    return Outcome(
+        {"messages": purged.messages, "attempts": purged.attempts, "resets": purged.resets}
+    )
+
+
 def scheduled(settings: Settings) -> list[Job]:
     return [
         Job(
@@ -40,5 +51,11 @@ def scheduled(settings: Settings) -> list[Job]:
             every=timedelta(hours=1),
             run=write_digests,
             description="writes each person's daily digest into the outbox at the digest hour",
+        ),
+        Job(
+            name="notifications.purge",
+            every=timedelta(hours=6),
+            run=purge,
+            description="forgets sent e-mails, their delivery log and old password-reset requests",
         ),
     ]

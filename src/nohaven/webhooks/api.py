@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.config import AppSettings, Settings
 from nohaven.keys.ring import data_keyring
-from nohaven.webhooks import service
+from nohaven.webhooks import addresses, service
 from nohaven.webhooks.schemas import (
     AttemptRead,
     DeliveryRead,
@@ -23,8 +23,8 @@ from nohaven.webhooks.schemas import (
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 
-def allow_http_loopback(settings: Settings) -> bool:
-    return settings.demo or settings.webhooks.allow_http_loopback
+def guard(settings: Settings) -> addresses.Guard:
+    return addresses.Guard.of(settings)
 
 
 def _issued(issued: service.Issued) -> EndpointIssued:
@@ -47,7 +47,7 @@ def register_endpoint(
             actor=actor,
             data=data,
             keyring=data_keyring(settings),
-            allow_http_loopback=allow_http_loopback(settings),
+            guard=guard(settings),
         )
     )
 

@@ -21,7 +21,7 @@ from nohaven.config import WebhookSettings
 from nohaven.kit import crypto
 from nohaven.kit.clock import utcnow
 from nohaven.notifications import service as notifications
-from nohaven.webhooks import repository, service, signing
+from nohaven.webhooks import addresses, repository, service, signing
 from nohaven.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
 
 USER_AGENT = "nohaven-webhooks/1"
@@ -43,14 +43,31 @@ class Transport(Protocol):
 
 class HttpTransport:
     """POSTs with httpx. Redirects are not followed: a signed body goes only where the
-    admin registered it."""
+    admin registered it. The host is resolved and its addresses checked by the ``guard``
+    before each POST, and the connection goes to the checked address (the name still sent
+    as Host and as the TLS server name, so the certificate is verified against it): a name
+    re-pointed at an internal address between check and connect gains nothing."""
 
-    def __init__(self, timeout_seconds: float) -> None:
+    def __init__(self, timeout_seconds: float, guard: addresses.Guard) -> None:
         self._client = httpx.Client(timeout=timeout_seconds, follow_redirects=False)
+        self._guard = guard
 
     def post(self, url: str, *, body: bytes, headers: dict[str, str]) -> Answer:
         try:
-            response = self._client.post(url, content=body, headers=headers)
+            checked = self._guard.addresses(url)
+        except addresses.RefusedAddress as exc:
+            return Answer(None, f"Refused: {exc.detail}"[:200])
+        except addresses.UnresolvedHost:
+            return Answer(None, "UnresolvedHost")
+        target = httpx.URL(url)
+        pinned = target.copy_with(host=str(checked[0]))
+        try:
+            response = self._client.post(
+                pinned,
+                content=body,
+                headers={**headers, "host": target.netloc.decode("ascii")},
+                extensions={"sni_hostname": target.host},
+            )
         except httpx.HTTPError as exc:
             return Answer(None, type(exc).__name__)
         return Answer(response.status_code)

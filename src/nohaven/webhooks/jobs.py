@@ -1,4 +1,5 @@
-"""Scheduled work of the webhooks domain: sending due deliveries (``webhooks.deliver``)."""
+"""Scheduled work of the webhooks domain: sending due deliveries (``webhooks.deliver``) and
+forgetting old ones (``webhooks.purge``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from sqlalchemy.orm import Session
 from nohaven.config import Settings
 from nohaven.jobs.registry import Job, JobContext, Outcome
 from nohaven.keys.ring import data_keyring
-from nohaven.webhooks import delivery
+from nohaven.webhooks import addresses, delivery, retention
 
 
 def deliver(session: Session, context: JobContext) -> Outcome:
     settings = context.settings.webhooks
-    transport = delivery.HttpTransport(settings.timeout_seconds)
+    transport = delivery.HttpTransport(
+        settings.timeout_seconds, addresses.Guard.of(context.settings)
+    )
     try:
         report = delivery.deliver_due(
             session,
@@ -29,6 +32,13 @@ def deliver(session: Session, context: JobContext) -> Outcome:
     return Outcome(report.counts, more=report.full and report.counts["delivered"] > 0)
 
 
+def purge(session: Session, context: JobContext) -> Outcome:
+    purged = retention.purge(
+        session, now=context.now, keep_days=context.settings.webhooks.keep_days
+    )
+    return Outcome({"deliveries": purged.deliveries, "attempts": purged.attempts})
+
+
 def scheduled(settings: Settings) -> list[Job]:
     return [
         Job(
@@ -36,5 +46,11 @@ def scheduled(settings: Settings) -> list[Job]:
             every=timedelta(seconds=settings.webhooks.send_seconds),
             run=deliver,
             description="sends signed webhook deliveries, retrying with backoff",
-        )
+        ),
+        Job(
+            name="webhooks.purge",
+            every=timedelta(hours=6),
+            run=purge,
+            description="forgets delivered and failed webhook deliveries past their keeping time",
+        ),
     ]

@@ -8,19 +8,17 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, hidden, require
-from nohaven.config import LOOPBACK_HOSTS
 from nohaven.errors import Conflict, InvalidInput
 from nohaven.kit import crypto
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_id
-from nohaven.webhooks import repository, signing
+from nohaven.webhooks import addresses, repository, signing
 from nohaven.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint, EndpointState
 from nohaven.webhooks.schemas import EndpointCreate, EndpointUpdate
 
@@ -33,22 +31,6 @@ class Issued:
 
 def _context(endpoint: Endpoint, field: str) -> str:
     return f"webhook_endpoints.{field}:{endpoint.id}"
-
-
-def check_url(url: str, *, allow_http_loopback: bool) -> str:
-    """HTTPS only; plain HTTP to this same machine only where the deployment allows it (demo
-    mode, tests, or an explicit setting), since a secret-signed body would otherwise cross a
-    network in clear."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "https" and host:
-        return url
-    if parts.scheme == "http" and host in LOOPBACK_HOSTS and allow_http_loopback:
-        return url
-    raise InvalidInput(
-        "An endpoint must be an https:// address"
-        + (" (or http:// on this machine)." if allow_http_loopback else ".")
-    )
 
 
 def _full_kinds(kinds: Sequence[str], full: Sequence[str]) -> list[str]:
@@ -81,14 +63,14 @@ def register_endpoint(
     actor: Actor,
     data: EndpointCreate,
     keyring: crypto.Keyring,
-    allow_http_loopback: bool,
+    guard: addresses.Guard,
 ) -> Issued:
     if actor.organisation_id is None:
         raise InvalidInput("Only a member of an organisation registers its endpoints.")
     endpoint = Endpoint(
         id=new_id(),
         organisation_id=actor.organisation_id,
-        url=check_url(str(data.url), allow_http_loopback=allow_http_loopback),
+        url=guard.check_url(str(data.url)),
         description=data.description.strip(),
         kinds=list(data.kinds),
         full_payload_kinds=_full_kinds(data.kinds, data.full_payload_kinds),

@@ -18,7 +18,7 @@ from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 from nohaven.webhooks import service
-from nohaven.webhooks.api import allow_http_loopback
+from nohaven.webhooks.api import guard
 from nohaven.webhooks.events import EVENT_KINDS
 from nohaven.webhooks.schemas import EndpointCreate, EndpointUpdate
 
@@ -100,7 +100,7 @@ def register_endpoint(
                 }
             ),
             keyring=data_keyring(settings),
-            allow_http_loopback=allow_http_loopback(settings),
+            guard=guard(settings),
         ),
         refused=lambda refusal: _endpoints_page(
             request, session, actor, error=refusal.message, status_code=refusal.status_code

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from nohaven import migrate
 from nohaven.cli import app
 from nohaven.config import Settings, get_settings
-from nohaven.db import create_db_engine
+from nohaven.db import create_db_engine, make_sessionmaker
 from nohaven.demo import load_demo
 from nohaven.governance.meetings.models import Meeting
+from nohaven.keys.ring import data_keyring
 from nohaven.members.models import Body
 from tests.conftest import postgres_database
 
@@ -34,7 +35,7 @@ def demo_engine(
     engine = create_db_engine(url)
     with engine.begin() as conn:
         migrate.upgrade(connection=conn)
-    with Session(engine) as session:
+    with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
         load_demo(session, settings=settings)
         session.commit()
     monkeypatch.setenv("NOHAVEN_DATABASE_URL", url)
