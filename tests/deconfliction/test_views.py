@@ -71,7 +71,7 @@ def test_closing_a_case_from_the_page(
         f"/deconfliction/cases/{case_id}/close", data={"csrf_token": csrf_from(page.text)}
     )
     assert closed.status_code == 200
-    assert "1 registrations deleted" in closed.text
+    assert "1 registration deleted" in closed.text
     again = client.post(
         f"/deconfliction/cases/{case_id}/close", data={"csrf_token": csrf_from(page.text)}
     )

@@ -11,8 +11,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Session
 
-from nohaven.kit.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
 from nohaven.db import Base
+from nohaven.kit.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
 from nohaven.models import import_all_models
 
 # What a person reads: text, and the labels assistive technology reads out.
@@ -62,7 +62,7 @@ def english_pieces(language: str) -> tuple[str, ...]:
     standards' names)."""
     with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalogue = read_po(handle, locale=language)
-    strings = []
+    strings: list[str] = []
     for message in catalogue:
         if message.id:
             forms = message.string if isinstance(message.string, tuple) else (message.string,)

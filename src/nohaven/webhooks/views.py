@@ -14,6 +14,8 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput
 from nohaven.keys.ring import data_keyring
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -34,7 +36,7 @@ def _endpoints_page(
     return render(
         request,
         "webhooks/endpoints.html",
-        {"title": "Webhooks", "endpoints": endpoints, "event_kinds": EVENT_KINDS, **extra},
+        {"title": _("Webhooks"), "endpoints": endpoints, "event_kinds": EVENT_KINDS, **extra},
         status_code=status_code,
     )
 
@@ -52,7 +54,7 @@ def _endpoint_page(
         request,
         "webhooks/endpoint.html",
         {
-            "title": "Webhook endpoint",
+            "title": _("Webhook endpoint"),
             "endpoint": endpoint,
             "log": log,
             "event_kinds": EVENT_KINDS,
@@ -112,7 +114,7 @@ def register_endpoint(
             actor,
             issued.endpoint.id,
             issued=issued.secret,
-            notice="Endpoint registered.",
+            notice=_("Endpoint registered."),
         ),
     )
 
@@ -142,7 +144,7 @@ def update_endpoint(
                 full_payload_kinds=full_payload_kinds or [],
             )
         except ValidationError as exc:
-            raise InvalidInput("Choose at least one known kind of event.") from exc
+            raise InvalidInput(N_("Choose at least one known kind of event.")) from exc
         return service.update_endpoint(session, actor=actor, endpoint_id=endpoint_id, data=data)
 
     return form_action(
@@ -158,7 +160,7 @@ def update_endpoint(
             status_code=refusal.status_code,
         ),
         redirect=f"/webhooks/{endpoint_id}",
-        flash="Endpoint saved.",
+        flash=N_("Endpoint saved."),
     )
 
 
@@ -182,7 +184,7 @@ def rotate_secret(
             actor,
             endpoint_id,
             issued=issued.secret,
-            notice="New secret made; the previous one still signs until the date shown.",
+            notice=_("New secret made; the previous one still signs until the date shown."),
         ),
     )
 
@@ -202,7 +204,7 @@ def pause_endpoint(
         session,
         endpoint_id,
         lambda: service.pause_endpoint(session, actor=actor, endpoint_id=endpoint_id),
-        "Endpoint paused: deliveries wait until it is resumed.",
+        N_("Endpoint paused: deliveries wait until it is resumed."),
     )
 
 
@@ -215,7 +217,7 @@ def resume_endpoint(
         session,
         endpoint_id,
         lambda: service.resume_endpoint(session, actor=actor, endpoint_id=endpoint_id),
-        "Endpoint resumed: waiting deliveries are sent now.",
+        N_("Endpoint resumed: waiting deliveries are sent now."),
     )
 
 
@@ -226,7 +228,7 @@ def send_test(request: Request, session: DbSession, actor: WebActor, endpoint_id
         session,
         endpoint_id,
         lambda: service.send_test(session, actor=actor, endpoint_id=endpoint_id),
-        "Test event queued; it appears in the log below once sent.",
+        N_("Test event queued; it appears in the log below once sent."),
     )
 
 
@@ -241,7 +243,7 @@ def redeliver(
         lambda: service.redeliver(
             session, actor=actor, endpoint_id=endpoint_id, delivery_id=delivery_id
         ),
-        "Delivery queued to be sent again.",
+        N_("Delivery queued to be sent again."),
     )
 
 
@@ -254,5 +256,15 @@ def delete_endpoint(
         session,
         lambda: service.delete_endpoint(session, actor=actor, endpoint_id=endpoint_id),
         redirect="/webhooks",
-        flash="Endpoint deleted.",
+        flash=N_("Endpoint deleted."),
     )
+
+
+# Endpoint and delivery states as the pages name them (through `translated`), for the catalogue.
+STATE_NAMES = (
+    N_("active"),
+    N_("paused"),
+    N_("pending"),
+    N_("delivered"),
+    N_("failed"),
+)

@@ -10,6 +10,8 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NotFound
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.policy import service
 from nohaven.policy.rules import may_review
 from nohaven.web.forms import form_action
@@ -18,10 +20,10 @@ from nohaven.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 DONE = {
-    "submit": "Assessment submitted for review.",
-    "approve": "Assessment approved.",
-    "reject": "Assessment rejected.",
-    "delete": "Draft deleted.",
+    "submit": N_("Assessment submitted for review."),
+    "approve": N_("Assessment approved."),
+    "reject": N_("Assessment rejected."),
+    "delete": N_("Draft deleted."),
 }
 
 
@@ -38,7 +40,7 @@ def _review(
         request,
         "policy/review.html",
         {
-            "title": "Review of assessments",
+            "title": _("Review of assessments"),
             "pending": pending,
             "may_review": {a.id: may_review(actor, a) for a in pending},
             "may_edit": {a.id: can(actor, Action.UPDATE, a) for a in pending},
@@ -81,5 +83,5 @@ def decide(
         redirect=back
         if back.startswith("/policy/") and not back.startswith("//")
         else "/policy/review",
-        flash=DONE.get(verb, "Done."),
+        flash=DONE.get(verb, N_("Done.")),
     )
