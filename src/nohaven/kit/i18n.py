@@ -77,6 +77,18 @@ def translation_for(language: str | None) -> NullTranslations:
     return translations(language if language in LANGUAGES else SOURCE_LANGUAGE)
 
 
+def terminal_language(environ: dict[str, str], *, default: str) -> str:
+    """The language a command line speaks: the person's locale (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``, as gettext reads them) when nohaven speaks it, else the
+    deployment's default. "C" and "POSIX" name no language."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in environ.get(name, "").split(":"):
+            code = tag.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+    return default if default in LANGUAGES else SOURCE_LANGUAGE
+
+
 def current_language() -> str:
     chosen = _chosen.get()
     return chosen.language if chosen is not None else SOURCE_LANGUAGE
