@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
 from nohaven.audit import cli as audit_cli
 from nohaven.auth import cli as auth_cli
 from nohaven.backup import cli as backup_cli
 from nohaven.config import LOOPBACK_HOSTS, Settings, demo_mode, refusal, settings_of
-from nohaven.db import session_scope
+from nohaven.db import MissingDatabase, session_scope
 from nohaven.deconfliction import cli as deconfliction_cli
 from nohaven.federation import cli as federation_cli
 from nohaven.governance import cli as governance_cli
@@ -23,10 +22,12 @@ from nohaven.jobs import cli as jobs_cli
 from nohaven.keys import cli as keys_cli
 from nohaven.kit import i18n
 from nohaven.kit.i18n import gettext as _
+from nohaven.kit.terminal import Terminal
 from nohaven.members import cli as members_cli
 from nohaven.operations import cli as operations_cli
 from nohaven.policy import cli as policy_cli
 from nohaven.travel import cli as travel_cli
+from nohaven.webhooks import cli as webhooks_cli
 
 app = typer.Typer(
     help="nohaven: run the alliance and work across borders safely.",
@@ -38,8 +39,8 @@ audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -199,6 +200,7 @@ for register in (
     governance_cli.register,
     policy_cli.register,
     operations_cli.register,
+    webhooks_cli.register,
 ):
     register(app)
 
@@ -207,4 +209,7 @@ def main() -> None:
     # Human messages in the person's locale, else the deployment's default (docs/languages.md).
     default = os.environ.get("NOHAVEN_DEFAULT_LANGUAGE", i18n.SOURCE_LANGUAGE)
     with i18n.speaking(i18n.terminal_language(dict(os.environ), default=default)):
-        app()
+        try:
+            app()
+        except MissingDatabase as exc:
+            raise SystemExit(fail(str(exc), code=2).exit_code) from None

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -266,9 +266,46 @@ def make_sessionmaker(engine: Engine, *, keyring: Keyring) -> sessionmaker[Sessi
     )
 
 
+class MissingDatabase(Exception):
+    """A command was run where no nohaven database is: said plainly (nohaven.cli.main) rather
+    than by creating an empty SQLite file here and failing on its first query."""
+
+
+def where(database_url: str) -> str:
+    """The database as an operator names it: a file's absolute path, or host/name without
+    the credentials."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return str(Path(url.database or "").resolve())
+    return url.render_as_string(hide_password=True).split("@")[-1]
+
+
+def require_database(settings: Settings) -> None:
+    """Refuse to go on when the configured database is not there or has no schema yet."""
+    url = make_url(settings.database_url)
+    fix = (
+        "set NOHAVEN_DATABASE_URL to your nohaven database (an absolute sqlite:////path or a "
+        "postgresql:// URL, so that any folder works), or run `nohaven db upgrade` to create "
+        "the schema there"
+    )
+    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if is_file and not Path(url.database or "").exists():
+        raise MissingDatabase(f"no nohaven database at {where(settings.database_url)}: {fix}")
+    engine = create_db_engine(settings.database_url, pool_size=1)
+    try:
+        present = inspect(engine).has_table("alembic_version")
+    finally:
+        engine.dispose()
+    if not present:
+        raise MissingDatabase(
+            f"the database at {where(settings.database_url)} has no nohaven schema: {fix}"
+        )
+
+
 @contextmanager
 def session_scope(settings: Settings) -> Iterator[Session]:
     """The command-line transaction boundary: commit on success, roll back on any error."""
+    require_database(settings)
     engine = engine_for(settings)
     try:
         with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:

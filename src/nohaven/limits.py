@@ -288,6 +288,9 @@ async def _refuse(scope: Scope, send: Send, error: HTTPException) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def server_options(settings: Settings) -> dict[str, Any]:
     """uvicorn's own limits, for `nohaven serve`: idle keep-alive connections are closed after
     a few seconds, headers are bounded, and past a bound of open connections a new one gets
@@ -302,4 +305,13 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "h11_max_incomplete_event_size": 64 * 1024,
         "limit_concurrency": max(256, settings.request_threads * 32),
         "timeout_graceful_shutdown": 20,
+        # With --workers, uvicorn's supervisor pings each worker every half second and kills
+        # one that has not answered within this many seconds (5 by default). A worker starts
+        # answering only once its interpreter has imported nohaven (the spawned process runs
+        # the command's module first): 4 s of CPU, 15 s on a loaded two-core machine. With 5 s
+        # the supervisor killed workers while they started, over and over (72 kills in 7
+        # minutes of bench/load.py with 2 workers), and a busy worker mid-request too: each
+        # kill dropped its requests and cost a new start, which is why 2 and 4 workers served
+        # fewer requests than 1. A worker that is really hung is still replaced.
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS,
     }

@@ -228,8 +228,12 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     app.include_router(system_api.router, prefix="/api/v1")
+    # Routing tries routes in order, each a Python call: the hashes API (matches, lists,
+    # entries: most of the traffic) goes first. No path of it matches another domain's.
+    app.include_router(hashes_api.router, prefix="/api/v1")
     for router in API_ROUTERS:
-        app.include_router(router, prefix="/api/v1")
+        if router is not hashes_api.router:
+            app.include_router(router, prefix="/api/v1")
     for router in PAGE_ROUTERS:
         app.include_router(router)
     # State kept beside the database: the matching index is built when the app starts, and

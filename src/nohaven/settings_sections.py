@@ -104,7 +104,7 @@ class FederationSettings(BaseSettings):
     public_url: str = ""
     # How often the job runner syncs every subscription; entries per feed page.
     sync_seconds: float = 300.0
-    page_size: int = Field(default=5000, ge=1, le=5000)
+    page_size: int = Field(default=20_000, ge=1, le=20_000)
     timeout_seconds: float = 30.0
 
 

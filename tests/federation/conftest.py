@@ -1,10 +1,10 @@
-"""Three real nodes on loopback, shared by every federation test: an alliance node (PostgreSQL
-when the tests have it, else SQLite) and two agency nodes (SQLite), each agency peered with
-the alliance, the alliance holding a list shared with both agencies."""
+"""Three real nodes on loopback, shared by the federation tests of one backend: an alliance
+node and two agency nodes, each with a database of its own (three SQLite files, or three
+PostgreSQL databases), each agency peered with the alliance, the alliance holding a list
+shared with both agencies."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ from nohaven.federation.models import Peer
 from nohaven.hashes import service as hashes_service
 from nohaven.hashes.schemas import EntryCreate, HashListCreate
 from nohaven.members.models import OrganisationKind
-from tests.conftest import PG_ENV, postgres_database
+from tests.conftest import postgres_database
 from tests.factories import Factory
 from tests.federation.nodes import Node
 from tests.hashes.images import save_jpeg, textured
@@ -110,20 +110,21 @@ def peer_id(node: Node, name: str) -> str:
         return session.query(Peer).filter(Peer.name == name).one().id
 
 
+def _database(backend: str, folder: Path, name: str) -> str:
+    if backend == "postgresql":
+        return postgres_database(f"federation_{name}")
+    return f"sqlite:///{folder / f'{name}.db'}"
+
+
 @pytest.fixture(scope="package")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    folder = tmp_path_factory.mktemp("federation")
-    alliance_db = (
-        postgres_database("federation")
-        if os.environ.get(PG_ENV)
-        else f"sqlite:///{folder / 'alliance.db'}"
+def world(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp(f"federation-{backend}")
+    alliance, agency1, agency2 = (
+        Node(name, _database(backend, folder, name), folder)
+        for name in ("alliance", "agency1", "agency2")
     )
-    nodes = [
-        Node("alliance", alliance_db, folder),
-        Node("agency1", f"sqlite:///{folder / 'agency1.db'}", folder),
-        Node("agency2", f"sqlite:///{folder / 'agency2.db'}", folder),
-    ]
-    world = World(*nodes, folder=folder)
+    nodes = [alliance, agency1, agency2]
+    world = World(alliance, agency1, agency2, folder=folder)
     try:
         for node in nodes:
             node.launch()  # the three start side by side

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
 from nohaven.governance.meetings import service as meetings
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import MembershipRole
-from tests.factories import Factory
+from tests.factories import Factory, csrf_from, web_login
 from tests.notifications.smtp import Received, SmtpServer
 from tests.notifications.test_mail import run_sender
 
@@ -101,3 +102,74 @@ def test_every_delegate_of_the_body_gets_the_invitation_its_update_and_cancellat
         assert (method, int(event["SEQUENCE"])) == ("CANCEL", 2)
         assert str(event["STATUS"]) == "CANCELLED"
         assert str(event["UID"]) == f"{meeting.id}@nohaven"
+
+
+def test_the_secretariat_moves_and_cancels_a_meeting_through_its_page(
+    client: TestClient, db: Session, factory: Factory, settings: Settings, smtp_server: SmtpServer
+) -> None:
+    body = factory.body("Moving Taskforce")
+    member_org = factory.organisation("Moving Ministry", country="JP")
+    factory.seat(body, member_org)
+    delegate = factory.user(member_org, roles=("delegate",))
+    member = factory.user(member_org, roles=("delegate", "analyst"))
+    secretariat = factory.user(
+        factory.organisation("Moving Secretariat", kind="intergovernmental"),
+        roles=("secretariat_admin",),
+    )
+    when = utcnow() + timedelta(days=20)
+    meeting = meetings.schedule_meeting(
+        db,
+        actor=factory.actor(secretariat),
+        body_id=body.id,
+        title="Plenary",
+        starts_at=datetime(when.year, when.month, when.day, 10, 0, tzinfo=PARIS),
+        timezone="Europe/Paris",
+        location="Paris",
+    )
+    run_sender(db, settings)
+    path = f"/meetings/{meeting.id}"
+
+    # A delegate sees no such form, and posting it anyway is refused.
+    web_login(client, member)
+    assert "/reschedule" not in client.get(path).text
+    token = csrf_from(client.get(path).text)
+    refused = client.post(f"{path}/cancel", data={"csrf_token": token})
+    assert refused.status_code in (403, 404)
+    client.cookies.clear()
+
+    web_login(client, secretariat)
+    page = client.get(path)
+    assert f'action="{path}/reschedule"' in page.text
+    token = csrf_from(page.text)
+    past = client.post(
+        f"{path}/reschedule", data={"csrf_token": token, "day": "2001-01-01", "time": "10:00"}
+    )
+    assert past.status_code == 422
+    assert "in the future" in past.text
+    bad = client.post(f"{path}/reschedule", data={"csrf_token": token, "day": "tomorrow"})
+    assert bad.status_code == 422
+    assert "YYYY-MM-DD" in bad.text
+
+    later = len(smtp_server.received)
+    moved = client.post(
+        f"{path}/reschedule",
+        data={"csrf_token": token, "day": when.date().isoformat(), "time": "15:30"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    run_sender(db, settings)
+    [update] = smtp_server.to(delegate.email, later)
+    method, event = event_of(update)
+    assert (method, int(event["SEQUENCE"])) == ("REQUEST", 1)
+    assert event.decoded("DTSTART").astimezone(PARIS).hour == 15
+
+    last = len(smtp_server.received)
+    cancelled = client.post(f"{path}/cancel", data={"csrf_token": token}, follow_redirects=False)
+    assert cancelled.status_code == 303
+    run_sender(db, settings)
+    [cancel] = smtp_server.to(delegate.email, last)
+    assert event_of(cancel)[0] == "CANCEL"
+    assert int(event_of(cancel)[1]["SEQUENCE"]) == 2
+    assert "Move or cancel" not in client.get(path).text  # nothing left to move
+    again = client.post(f"{path}/cancel", data={"csrf_token": token})
+    assert again.status_code == 409

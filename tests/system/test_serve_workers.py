@@ -60,6 +60,7 @@ def test_every_worker_refuses_an_oversized_body(tmp_path: Path) -> None:
             assert process.poll() is None, log.read_text()[-3000:]
             assert time.monotonic() < deadline, log.read_text()[-3000:]
             time.sleep(0.2)
+        workers = sorted(_children(process.pid))
         body = b'{"name": "' + b"x" * 4096 + b'"}'
         for _ in range(12):
             # a new connection each time, so the kernel hands them to either worker
@@ -71,6 +72,9 @@ def test_every_worker_refuses_an_oversized_body(tmp_path: Path) -> None:
                 )
             assert refused.status_code == 413, refused.text
             assert refused.headers["content-type"] == "application/problem+json"
+        # The supervisor kept its workers: none was killed as unresponsive while it started
+        # or served (its health check once killed slow starters over and over).
+        assert sorted(_children(process.pid)) == workers
     finally:
         process.terminate()
         try:
@@ -78,7 +82,17 @@ def test_every_worker_refuses_an_oversized_body(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    assert "Traceback" not in log.read_text()
+    text = log.read_text()
+    assert "Traceback" not in text
+    assert "died" not in text, text[-3000:]
+
+
+def test_the_supervisor_gives_workers_time_to_start() -> None:
+    from nohaven.config import get_settings
+    from nohaven.limits import server_options
+
+    # uvicorn's 5 s killed workers that were still importing on a busy machine
+    assert server_options(get_settings())["timeout_worker_healthcheck"] >= 30
 
 
 def _healthy(base: str) -> bool:

@@ -56,3 +56,12 @@ def test_a_member_who_is_not_an_admin_cannot_open_the_page(
 ) -> None:
     web_login(client, factory.user(factory.organisation(), roles=("analyst",)))
     assert client.get("/webhooks").status_code == 403
+
+
+def test_the_menu_links_to_webhooks_for_admins_only(client: TestClient, factory: Factory) -> None:
+    org = factory.organisation("Agency", kind="government")
+    web_login(client, factory.user(org, roles=("analyst",)))
+    assert 'href="/webhooks"' not in client.get("/inbox").text
+    client.cookies.clear()
+    web_login(client, factory.user(org, roles=("org_admin",)))
+    assert 'href="/webhooks"' in client.get("/inbox").text

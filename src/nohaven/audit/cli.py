@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from nohaven.audit import checkpoints, sealing
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings, settings_of
 from nohaven.db import session_scope
+from nohaven.kit.terminal import Terminal
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 checkpoints_app = typer.Typer(help="Signed checkpoints of the audit chain.", no_args_is_help=True)
 
 

@@ -25,6 +25,8 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.kit.clock import utcnow
 from nohaven.kit.context import current_request_id
+from nohaven.kit.paging import TableSpec, TableView, page_query
+from nohaven.kit.paging import text as text_filter
 
 
 def canonical(summary: dict[str, Any]) -> str:
@@ -113,6 +115,40 @@ def list_entries(
         summary={"count": len(entries), "before_seq": before_seq},
     )
     return entries
+
+
+# The audit log page: newest first by default (insertion order, which the index follows).
+AUDIT_TABLE = TableSpec(
+    sorts={
+        "when": AuditEntry.id,
+        "actor": AuditEntry.actor_label,
+        "action": AuditEntry.action,
+        "resource": AuditEntry.resource_type,
+    },
+    default_sort="when",
+    default_descending=True,
+    filters={"action": text_filter, "resource": text_filter},
+)
+
+
+def page_of_entries(
+    session: Session, *, actor: Actor, view: TableView
+) -> tuple[list[AuditEntry], TableView]:
+    """One page of the entries the actor may read, as the page's table asks; the read is
+    itself audited."""
+    require(actor, Action.LIST, AuditEntry)
+    query = _scoped(select(AuditEntry), actor, view.filter("action") or None)
+    if view.filter("resource"):
+        query = query.where(AuditEntry.resource_type == view.filter("resource"))
+    entries, view = page_query(session, query, view)
+    record(
+        session,
+        actor=actor,
+        action="audit.read",
+        resource_type="audit_entry",
+        summary={"count": len(entries), "page": view.page, "sort": view.sort},
+    )
+    return entries, view
 
 
 def older_cursor(entries: list[AuditEntry], limit: int) -> int | None:

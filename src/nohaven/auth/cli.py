@@ -6,22 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
+from nohaven.kit.terminal import AsJson, console, err, fail, show
 
-console = Console()
-err = Console(stderr=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(code)
 
 
 @users_app.command("create")
@@ -74,7 +66,11 @@ def users_create(
 
 @users_app.command("list")
 def users_list(
-    ctx: typer.Context, organisation: Annotated[str | None, typer.Option()] = None
+    ctx: typer.Context,
+    organisation: Annotated[
+        str | None, typer.Option(help="full name, short name or id of the organisation")
+    ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """List users."""
     from nohaven.auth import users as accounts
@@ -85,19 +81,22 @@ def users_list(
         org = service.find_organisation(session, name_or_id=organisation) if organisation else None
         if organisation and org is None:
             raise fail(f"no organisation named {organisation!r}")
-        table = Table("e-mail", "name", "organisation", "roles", "active", "2FA")
-        for u in accounts.list_users(session, actor=Actor.system("cli")):
-            if org is not None and u.organisation_id != org.id:
-                continue
-            table.add_row(
-                u.email,
-                u.display_name,
-                u.organisation.name,
-                ", ".join(u.roles),
-                "yes" if u.is_active else "no",
-                "yes" if u.totp_enabled_at else "no",
-            )
-        console.print(table)
+        rows = [
+            {
+                "e-mail": u.email,
+                "name": u.display_name,
+                "organisation": u.organisation.name,
+                "roles": list(u.roles),
+                "active": u.is_active,
+                "2FA": u.totp_enabled_at is not None,
+                "id": u.id,
+            }
+            for u in accounts.list_users(session, actor=Actor.system("cli"))
+            if org is None or u.organisation_id == org.id
+        ]
+    show(
+        rows, columns=("e-mail", "name", "organisation", "roles", "active", "2FA"), as_json=as_json
+    )
 
 
 @tokens_app.command("create")

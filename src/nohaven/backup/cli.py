@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -21,9 +20,10 @@ from nohaven.backup.archive import ArchiveError
 from nohaven.backup.database import DatabaseError
 from nohaven.config import settings_of
 from nohaven.kit.crypto import SealError
+from nohaven.kit.terminal import Terminal
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:

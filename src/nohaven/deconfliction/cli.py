@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from nohaven.config import Settings, settings_of
@@ -30,10 +29,11 @@ from nohaven.db import session_scope
 from nohaven.deconfliction import cases, client
 from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
 from nohaven.errors import NohavenError
+from nohaven.kit.terminal import Terminal
 
 deconflict = typer.Typer(help="Blind deconfliction: register selectors, rotate the key.")
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -21,6 +21,7 @@ from nohaven.errors import NohavenError, NotAuthenticated, NotFound
 from nohaven.federation import identity, service, serving, sync
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.schemas import (
+    FEED_PAGE_MAX,
     NodeRead,
     PeerApprove,
     PeeringRequest,
@@ -31,7 +32,6 @@ from nohaven.federation.schemas import (
     SubscriptionRead,
     SubscriptionUpdate,
 )
-from nohaven.hashes import feed
 from nohaven.transactions import writes
 
 router = APIRouter(tags=["federation"])
@@ -150,7 +150,7 @@ def list_changes(
     me: Me,
     call: Call,
     since: Annotated[int, Query(ge=0, le=SQL_INT_MAX)] = 0,
-    limit: Annotated[int, Query(ge=1, le=feed.FEED_PAGE_MAX)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = 1000,
 ) -> Response:
     return _answer_peer(
         session,

@@ -5,6 +5,7 @@ subscribing names the analyst it is done for (`--as`), whose organisation subscr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,8 +13,6 @@ from typing import Annotated
 
 import httpx
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from nohaven.auth import users as accounts
@@ -26,13 +25,14 @@ from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
 from nohaven.federation.schemas import PeerRequestCreate, SubscriptionCreate
 from nohaven.keys.ring import data_keyring
+from nohaven.kit.terminal import AsJson, Terminal, show
 from nohaven.members import service as members_service
 
 peers_app = typer.Typer(
     help="Federation: this node's peers and subscriptions.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 OPERATOR = Actor.system("node operator")
 
 
@@ -152,35 +152,45 @@ def suspend(ctx: typer.Context, peer: str) -> None:
 
 
 @peers_app.command("list")
-def list_peers(ctx: typer.Context) -> None:
+def list_peers(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Peers, their status, last contact and last error; subscriptions with their lag."""
     with session_scope(settings_of(ctx)) as session:
-        table = Table("peer", "node id", "status", "last contact", "error")
-        for p in service.list_peers(session, actor=OPERATOR):
-            table.add_row(
-                p.name,
-                p.node_id,
-                p.status,
-                f"{p.last_contact_at:%Y-%m-%d %H:%M:%S}" if p.last_contact_at else "never",
-                p.last_error or "",
-            )
-        console.print(table)
-        subs = Table("subscription", "peer", "list", "status", "checkpoint", "lag", "last sync")
-        for s in sync.list_subscriptions(session, actor=OPERATOR):
-            subs.add_row(
-                s.id,
-                s.peer_id,
-                s.remote_list_id,
-                s.status,
-                str(s.checkpoint),
-                str(s.lag),
-                f"{s.last_success_at:%Y-%m-%d %H:%M:%S}" if s.last_success_at else "never",
-            )
-        console.print(subs)
+        peers = [
+            {
+                "peer": p.name,
+                "node id": p.node_id,
+                "status": p.status,
+                "last contact": p.last_contact_at,
+                "error": p.last_error or "",
+                "id": p.id,
+            }
+            for p in service.list_peers(session, actor=OPERATOR)
+        ]
+        names = {p["id"]: p["peer"] for p in peers}
+        subscriptions = [
+            {
+                "subscription": s.id,
+                "peer": names.get(s.peer_id, s.peer_id),
+                "list": s.remote_list_id,
+                "status": s.status,
+                "checkpoint": s.checkpoint,
+                "lag": s.lag,
+                "last sync": s.last_success_at,
+            }
+            for s in sync.list_subscriptions(session, actor=OPERATOR)
+        ]
+    if as_json:
+        typer.echo(json.dumps({"peers": peers, "subscriptions": subscriptions}, default=str))
+        return
+    show(peers, columns=("peer", "node id", "status", "last contact", "error"), as_json=False)
+    show(subscriptions, columns=tuple(_SUBSCRIPTION_COLUMNS), as_json=False)
+
+
+_SUBSCRIPTION_COLUMNS = ("subscription", "peer", "list", "status", "checkpoint", "lag", "last sync")
 
 
 @peers_app.command("shared")
-def shared(ctx: typer.Context, peer: str) -> None:
+def shared(ctx: typer.Context, peer: str, as_json: AsJson = False) -> None:
     """The lists a peer shares with this node."""
     settings = settings_of(ctx)
     try:
@@ -191,10 +201,11 @@ def shared(ctx: typer.Context, peer: str) -> None:
             service.note_contact(found, error=None)
     except NohavenError as exc:
         raise _fail(exc.detail) from exc
-    table = Table("id", "name", "TLP", "changes")
-    for item in lists:
-        table.add_row(str(item["id"]), str(item["name"]), str(item["tlp"]), str(item["change_seq"]))
-    console.print(table)
+    rows = [
+        {"name": i["name"], "TLP": i["tlp"], "changes": i["change_seq"], "id": i["id"]}
+        for i in lists
+    ]
+    show(rows, columns=("name", "TLP", "changes", "id"), as_json=as_json)
 
 
 @peers_app.command("subscribe")

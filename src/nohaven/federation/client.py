@@ -4,6 +4,8 @@ against the key pinned for the peer. An answer without a valid signature is neve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -125,3 +127,31 @@ def _detail(response: httpx.Response) -> str:
         return str(response.json().get("detail", ""))[:300]
     except (ValueError, AttributeError):
         return ""
+
+
+class ReadAhead:
+    """The next feed page, fetched in a thread while the subscriber applies this one: the
+    owner's reading and signing and our writing overlap instead of taking turns. A page
+    fetched ahead is used only if it starts where the copy now stands."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="federation-read-ahead")
+        self._next: tuple[str, int, Future[SignedAnswer]] | None = None
+
+    def start(self, key: str, since: int, fetch: Callable[[], SignedAnswer]) -> None:
+        self._next = (key, since, self._pool.submit(fetch))
+
+    def take(self, key: str, since: int) -> SignedAnswer | None:
+        """The page fetched ahead for ``key`` from ``since`` (its failure raised here), or
+        None if there is none."""
+        found, self._next = self._next, None
+        if found is None:
+            return None
+        if found[:2] != (key, since):
+            found[2].cancel()
+            return None
+        return found[2].result()
+
+    def close(self) -> None:
+        self._next = None
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -15,7 +15,7 @@ from nohaven.auth.policy import Action, can, hidden
 from nohaven.errors import NohavenError
 from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
-from nohaven.federation.schemas import Report, ReportReceipt
+from nohaven.federation.schemas import FEED_COLUMNS, FEED_PAGE_MAX, Report, ReportReceipt
 from nohaven.hashes import feed, trust
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
@@ -49,31 +49,32 @@ def feed_page(
     """One page of the hashes change feed, read as the peer (audited by the feed)."""
     if list_id in repo.copy_list_ids(session):
         raise hidden(HashList.policy_kind)
-    page = feed.change_rows(session, actor=actor, list_id=list_id, since=since, limit=limit)
+    page = feed.change_rows(
+        session, actor=actor, list_id=list_id, since=since, limit=limit, most=FEED_PAGE_MAX
+    )
     return {
         "list": list_summary(page.hash_list),
         "since": since,
         "checkpoint": page.checkpoint,
         "more": page.more,
-        "changes": [
-            {
-                "seq": seq,
-                "change": "tombstoned" if gone else ("added" if seq == first else "updated"),
-                "entry": {
-                    "id": entry_id,
-                    "signal_type": kind,
-                    "value": value,
-                    "pdq_quality": quality,
-                    "classification_scheme": scheme,
-                    "classification": code,
-                    "series": series,
-                    "victim_identified": victim,
-                    "offender_identified": offender,
-                    "trusted": trusted,
-                    "tombstoned": gone is not None,
-                    "tombstone_reason": reason,
-                },
-            }
+        "columns": FEED_COLUMNS,
+        "rows": [
+            (
+                seq,
+                "tombstoned" if gone else ("added" if seq == first else "updated"),
+                entry_id,
+                kind,
+                value,
+                quality,
+                scheme,
+                code,
+                series,
+                victim,
+                offender,
+                trusted,
+                gone is not None,
+                reason,
+            )
             for (
                 seq,
                 first,

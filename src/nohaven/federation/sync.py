@@ -8,6 +8,7 @@ from there. Applying a page again changes nothing (entries keep the owner's ids)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -15,22 +16,21 @@ from typing import Any
 
 import httpx
 from pydantic import ValidationError
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
-from nohaven.auth.policy import Action, Tlp, hidden, require
+from nohaven.auth.policy import Action, Tlp, can, hidden, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.federation import repository as repo
 from nohaven.federation import service
-from nohaven.federation.client import PeerClient, PeerUnreachable
+from nohaven.federation.client import PeerClient, PeerUnreachable, ReadAhead
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.models import Peer, PeerStatus, Subscription, SubscriptionStatus
 from nohaven.federation.schemas import FeedPage, Report, SubscriptionCreate
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
-from nohaven.hashes.models import HashEntry, HashList, ListKind
+from nohaven.hashes.models import HashList, ListKind
 from nohaven.hashes.schemas import HashListCreate
 from nohaven.kit.clock import utcnow
 
@@ -121,8 +121,6 @@ def get_subscription(
 
 def list_subscriptions(session: Session, *, actor: Actor) -> list[Subscription]:
     require(actor, Action.LIST, Subscription)
-    from nohaven.auth.policy import can
-
     return [s for s in repo.subscriptions(session) if can(actor, Action.READ, s)]
 
 
@@ -145,29 +143,6 @@ class PageOutcome:
     error: str | None = None
 
 
-def _row(change: Any, *, list_id: str, seq: int, source: str, now: Any) -> dict[str, Any]:
-    e = change.entry
-    return {
-        "id": e.id,
-        "list_id": list_id,
-        "signal_type": e.signal_type.value,
-        "value": e.value,
-        "pdq_quality": e.pdq_quality,
-        "classification_scheme": e.classification_scheme,
-        "classification": e.classification,
-        "classified_at": now,
-        "series": e.series,
-        "victim_identified": e.victim_identified,
-        "offender_identified": e.offender_identified,
-        "trusted": e.trusted,
-        "seq": seq,
-        "updated_at": now,
-        "tombstoned_at": now if e.tombstoned else None,
-        "tombstone_reason": e.tombstone_reason if e.tombstoned else None,
-        "source": source,
-    }
-
-
 def apply_page(session: Session, sub: Subscription, peer: Peer, page: FeedPage) -> int:
     """Bring the copy to the page's checkpoint: new entries inserted, known ones updated
     (tombstones included), all with this list's next change numbers."""
@@ -180,27 +155,50 @@ def apply_page(session: Session, sub: Subscription, peer: Peer, page: FeedPage) 
     if copy.tlp != page.hash_list.tlp.value:
         copy.tlp = page.hash_list.tlp.value  # the owner relabelled it, and we still may see it
         copy.updated_at = now
-    changes = page.changes
-    known = repo.entries_in(session, [c.entry.id for c in changes])
+    rows = page.rows
+    ids = [row[2] for row in rows]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("The peer's page names an entry twice.")
+    known = repo.entries_in(session, ids)
     foreign = [i for i, (list_id, _) in known.items() if list_id != copy.id]
     if foreign:
         raise Conflict(f"Entry ids of the peer collide with entries of other lists: {foreign[:3]}")
-    first = hashes_repo.take_seqs(session, copy.id, len(changes)) if changes else 0
+    first = hashes_repo.take_seqs(session, copy.id, len(rows)) if rows else 0
     source = f"peer {peer.name}"[:200]
-    inserts, updates = [], []
-    for n, change in enumerate(changes):
-        row = _row(change, list_id=copy.id, seq=first + n, source=source, now=now)
-        if change.entry.id in known:
-            updates.append(row)
-        elif not change.entry.tombstoned:  # never seen and already gone: nothing to keep
-            inserts.append({**row, "created_seq": row["seq"], "created_at": now, "comment": ""})
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    for n, row in enumerate(rows):
+        (_, _, entry_id, kind, value, quality, scheme, code, series, *flags, gone, reason) = row
+        seq = first + n
+        changed = (
+            entry_id,
+            kind.value,
+            value,
+            quality,
+            scheme,
+            code,
+            now,  # classified_at
+            series,
+            *flags,  # victim_identified, offender_identified, trusted
+            seq,
+            now,  # updated_at
+            now if gone else None,
+            reason if gone else None,
+            source,
+        )
+        if entry_id in known:
+            updates.append(changed)
+        elif not gone:  # never seen and already gone: nothing to keep
+            inserts.append((*changed, copy.id, seq, now, ""))
     if inserts:
+        # in (signal type, value) order: the two indexes on the value take them in one sweep
+        inserts.sort(key=lambda row: (row[1], row[2]))
         repo.insert_entries(session, inserts)
     if updates:
-        session.execute(update(HashEntry), updates)
+        repo.update_entries(session, updates)
     sub.checkpoint = page.checkpoint
     sub.remote_head = max(page.hash_list.change_seq, page.checkpoint)
-    return len(changes)
+    return len(rows)
 
 
 def recall(session: Session, sub: Subscription, *, actor: Actor) -> int:
@@ -225,10 +223,17 @@ def recall(session: Session, sub: Subscription, *, actor: Actor) -> int:
 
 
 def sync_page(
-    session: Session, *, subscription_id: str, me: NodeIdentity, http: httpx.Client, page_size: int
+    session: Session,
+    *,
+    subscription_id: str,
+    me: NodeIdentity,
+    http: httpx.Client,
+    page_size: int,
+    ahead: ReadAhead | None = None,
 ) -> PageOutcome:
-    """Fetch and apply the next page of one subscription, in the caller's transaction. A peer
-    that cannot be reached, or answers badly, is recorded and nothing else changes."""
+    """Fetch and apply the next page of one subscription, in the caller's transaction (with
+    ``ahead``, the page after it is fetched meanwhile). A peer that cannot be reached, or
+    answers badly, is recorded and nothing else changes."""
     sub = repo.lock_subscription(session, subscription_id)
     if sub is None or sub.status != SubscriptionStatus.ACTIVE:
         return PageOutcome()
@@ -239,11 +244,11 @@ def sync_page(
     now = utcnow()
     sub.last_sync_at = now
     client = service.client_for(http, me, peer)
+    path = f"/api/v1/federation/lists/{sub.remote_list_id}/changes"
     try:
-        answer = client.get(
-            f"/api/v1/federation/lists/{sub.remote_list_id}/changes",
-            {"since": sub.checkpoint, "limit": page_size},
-        )
+        answer = ahead.take(sub.id, sub.checkpoint) if ahead is not None else None
+        if answer is None:
+            answer = client.get(path, {"since": sub.checkpoint, "limit": page_size})
         if answer.status == 404:
             # A signed "no such list": the owner narrowed it past us (or deleted it).
             service.note_contact(peer, error=None)
@@ -252,6 +257,9 @@ def sync_page(
         if not answer.ok:
             raise PeerUnreachable(f"The peer answered {answer.status}.")
         page = FeedPage.model_validate_json(answer.raw)
+        if ahead is not None and page.more:
+            params = {"since": page.checkpoint, "limit": page_size}
+            ahead.start(sub.id, page.checkpoint, functools.partial(client.get, path, params))
         savepoint = session.begin_nested()
         try:
             applied = apply_page(session, sub, peer, page)
@@ -359,22 +367,33 @@ def sync_all(
         due = [s.id for s, _ in repo.due_subscriptions(session)]
     ids = [i for i in due if subscription_ids is None or i in subscription_ids]
     summary = SyncSummary()
-    for sub_id in ids:
-        while True:
-            with open_session() as session:
-                outcome = sync_page(
-                    session, subscription_id=sub_id, me=me, http=http, page_size=page_size
-                )
-            summary.pages += 1
-            summary.applied += outcome.applied
-            summary.recalled += int(outcome.recalled)
-            if on_page is not None:
-                on_page(sub_id, outcome)
-            if outcome.error:
-                summary.errors.append(outcome.error)
-            if not outcome.more:
-                break
-        if not outcome.error and not outcome.recalled:
-            with open_session() as session:
-                summary.reported += report_back(session, subscription_id=sub_id, me=me, http=http)
+    ahead = ReadAhead()
+    try:
+        for sub_id in ids:
+            while True:
+                with open_session() as session:
+                    outcome = sync_page(
+                        session,
+                        subscription_id=sub_id,
+                        me=me,
+                        http=http,
+                        page_size=page_size,
+                        ahead=ahead,
+                    )
+                summary.pages += 1
+                summary.applied += outcome.applied
+                summary.recalled += int(outcome.recalled)
+                if on_page is not None:
+                    on_page(sub_id, outcome)
+                if outcome.error:
+                    summary.errors.append(outcome.error)
+                if not outcome.more:
+                    break
+            if not outcome.error and not outcome.recalled:
+                with open_session() as session:
+                    summary.reported += report_back(
+                        session, subscription_id=sub_id, me=me, http=http
+                    )
+    finally:
+        ahead.close()
     return summary

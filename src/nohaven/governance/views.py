@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from nohaven.governance.applications import views as applications
 from nohaven.governance.bodies import views as bodies
+from nohaven.governance.meetings import moving
 from nohaven.governance.meetings import views as meetings
 from nohaven.governance.motions import views as motions
 from nohaven.governance.progress import views as progress
@@ -16,7 +17,16 @@ from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
-for room in (motions, meetings, statements, progress, public, applications, bodies):
+for room in (
+    motions,
+    meetings,
+    moving,
+    statements,
+    progress,
+    public,
+    applications,
+    bodies,
+):
     router.include_router(room.router)
 
 # (label, path) links this domain adds to the main navigation.

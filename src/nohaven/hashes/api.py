@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
@@ -16,7 +17,7 @@ from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.db import SQL_INT_MAX
 from nohaven.hashes import classification, exchange, feed, importing, matching, service, trust
 from nohaven.hashes import repository as repo
-from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes.models import HashEntry
 from nohaven.hashes.schemas import (
     ChangeRead,
     ChangesResponse,
@@ -42,6 +43,9 @@ from nohaven.hashes.schemas import (
     VoteCreate,
     VoteRead,
 )
+from nohaven.kit.clock import utcnow
+from nohaven.kit.filenames import content_disposition, download_name
+from nohaven.kit.responses import many_json, model_json
 from nohaven.limits import body_limit
 from nohaven.transactions import writes
 
@@ -75,9 +79,15 @@ def entry_read(entry: HashEntry) -> EntryRead:
     return read
 
 
+_LIST_READS = TypeAdapter(list[HashListRead])
+
+
 @router.get("/lists", response_model=list[HashListRead])
-def list_lists(session: DbSession, actor: ApiActor) -> list[HashListRead]:
-    return [HashListRead.model_validate(h) for h in service.visible_lists(session, actor=actor)]
+def list_lists(session: DbSession, actor: ApiActor) -> Response:
+    return many_json(
+        _LIST_READS,
+        [HashListRead.model_validate(h) for h in service.visible_lists(session, actor=actor)],
+    )
 
 
 @router.post("/lists", response_model=HashListRead, status_code=status.HTTP_201_CREATED)
@@ -197,25 +207,22 @@ def feedback(
     )
 
 
-def _summary(session: Session, lists: list[HashList]) -> dict[str, ListSummary]:
-    names = repo.organisation_names(session, {h.owner_organisation_id for h in lists})
+def _summary(hits: list[matching.Hit]) -> dict[str, ListSummary]:
     return {
-        h.id: ListSummary(
-            id=h.id,
-            name=h.name,
-            owner_organisation_id=h.owner_organisation_id,
-            owner_organisation_name=names.get(h.owner_organisation_id, ""),
-            tlp=h.tlp,
+        h.hash_list.id: ListSummary(
+            id=h.hash_list.id,
+            name=h.hash_list.name,
+            owner_organisation_id=h.hash_list.owner_organisation_id,
+            owner_organisation_name=h.owner_name,
+            tlp=h.hash_list.tlp,
         )
-        for h in lists
+        for h in hits
     }
 
 
 @router.post("/match", response_model=MatchResponse)
 @body_limit("match")
-def match(
-    data: MatchRequest, request: Request, session: DbSession, actor: ApiActor
-) -> MatchResponse:
+def match(data: MatchRequest, request: Request, session: DbSession, actor: ApiActor) -> Response:
     """Match a batch of hashes of any types; per query, every entry within reach (PDQ: Hamming
     distance ≤ threshold; other types: equal), with the entry's and the list's metadata, from
     the lists the caller may match against."""
@@ -228,28 +235,28 @@ def match(
         pdq_threshold=data.pdq_threshold,
         settings=settings,
     )
-    lists = _summary(
-        session, list({h.hash_list.id: h.hash_list for r in results for h in r.hits}.values())
-    )
-    return MatchResponse(
-        pdq_threshold=matching.threshold_of(data.pdq_threshold, settings),
-        results=[
-            MatchResult(
-                index=i,
-                signal_type=r.signal_type,
-                value=r.value,
-                matches=[
-                    MatchHit(
-                        distance=h.distance,
-                        entry=entry_read(h.entry),
-                        list=lists[h.hash_list.id],
-                        flags=tuple(h.flags),
-                    )
-                    for h in r.hits
-                ],
-            )
-            for i, r in enumerate(results)
-        ],
+    lists = _summary([h for r in results for h in r.hits])
+    return model_json(
+        MatchResponse(
+            pdq_threshold=matching.threshold_of(data.pdq_threshold, settings),
+            results=[
+                MatchResult(
+                    index=i,
+                    signal_type=r.signal_type,
+                    value=r.value,
+                    matches=[
+                        MatchHit(
+                            distance=h.distance,
+                            entry=entry_read(h.entry),
+                            list=lists[h.hash_list.id],
+                            flags=tuple(h.flags),
+                        )
+                        for h in r.hits
+                    ],
+                )
+                for i, r in enumerate(results)
+            ],
+        )
     )
 
 
@@ -318,6 +325,7 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024, mode="w+b")  # noqa: SIM115
     text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     exchange.export_file(session, actor=actor, list_id=list_id, fmt=fmt, out=text)
+    list_name = service.get_list(session, actor=actor, list_id=list_id).name
     text.flush()
     text.detach()
     spool.seek(0)
@@ -331,7 +339,11 @@ def export_response(session: Session, actor: Actor, list_id: str, fmt: str) -> R
     return StreamingResponse(
         chunks(),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="hash-list-{list_id}.{extension}"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(list_name, fmt, extension=extension, on=utcnow().date())
+            )
+        },
     )
 
 

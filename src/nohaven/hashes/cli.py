@@ -13,7 +13,6 @@ from typing import Annotated, Any, BinaryIO
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -33,10 +32,11 @@ from nohaven.errors import NohavenError, NotFound
 from nohaven.hashes import exchange, hash_cli, matching, scanning, service, sharing_cli
 from nohaven.hashes.hashing import hash_files
 from nohaven.keys.ring import data_keyring
+from nohaven.kit.terminal import AsJson, Terminal, show
 
 hashes_app = typer.Typer(help="Hash lists: import, export, list.", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 AsUser = Annotated[str, typer.Option("--as", help="act as this user (e-mail)")]
 
@@ -77,18 +77,18 @@ def _progress() -> Progress:
 
 
 @hashes_app.command("lists")
-def lists(ctx: typer.Context, as_user: AsUser) -> None:
+def lists(ctx: typer.Context, as_user: AsUser, as_json: AsJson = False) -> None:
     """The hash lists a user may see."""
     try:
         with session_scope(settings_of(ctx)) as session:
             actor = _actor(session, as_user)
-            table = Table("name", "label", "changes")
-            table.add_column("id", overflow="fold", min_width=32)
-            for h in service.visible_lists(session, actor=actor):
-                table.add_row(h.name, h.tlp, str(h.change_seq), h.id)
-            console.print(table)
+            rows = [
+                {"name": h.name, "label": h.tlp, "changes": h.change_seq, "id": h.id}
+                for h in service.visible_lists(session, actor=actor)
+            ]
     except NohavenError as exc:
         raise _fail(exc.detail) from None
+    show(rows, columns=("name", "label", "changes", "id"), as_json=as_json)
 
 
 class _CountingReader(io.RawIOBase):
@@ -122,7 +122,7 @@ def import_file(
     file: Annotated[
         Path, typer.Argument(help="a VICS (.json) or ThreatExchange/HMA (.csv) file; - for stdin")
     ],
-    list_id: Annotated[str, typer.Option("--list", help="the list to import into")],
+    list_id: Annotated[str, typer.Option("--list", help="the list to import into (name or id)")],
     as_user: AsUser,
     fmt: Annotated[
         str | None, typer.Option("--format", help="vics or hma (default: by file extension)")
@@ -145,6 +145,7 @@ def import_file(
         ):
             with session_scope(settings) as session:
                 actor = _actor(session, as_user)
+                list_id = service.list_id_named(session, actor=actor, ref=list_id)
             size = None if from_stdin else file.stat().st_size
             task = progress.add_task(f"{_PHASES['reading']}: {file.name}", total=size)
 
@@ -185,7 +186,7 @@ def import_file(
 @hashes_app.command("export")
 def export_file(
     ctx: typer.Context,
-    list_id: Annotated[str, typer.Option("--list", help="the list to export")],
+    list_id: Annotated[str, typer.Option("--list", help="the list to export (name or id)")],
     as_user: AsUser,
     fmt: Annotated[str, typer.Option("--format", help="vics2, vics2-case, vics1 or hma")] = "vics2",
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
@@ -194,6 +195,7 @@ def export_file(
     try:
         with session_scope(settings_of(ctx)) as session:
             actor = _actor(session, as_user)
+            list_id = service.list_id_named(session, actor=actor, ref=list_id)
             if output is None:
                 count = exchange.export_file(
                     session, actor=actor, list_id=list_id, fmt=fmt, out=sys.stdout

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from nohaven.hashes.models import EntryQuarantine, HashEntry, HashList
+from nohaven.hashes.models import HashEntry, HashList
 
 
 def benign_reasons(
@@ -30,15 +27,6 @@ def benign_reasons(
     return reasons
 
 
-def open_quarantines(session: Session, entry_ids: Collection[str]) -> dict[str, list[str]]:
-    if not entry_ids:
-        return {}
-    rows = session.execute(
-        select(EntryQuarantine.entry_id, EntryQuarantine.reason).where(
-            EntryQuarantine.entry_id.in_(list(entry_ids)), EntryQuarantine.released_at.is_(None)
-        )
-    ).all()
-    found: dict[str, list[str]] = {}
-    for entry_id, reason in rows:
-        found.setdefault(entry_id, []).append(f"quarantined: {reason}")
-    return found
+def quarantine_flags(reasons: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The flags of entries' open quarantines, from their reasons (entry id → reasons)."""
+    return {entry_id: [f"quarantined: {r}" for r in found] for entry_id, found in reasons.items()}

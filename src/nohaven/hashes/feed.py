@@ -90,13 +90,19 @@ class RowPage:
 
 
 def change_rows(
-    session: Session, *, actor: Actor, list_id: str, since: int, limit: int = 1000
+    session: Session,
+    *,
+    actor: Actor,
+    list_id: str,
+    since: int,
+    limit: int = 1000,
+    most: int = FEED_PAGE_MAX,
 ) -> RowPage:
     """The same feed as ``changes``, as plain rows of ``ROW_COLUMNS``: what a peer node pulls,
-    thousands of entries a page, without building an ORM object for each."""
+    thousands of entries a page (up to ``most``), without building an ORM object for each."""
     if since < 0:
         raise InvalidInput("A checkpoint is a non-negative integer.")
-    limit = max(1, min(limit, FEED_PAGE_MAX))
+    limit = max(1, min(limit, most))
     hash_list = get_list(session, actor=actor, list_id=list_id, action=Action.EXPORT)
     found = session.execute(
         select(*ROW_COLUMNS)

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import IO, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from nohaven.hashes.hashing import FileHashes, hash_files, iter_files
 from nohaven.hashes.vics import MediaRecord, write_vics
+from nohaven.kit.terminal import Terminal
 
 CSV_COLUMNS = ("path", "size", "md5", "sha1", "sha256", "pdq", "pdq_quality", "error")
 
@@ -58,7 +58,7 @@ def hash_command(
 ) -> None:
     """Compute MD5, SHA-1, SHA-256 and, for images, PDQ with quality. Files never leave this
     machine; unreadable or unsupported files are reported with a reason and skipped."""
-    errors = Console(stderr=True)
+    errors = Terminal(stderr=True)
     files = list(iter_files(paths))
     try:
         handle: IO[str] = (

@@ -29,8 +29,8 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action
 from nohaven.errors import InvalidInput
+from nohaven.hashes import announce, service, signals
 from nohaven.hashes import repository as repo
-from nohaven.hashes import service, signals
 from nohaven.hashes.models import HashList, SignalType
 from nohaven.hashes.schemas import EntryCreate
 from nohaven.hashes.staging import StagedRow, Staging
@@ -214,6 +214,13 @@ def import_records(
                 )
                 report.committed = True
                 _audit(session, actor, hash_list, report)
+                announce.list_changed(
+                    session,
+                    actor=actor,
+                    hash_list=hash_list,
+                    change="entries_added",
+                    counts={"added": report.added, "updated": report.updated},
+                )
                 session.commit()
             tell("done", read)
         finally:

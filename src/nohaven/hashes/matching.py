@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -29,6 +30,7 @@ from nohaven.hashes import repository as repo
 from nohaven.hashes.index import PdqIndex, PdqSearch
 from nohaven.hashes.models import HashEntry, HashList, ListKind, Sighting, SignalType
 from nohaven.kit.clock import utcnow
+from nohaven.kit.ids import new_id
 
 _IN_CHUNK = 500
 
@@ -152,6 +154,7 @@ class Hit:
     distance: int
     # Why the match may be doubted (nohaven.hashes.doubts): shown with it, never dropped.
     flags: list[str] = field(default_factory=list)
+    owner_name: str = ""  # the list owner's name, read with the list
 
 
 @dataclass
@@ -226,20 +229,27 @@ def match(
                 for i in positions_of[listed.value]:
                     candidates[i].append((listed.id, 0))
 
+    # Two reads for every hit at once (a match is the platform's hottest request): the
+    # entries with their open quarantines, and the lists with their owners' names.
     wanted = {entry_id for hits in candidates for entry_id, _ in hits}
     entries: dict[str, HashEntry] = {}
+    reasons: dict[str, list[str]] = {}
     wanted_list = list(wanted)
     for start in range(0, len(wanted_list), _IN_CHUNK):
-        entries |= repo.live_entries_by_id(session, wanted_list[start : start + _IN_CHUNK])
-    lists = repo.lists_by_id(session, {e.list_id for e in entries.values()})
+        found_entries, found_reasons = repo.live_entries_with_quarantines(
+            session, wanted_list[start : start + _IN_CHUNK]
+        )
+        entries |= found_entries
+        reasons |= found_reasons
+    lists, owner_names = repo.lists_with_owner_names(session, {e.list_id for e in entries.values()})
     allowed = {i for i, h in lists.items() if can(actor, Action.MATCH, h)}
     # Benign lists are not hits: they cast doubt on the known lists' hits of the same query.
     benign = {i for i in allowed if lists[i].kind == ListKind.BENIGN}
-    quarantined = doubts.open_quarantines(session, [e for e in entries if e not in benign])
+    quarantined = doubts.quarantine_flags(reasons)
 
     now = utcnow()
     results: list[QueryResult] = []
-    sightings = 0
+    sightings: list[dict[str, object]] = []
     for (kind, value), hits in zip(clean, candidates, strict=True):
         found = []
         ranked = sorted(hits, key=lambda h: (h[1], h[0]))
@@ -250,22 +260,32 @@ def match(
                 continue
             hash_list = lists[entry.list_id]
             flags = [*vouched, *quarantined.get(entry.id, [])]
-            found.append(Hit(entry, hash_list, distance, flags))
-            session.add(
-                Sighting(
-                    entry_id=entry.id,
-                    list_id=hash_list.id,
-                    list_owner_organisation_id=hash_list.owner_organisation_id,
-                    organisation_id=actor.organisation_id,
-                    user_id=actor.user_id,
-                    actor_label=actor.label[:254],
-                    distance=distance,
-                    at=now,
+            found.append(
+                Hit(
+                    entry,
+                    hash_list,
+                    distance,
+                    flags,
+                    owner_names.get(hash_list.owner_organisation_id, ""),
                 )
             )
-            sightings += 1
+            sightings.append(
+                {
+                    "id": new_id(),
+                    "entry_id": entry.id,
+                    "list_id": hash_list.id,
+                    "list_owner_organisation_id": hash_list.owner_organisation_id,
+                    "organisation_id": actor.organisation_id,
+                    "user_id": actor.user_id,
+                    "actor_label": actor.label[:254],
+                    "distance": distance,
+                    "at": now,
+                }
+            )
         results.append(QueryResult(kind.value, value, found))
-    session.flush()
+    if sightings:
+        # One statement for every sighting, not an ORM unit of work (several times its cost).
+        session.execute(insert(Sighting), sightings)
     audit.record(
         session,
         actor=actor,
@@ -273,7 +293,7 @@ def match(
         resource_type="hash_match",
         summary={
             "queries": len(clean),
-            "matches": sightings,
+            "matches": len(sightings),
             "lists": sorted({h.hash_list.id for r in results for h in r.hits}),
         },
     )

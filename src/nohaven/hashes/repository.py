@@ -10,12 +10,15 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.hashes.models import (
+    EntryQuarantine,
     HashEntry,
     HashList,
     MatchFeedback,
     Sighting,
+    SignalType,
     TrustVote,
 )
+from nohaven.kit.paging import TableSpec, TableView, choice, page_query, text
 from nohaven.members.models import Body, Organisation
 
 
@@ -28,6 +31,20 @@ def lists_by_id(session: Session, ids: Collection[str]) -> dict[str, HashList]:
         return {}
     found = session.execute(select(HashList).where(HashList.id.in_(ids))).scalars()
     return {h.id: h for h in found}
+
+
+def lists_with_owner_names(
+    session: Session, ids: Collection[str]
+) -> tuple[dict[str, HashList], dict[str, str]]:
+    """The lists by id and their owners' names, in one query (a match needs both)."""
+    if not ids:
+        return {}, {}
+    rows = session.execute(
+        select(HashList, Organisation.name)
+        .join(Organisation, Organisation.id == HashList.owner_organisation_id)
+        .where(HashList.id.in_(ids))
+    ).all()
+    return {h.id: h for h, _ in rows}, {h.owner_organisation_id: str(n) for h, n in rows}
 
 
 class _LocalChanges:
@@ -98,6 +115,43 @@ def entries_of_list(
     return session.execute(query).scalars().all()
 
 
+# A list's entries on its page: newest change first by default.
+ENTRY_TABLE = TableSpec(
+    sorts={
+        "changed": HashEntry.seq,
+        "type": HashEntry.signal_type,
+        "hash": HashEntry.value,
+        "classification": HashEntry.classification,
+        "series": HashEntry.series,
+        "trusted": HashEntry.trusted,
+    },
+    default_sort="changed",
+    default_descending=True,
+    filters={
+        "type": choice(*(s.value for s in SignalType)),
+        "state": choice("live", "removed"),
+        "series": text,
+    },
+)
+
+
+def page_of_entries(
+    session: Session, list_id: str, view: TableView, *, include_tombstoned: bool
+) -> tuple[list[HashEntry], TableView]:
+    query = select(HashEntry).where(HashEntry.list_id == list_id)
+    # Removed entries are the owner's to see; anyone else sees live ones whatever they ask.
+    state = view.filter("state") if include_tombstoned else "live"
+    if state == "live":
+        query = query.where(HashEntry.tombstoned_at.is_(None))
+    elif state == "removed":
+        query = query.where(HashEntry.tombstoned_at.is_not(None))
+    if view.filter("type"):
+        query = query.where(HashEntry.signal_type == view.filter("type"))
+    if view.filter("series"):
+        query = query.where(HashEntry.series.contains(view.filter("series"), autoescape=True))
+    return page_query(session, query, view)
+
+
 def live_entries_with_values(
     session: Session, signal_type: str, values: Collection[str]
 ) -> Sequence[HashEntry]:
@@ -123,6 +177,30 @@ def live_entries_by_id(session: Session, ids: Collection[str]) -> dict[str, Hash
         select(HashEntry).where(HashEntry.id.in_(ids), HashEntry.tombstoned_at.is_(None))
     ).scalars()
     return {e.id: e for e in found}
+
+
+def live_entries_with_quarantines(
+    session: Session, ids: Collection[str]
+) -> tuple[dict[str, HashEntry], dict[str, list[str]]]:
+    """Live entries by id, and the reasons of each one's open quarantines, in one query (an
+    outer join: most entries have none)."""
+    if not ids:
+        return {}, {}
+    rows = session.execute(
+        select(HashEntry, EntryQuarantine.reason)
+        .outerjoin(
+            EntryQuarantine,
+            (EntryQuarantine.entry_id == HashEntry.id) & EntryQuarantine.released_at.is_(None),
+        )
+        .where(HashEntry.id.in_(ids), HashEntry.tombstoned_at.is_(None))
+    ).all()
+    entries: dict[str, HashEntry] = {}
+    reasons: dict[str, list[str]] = {}
+    for entry, reason in rows:
+        entries[entry.id] = entry
+        if reason is not None:
+            reasons.setdefault(entry.id, []).append(reason)
+    return entries, reasons
 
 
 def changes(session: Session, list_id: str, since: int, limit: int) -> Sequence[HashEntry]:

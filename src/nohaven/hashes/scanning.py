@@ -18,7 +18,6 @@ from nohaven.auth.actor import Actor
 from nohaven.config import Settings
 from nohaven.errors import InvalidInput, NotAuthenticated
 from nohaven.hashes import classification, matching
-from nohaven.hashes import repository as repo
 from nohaven.hashes.signals import MIN_PDQ_QUALITY
 
 BATCH = 1000  # queries per request; servers accept up to settings.match_batch_max
@@ -147,9 +146,7 @@ def local_matcher(
             settings=settings,
             pdq_threshold=pdq_threshold,
         )
-        owners = repo.organisation_names(
-            session, {h.hash_list.owner_organisation_id for r in results for h in r.hits}
-        )
+        owners = {h.hash_list.owner_organisation_id: h.owner_name for r in results for h in r.hits}
         return [
             [
                 ScanMatch(

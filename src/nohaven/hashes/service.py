@@ -16,7 +16,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, get_visible_or_404, hidden, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
-from nohaven.hashes import classification, signals
+from nohaven.hashes import announce, classification, signals
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import HashEntry, HashList, MatchFeedback, Sighting, TrustVote
 from nohaven.hashes.schemas import EntryCreate, EntryUpdate, HashListCreate, HashListUpdate
@@ -106,6 +106,20 @@ def get_list(
     return get_visible_or_404(session, actor, HashList, list_id, action=action)
 
 
+def list_id_named(session: Session, *, actor: Actor, ref: str) -> str:
+    """The id of the list an operator named on the command line, by its id or its name (any
+    case), among the lists the actor sees; a name two lists share asks for the id."""
+    lists = visible_lists(session, actor=actor)
+    if any(h.id == ref for h in lists):
+        return ref
+    named = [h.id for h in lists if h.name.casefold() == ref.casefold()]
+    if not named:
+        raise NotFound("No such list.")
+    if len(named) > 1:
+        raise InvalidInput(f"Several lists are named {ref!r}: give the list's id.")
+    return named[0]
+
+
 def visible_lists(session: Session, *, actor: Actor) -> list[HashList]:
     require(actor, Action.LIST, HashList)
     return [h for h in repo.all_lists(session) if can(actor, Action.LIST, h)]
@@ -114,6 +128,11 @@ def visible_lists(session: Session, *, actor: Actor) -> list[HashList]:
 def update_list(session: Session, *, actor: Actor, list_id: str, data: HashListUpdate) -> HashList:
     hash_list = get_list(session, actor=actor, list_id=list_id, action=Action.MANAGE)
     changed = data.model_dump(exclude_unset=True, exclude_none=True)
+    before = (
+        hash_list.tlp,
+        list(hash_list.audience_organisation_ids),
+        list(hash_list.audience_body_ids),
+    )
     if "audience_organisation_ids" in changed or "audience_body_ids" in changed:
         orgs = sorted(
             set(changed.get("audience_organisation_ids", hash_list.audience_organisation_ids))
@@ -143,6 +162,12 @@ def update_list(session: Session, *, actor: Actor, list_id: str, data: HashListU
         orgs=hash_list.audience_organisation_ids,
         bodies=hash_list.audience_body_ids,
     )
+    if hash_list.tlp != before[0]:
+        announce.list_changed(session, actor=actor, hash_list=hash_list, change="tlp_changed")
+    elif (hash_list.audience_organisation_ids, hash_list.audience_body_ids) != tuple(before[1:]):
+        announce.list_changed(
+            session, actor=actor, hash_list=hash_list, change="distribution_changed"
+        )
     return hash_list
 
 
@@ -233,6 +258,9 @@ def add_entry(session: Session, *, actor: Actor, list_id: str, data: EntryCreate
     )
     session.flush()
     record_audit(session, actor, "entry_add", hash_list, entry=entry.id, change=kind)
+    announce.list_changed(
+        session, actor=actor, hash_list=hash_list, change="entries_added", counts={"added": 1}
+    )
     return entry
 
 
@@ -290,6 +318,13 @@ def tombstone_entry(session: Session, *, actor: Actor, entry_id: str, reason: st
     entry.updated_at = entry.tombstoned_at
     session.flush()
     record_audit(session, actor, "entry_tombstone", hash_list, entry=entry.id)
+    announce.list_changed(
+        session,
+        actor=actor,
+        hash_list=hash_list,
+        change="entries_tombstoned",
+        counts={"tombstoned": 1},
+    )
     return entry
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from nohaven.auth import users as accounts
@@ -17,10 +15,11 @@ from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
-from nohaven.hashes import jurisdiction, quarantine
+from nohaven.hashes import jurisdiction, quarantine, service
+from nohaven.kit.terminal import AsJson, Terminal, show
 
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 AsUser = Annotated[str, typer.Option("--as", help="act as this user (e-mail)")]
 
 
@@ -57,7 +56,7 @@ def export_rules(
 
 def export_for(
     ctx: typer.Context,
-    list_id: str,
+    list_id: Annotated[str, typer.Argument(help="the list (name or id)")],
     country: Annotated[str, typer.Argument(help="ISO 3166 code of the destination")],
     as_user: AsUser,
     fmt: Annotated[
@@ -70,6 +69,7 @@ def export_for(
     try:
         with session_scope(settings_of(ctx)) as session:
             actor = _actor(session, as_user)
+            list_id = service.list_id_named(session, actor=actor, ref=list_id)
             if output is None:
                 report = jurisdiction.export_for(
                     session, actor=actor, list_id=list_id, country=country, fmt=fmt, out=sys.stdout
@@ -88,19 +88,25 @@ def export_for(
         err.print(f"left out: {count} — {why}")
 
 
-def quarantine_list(ctx: typer.Context, list_id: str, as_user: AsUser) -> None:
+def quarantine_list(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="the list (name or id)")],
+    as_user: AsUser,
+    as_json: AsJson = False,
+) -> None:
     """The list's entries held after a flood of matches, awaiting review."""
     with session_scope(settings_of(ctx)) as session:
         try:
-            held = quarantine.open_for_list(
-                session, actor=_actor(session, as_user), list_id=list_id
-            )
+            actor = _actor(session, as_user)
+            list_id = service.list_id_named(session, actor=actor, ref=list_id)
+            held = quarantine.open_for_list(session, actor=actor, list_id=list_id)
         except NohavenError as exc:
             raise _fail(exc.detail) from exc
-        table = Table("quarantine", "entry", "since", "reason")
-        for q in held:
-            table.add_row(q.id, q.entry_id, f"{q.since:%Y-%m-%d %H:%M}", q.reason)
-        console.print(table)
+        rows = [
+            {"quarantine": q.id, "entry": q.entry_id, "since": q.since, "reason": q.reason}
+            for q in held
+        ]
+    show(rows, columns=("quarantine", "entry", "since", "reason"), as_json=as_json)
 
 
 def quarantine_review(

@@ -9,20 +9,19 @@ from types import FrameType
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy import select
 
 from nohaven.config import settings_of
-from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.db import create_db_engine, make_sessionmaker, require_database
 from nohaven.jobs.models import JobState
 from nohaven.jobs.runner import JobWorker, ensure_states, run_job
 from nohaven.keys.ring import data_keyring
+from nohaven.kit.terminal import AsJson, Terminal, show
 from nohaven.main import scheduled_jobs
 
 jobs_app = typer.Typer(help="Scheduled background work, run once across all processes.")
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _when(moment: object) -> str:
@@ -38,10 +37,11 @@ def _every(interval: timedelta) -> str:
 
 
 @jobs_app.command("list")
-def list_jobs(ctx: typer.Context) -> None:
+def list_jobs(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Every job with its interval, when it is due next and how its last run went."""
     settings = settings_of(ctx)
     jobs = scheduled_jobs(settings)
+    require_database(settings)
     engine = create_db_engine(settings.database_url)
     try:
         with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
@@ -50,24 +50,21 @@ def list_jobs(ctx: typer.Context) -> None:
             states = {s.name: s for s in session.scalars(select(JobState))}
     finally:
         engine.dispose()
-    table = Table("job", "every", "next due", "last run", "outcome", "runs", "fail")
-    table.add_column("last counts")
-    table.add_column("ran on")
-    table.caption = "Times in UTC."
-    for name, job in jobs.items():
-        state = states[name]
-        table.add_row(
-            name,
-            _every(job.every),
-            _when(state.next_due_at),
-            _when(state.last_finished_at),
-            state.last_outcome or "—",
-            str(state.runs),
-            str(state.failures),
-            state.last_summary or "",
-            state.last_runner or "",
-        )
-    console.print(table)
+    rows = [
+        {
+            "job": name,
+            "every": _every(job.every),
+            "next due": _when(states[name].next_due_at),
+            "last run": _when(states[name].last_finished_at),
+            "outcome": states[name].last_outcome,
+            "runs": states[name].runs,
+            "fail": states[name].failures,
+            "last counts": states[name].last_summary or "",
+            "ran on": states[name].last_runner or "",
+        }
+        for name, job in jobs.items()
+    ]
+    show(rows, columns=tuple(rows[0]) if rows else ("job",), as_json=as_json, title="Times in UTC")
 
 
 @jobs_app.command("run")
@@ -79,6 +76,7 @@ def run(ctx: typer.Context, name: str) -> None:
     if job is None:
         err.print(f"[bold red]error:[/] no job {name!r}; one of: {', '.join(jobs)}")
         raise typer.Exit(1)
+    require_database(settings)
     engine = create_db_engine(settings.database_url)
     try:
         maker = make_sessionmaker(engine, keyring=data_keyring(settings))
@@ -104,6 +102,7 @@ def work(
     """Run due jobs until interrupted: beside servers started with NOHAVEN_JOB_WORKER=false,
     or anywhere else; as many of these as you like, each job still runs once."""
     settings = settings_of(ctx)
+    require_database(settings)
     engine = create_db_engine(settings.database_url)
     worker = JobWorker(
         make_sessionmaker(engine, keyring=data_keyring(settings)),

@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeRemainingColumn
-from rich.table import Table
 
 from nohaven.auth.actor import Actor
 from nohaven.config import Settings, settings_of
-from nohaven.db import create_db_engine, make_sessionmaker, session_scope
+from nohaven.db import create_db_engine, make_sessionmaker, require_database, session_scope
 from nohaven.keys import rotation, service
 from nohaven.keys.ring import data_keyring
 from nohaven.kit.crypto import Keyring, SealError, new_key
+from nohaven.kit.terminal import AsJson, Terminal, show
 
 keys_app = typer.Typer(help="Data keys: rotation and checks of sealed personal data.")
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -43,23 +42,25 @@ def keys_new() -> None:
 
 
 @keys_app.command("status")
-def keys_status(ctx: typer.Context) -> None:
+def keys_status(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Which key each sealed value is under, and the configured keys."""
     settings = settings_of(ctx)
     ring = _ring(settings)
     with session_scope(settings) as session:
         counts = service.census(session)
-    table = Table("key id", "sealed values", "configured")
+    rows = []
     for kid, count in sorted(counts.items()):
         if kid == ring.current_id:
             where = "current"
         elif kid == service.FORMAT_1:
             where = "old format: opened by whichever key fits; `keys rotate` updates it"
         else:
-            where = "previous" if kid in ring.ids else "[red]missing[/]"
-        table.add_row(kid, str(count), where)
-    console.print(table)
-    console.print(f"Current key: {ring.current_id}; previous: {', '.join(ring.ids[1:]) or '—'}")
+            where = "previous" if kid in ring.ids else "missing"
+        rows.append({"key id": kid, "sealed values": count, "configured": where})
+    show(rows, columns=("key id", "sealed values", "configured"), as_json=as_json)
+    if not as_json:
+        previous = ", ".join(ring.ids[1:]) or "—"
+        console.print(f"Current key: {ring.current_id}; previous: {previous}")
 
 
 @keys_app.command("check")
@@ -84,6 +85,7 @@ def keys_rotate(
     """Re-wrap every sealed value under NOHAVEN_DATA_KEY; re-run to resume after a stop."""
     settings = settings_of(ctx)
     ring = _ring(settings)
+    require_database(settings)
     engine = create_db_engine(settings.database_url)
     progress = Progress(
         "[progress.description]{task.description}",

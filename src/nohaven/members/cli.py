@@ -3,39 +3,42 @@ from the command line."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
+from nohaven.kit.terminal import AsJson, console, fail, show
 
-console = Console()
-err = Console(stderr=True)
 orgs_app = typer.Typer(help="Member organisations.", no_args_is_help=True)
 bodies_app = typer.Typer(help="Bodies: alliances and reference groups.", no_args_is_help=True)
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(code)
-
-
 @orgs_app.command("list")
-def orgs_list(ctx: typer.Context, kind: str | None = None, country: str | None = None) -> None:
+def orgs_list(
+    ctx: typer.Context, kind: str | None = None, country: str | None = None, as_json: AsJson = False
+) -> None:
     """List member organisations."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
     with session_scope(settings_of(ctx)) as session:
-        table = Table("name", "short", "kind", "country", "id")
         cli_actor = Actor.system("cli")
-        for o in service.list_organisations(session, actor=cli_actor, kind=kind, country=country):
-            table.add_row(o.name, o.short_name or "", o.kind, o.country or "", o.id)
-        console.print(table)
+        found = service.list_organisations(session, actor=cli_actor, kind=kind, country=country)
+        rows = [
+            {
+                "name": o.name,
+                "short": o.short_name,
+                "kind": o.kind,
+                "country": o.country,
+                "id": o.id,
+            }
+            for o in found
+        ]
+    show(rows, columns=("name", "short", "kind", "country", "id"), as_json=as_json)
 
 
 @orgs_app.command("create")
@@ -72,7 +75,11 @@ def orgs_create(
 
 
 @orgs_app.command("show")
-def orgs_show(ctx: typer.Context, name_or_id: str) -> None:
+def orgs_show(
+    ctx: typer.Context,
+    name_or_id: Annotated[str, typer.Argument(help="full name, short name or id")],
+    as_json: AsJson = False,
+) -> None:
     """An organisation and its seats, past and present."""
     from nohaven.members import service
 
@@ -80,58 +87,73 @@ def orgs_show(ctx: typer.Context, name_or_id: str) -> None:
         org = service.find_organisation(session, name_or_id=name_or_id)
         if org is None:
             raise fail(f"no organisation {name_or_id!r}")
-        console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
-        table = Table("body", "role", "from", "until")
-        for m in service.seats_of_organisation(session, organisation_id=org.id):
-            table.add_row(m.body.name, m.role, str(m.start_date), str(m.end_date or "—"))
-        console.print(table)
+        if not as_json:
+            console.print(f"[bold]{org.name}[/] ({org.kind}, {org.country or 'no country'})")
+        rows = [
+            {"body": m.body.name, "role": m.role, "from": m.start_date, "until": m.end_date}
+            for m in service.seats_of_organisation(session, organisation_id=org.id)
+        ]
+    show(rows, columns=("body", "role", "from", "until"), as_json=as_json)
 
 
 @bodies_app.command("list")
-def bodies_list(ctx: typer.Context) -> None:
+def bodies_list(ctx: typer.Context, as_json: AsJson = False) -> None:
     """List bodies with today's chair."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
     with session_scope(settings_of(ctx)) as session:
-        table = Table("slug", "name", "kind", "seats", "chair")
-        for e in service.directory(session, actor=Actor.system("cli")):
-            table.add_row(
-                e.body.slug,
-                e.body.name,
-                e.body.kind,
-                str(len(e.current)),
-                e.chair.organisation.name if e.chair else "—",
-            )
-        console.print(table)
+        rows = [
+            {
+                "slug": e.body.slug,
+                "name": e.body.name,
+                "kind": e.body.kind,
+                "seats": len(e.current),
+                "chair": e.chair.organisation.name if e.chair else None,
+                "id": e.body.id,
+            }
+            for e in service.directory(session, actor=Actor.system("cli"))
+        ]
+    show(rows, columns=("slug", "name", "kind", "seats", "chair"), as_json=as_json)
 
 
 @bodies_app.command("show")
-def bodies_show(ctx: typer.Context, slug: str) -> None:
+def bodies_show(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="short name (slug), full name or id")],
+    as_json: AsJson = False,
+) -> None:
     """A body: members today and the chair history."""
     from nohaven.auth.actor import Actor
     from nohaven.members import service
 
+    wanted = slug.lower()
     with session_scope(settings_of(ctx)) as session:
         entry = next(
             (
                 e
                 for e in service.directory(session, actor=Actor.system("cli"))
-                if e.body.slug == slug
+                if wanted in (e.body.slug.lower(), e.body.name.lower(), e.body.id)
             ),
             None,
         )
         if entry is None:
             raise fail(f"no body {slug!r}")
-        console.print(f"[bold]{entry.body.name}[/]")
-        table = Table("organisation", "role", "since")
-        for m in entry.current:
-            table.add_row(m.organisation.name, m.role, str(m.start_date))
-        console.print(table)
-        chairs = Table("chair", "from", "until", title="Chairs")
-        for m in entry.chair_history:
-            chairs.add_row(m.organisation.name, str(m.start_date), str(m.end_date or "today"))
-        console.print(chairs)
+        members = [
+            {"organisation": m.organisation.name, "role": m.role, "since": m.start_date}
+            for m in entry.current
+        ]
+        chairs = [
+            {"chair": m.organisation.name, "from": m.start_date, "until": m.end_date}
+            for m in entry.chair_history
+        ]
+        name = entry.body.name
+    if as_json:
+        typer.echo(json.dumps({"name": name, "members": members, "chairs": chairs}, default=str))
+        return
+    console.print(f"[bold]{name}[/]")
+    show(members, columns=("organisation", "role", "since"), as_json=False)
+    show(chairs, columns=("chair", "from", "until"), as_json=False, title="Chairs")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from nohaven.members.models import Body, Invitation, Membership, Organisation, User
@@ -23,9 +23,16 @@ def organisations(
 
 
 def organisation_by_name(session: Session, name: str) -> Organisation | None:
-    return session.execute(
+    """By its full name, else by its short name (any case) when only one bears it."""
+    found = session.execute(
         select(Organisation).where(Organisation.name == name)
     ).scalar_one_or_none()
+    if found is not None:
+        return found
+    short = session.scalars(
+        select(Organisation).where(func.lower(Organisation.short_name) == name.lower()).limit(2)
+    ).all()
+    return short[0] if len(short) == 1 else None
 
 
 def bodies(session: Session) -> Sequence[Body]:
@@ -110,3 +117,8 @@ def invitations(session: Session, *, organisation_id: str | None = None) -> Sequ
     if organisation_id:
         query = query.where(Invitation.organisation_id == organisation_id)
     return session.execute(query).scalars().all()
+
+
+def display_names(session: Session, user_ids: set[str]) -> dict[str, str]:
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {str(user_id): str(name) for user_id, name in rows}

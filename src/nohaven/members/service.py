@@ -5,7 +5,7 @@ Invitations are in nohaven.members.invitations; the people who log in are auth's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,6 +44,11 @@ def find_organisation(session: Session, *, name_or_id: str) -> Organisation | No
 
 def organisation_exists(session: Session, organisation_id: str) -> bool:
     return session.get(Organisation, organisation_id) is not None
+
+
+def organisation_ids(session: Session) -> set[str]:
+    """Every organisation's id, for other domains' rules to filter (who sees a hash list)."""
+    return {o.id for o in repo.organisations(session)}
 
 
 def list_organisations(
@@ -290,3 +295,9 @@ def seat_roles_of_organisation(
 
 def body_by_slug(session: Session, *, slug: str) -> Body | None:
     return repo.body_by_slug(session, slug)
+
+
+def people_names(session: Session, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """User id -> the name a page shows for that person (not their e-mail address)."""
+    wanted = {u for u in user_ids if u}
+    return repo.display_names(session, wanted) if wanted else {}

@@ -151,7 +151,14 @@ KINDS: dict[str, Kind] = {
             "{n} messages through public pages",
             DIGEST,
         ),
-        Kind("governance.motion", "Motion open for votes", "{n} motions open for votes", DIGEST),
+        Kind(
+            "governance.motion.opened",
+            "Motion open for votes",
+            "{n} motions open for votes",
+            IMMEDIATE,
+        ),
+        Kind("governance.motion.closed", "Motion closed", "{n} motions closed", DIGEST),
+        Kind("hashes.list.changed", "Sharing of a hash list changed", "{n} hash lists changed"),
         # the map of legislation
         Kind("policy.assessment.approved", "Assessment approved", "{n} assessments approved"),
         Kind("policy.assessment.rejected", "Assessment returned", "{n} assessments returned"),

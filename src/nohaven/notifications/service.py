@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,12 +33,14 @@ def notify(
     link: str | None = None,
     user_ids: Iterable[str] | None = None,
     invitation: calendar.Invitation | None = None,
+    event_data: Mapping[str, str | None] | None = None,
 ) -> Notice:
     """Put a notice in an organisation's inbox and address it to the people who must act on
     it (``user_ids``, or those `addressing` finds), in the caller's transaction. Those who
     want it at once get an e-mail through the outbox, written in this same transaction. An
     ``invitation`` goes to everyone addressed who did not choose the inbox alone, as a
-    calendar attachment (an event does not wait for a digest)."""
+    calendar attachment (an event does not wait for a digest). ``event_data``: identifiers the
+    organisation's webhooks receive besides the notice's own (a list's id, a motion's)."""
     notice = Notice(
         organisation_id=organisation_id, kind=kind, title=title[:200], body=body, link=link
     )
@@ -58,7 +60,7 @@ def notify(
         invitation=invitation,
     )
     # The organisation's own systems hear of it through their webhooks, in this transaction too.
-    webhook_events.publish_notice(session, notice)
+    webhook_events.publish_notice(session, notice, extra=event_data)
     audit.record(
         session,
         actor=actor,

@@ -3,15 +3,16 @@ purge` (the list and the show as the system, for the operator)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
+from nohaven.kit.terminal import AsJson, Terminal, show
 from nohaven.operations import jobs, results, service
 from nohaven.operations import repository as repo
 
@@ -19,8 +20,8 @@ operations_app = typer.Typer(
     help="Coordinated operations: programmes, referral escalation and purge.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -29,43 +30,56 @@ def _fail(message: str) -> typer.Exit:
 
 
 @operations_app.command("list")
-def list_activities(ctx: typer.Context, body: str) -> None:
-    """A body's programme (by body id or slug): code names, phases and dates."""
+def list_activities(
+    ctx: typer.Context,
+    body: Annotated[str, typer.Argument(help="the body: short name (slug) or id")],
+    as_json: AsJson = False,
+) -> None:
+    """A body's programme: code names, phases and dates."""
     from nohaven.members import service as members
 
     actor = Actor.system("nohaven operations list")
     try:
         with session_scope(settings_of(ctx)) as session:
             found = members.get_body(session, actor=actor, body_id_or_slug=body)
-            table = Table("id", "code name", "kind", "phase", "starts", "ends", title=found.name)
-            for a in repo.activities_of_bodies(session, [found.id]):
-                table.add_row(
-                    a.id,
-                    a.code_name,
-                    a.kind,
-                    a.phase,
-                    str(a.starts_on or "—"),
-                    str(a.ends_on or "—"),
-                )
-            console.print(table)
+            title = found.name
+            rows = [
+                {
+                    "code name": a.code_name,
+                    "kind": a.kind,
+                    "phase": a.phase,
+                    "starts": a.starts_on,
+                    "ends": a.ends_on,
+                    "id": a.id,
+                }
+                for a in repo.activities_of_bodies(session, [found.id])
+            ]
     except NohavenError as exc:
         raise _fail(exc.detail) from exc
+    show(
+        rows,
+        columns=("code name", "kind", "phase", "starts", "ends", "id"),
+        as_json=as_json,
+        title=title,
+    )
 
 
 @operations_app.command("results")
-def show_results(ctx: typer.Context, activity_id: str) -> None:
+def show_results(ctx: typer.Context, activity_id: str, as_json: AsJson = False) -> None:
     """An operation's totals (figures only: what the joint statement is written from)."""
     actor = Actor.system("nohaven operations results")
     try:
         with session_scope(settings_of(ctx)) as session:
             activity = service.visible(session, actor=actor, activity_id=activity_id)
             totals = results.totals_of(session, activity)
-            table = Table("measure", "total", title=activity.code_name)
-            for measure, value in totals.model_dump().items():
-                table.add_row(results.LABELS[measure], str(value))
-            console.print(table)
+            title = activity.code_name
+            rows = [
+                {"measure": results.LABELS[measure], "total": value}
+                for measure, value in totals.model_dump().items()
+            ]
     except NohavenError as exc:
         raise _fail(exc.detail) from exc
+    show(rows, columns=("measure", "total"), as_json=as_json, title=title)
 
 
 @operations_app.command("escalate")

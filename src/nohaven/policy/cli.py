@@ -7,21 +7,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from nohaven.auth import users as accounts
 from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import session_scope
 from nohaven.errors import NohavenError
+from nohaven.kit.terminal import AsJson, Terminal, show
 from nohaven.policy import criteria, exchange, gaps
 
 policy_app = typer.Typer(
     help="Legislative criteria, country assessments and gap analysis.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -69,7 +68,7 @@ def load_criteria(
 def import_file(
     ctx: typer.Context,
     file: Path,
-    user: Annotated[str, typer.Option("--user", help="E-mail of the assessing user.")],
+    user: Annotated[str, typer.Option("--as", "--user", help="E-mail of the assessing user.")],
     submit: Annotated[bool, typer.Option(help="Submit the rows for review at once.")] = False,
 ) -> None:
     """Import assessments (CSV or JSON, by extension) as drafts of the user's organisation;
@@ -117,6 +116,7 @@ def safe_havens(
     region: Annotated[str | None, typer.Option(help="UN M49 region, e.g. Africa")] = None,
     body: Annotated[str | None, typer.Option(help="Only members of this body (slug)")] = None,
     as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """List the countries failing any core criterion."""
     try:
@@ -128,14 +128,18 @@ def safe_havens(
             result = gaps.safe_havens(
                 session, actor=Actor.system("cli"), as_of=day, region=region, body=body
             )
-            table = Table(title=f"Safe havens as of {result.analysis.as_of}")
-            table.add_column("Country")
-            table.add_column("Core criteria failed")
-            for r in result.countries:
-                table.add_row(f"{r.country.name} ({r.country.code})", ", ".join(r.failed_core))
+            rows = [
+                {
+                    "country": f"{r.country.name} ({r.country.code})",
+                    "code": r.country.code,
+                    "core criteria failed": list(r.failed_core),
+                }
+                for r in result.countries
+            ]
+            title = f"Safe havens as of {result.analysis.as_of}"
     except NohavenError as exc:
         raise _fail(exc.detail) from exc
-    console.print(table)
+    show(rows, columns=("country", "core criteria failed"), as_json=as_json, title=title)
 
 
 def register(app: typer.Typer) -> None:

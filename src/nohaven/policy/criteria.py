@@ -44,6 +44,34 @@ class FrameworkSpec(BaseModel):
         return value
 
 
+# Short names for the shipped framework's criteria, for tables and reports where the full
+# question does not fit. A criterion of a framework loaded from elsewhere is named by its
+# question instead (see ``name_of``).
+NAMES = {
+    "csam_legislation": "Legislation specific to child sexual abuse material",
+    "csam_definition": "Child sexual abuse material defined in law",
+    "technology_facilitated": "Offences by computer or the internet",
+    "simple_possession": "Possession an offence without intent to distribute",
+    "provider_reporting": "Mandatory reporting by service providers",
+    "grooming": "Online grooming an offence",
+    "sexual_extortion": "Sexual extortion of children an offence",
+    "live_streaming": "Live-streamed abuse covered",
+    "synthetic_material": "AI-generated and synthetic material covered",
+    "extraterritorial_jurisdiction": "Prosecution for offences abroad",
+    "extradition": "Offences extraditable",
+    "no_statute_of_limitations": "No or late-running limitation period",
+    "child_under_18": "A child is every person under 18",
+    "provider_preservation": "Preservation by service providers",
+    "data_retention": "Retention of traffic and subscriber data",
+    "travel_restrictions": "Travel of convicted offenders restricted",
+}
+
+
+def name_of(criterion: Criterion) -> str:
+    """The criterion's human name: its short name, or its question."""
+    return NAMES.get(criterion.key) or criterion.question
+
+
 def shipped_text(name: str = DEFAULT_FILE) -> str:
     return resources.files("nohaven.policy").joinpath("data", name).read_text("utf-8")
 

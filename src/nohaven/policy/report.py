@@ -9,14 +9,23 @@ from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.members import service as members_service
-from nohaven.policy import gaps
+from nohaven.policy import criteria, gaps, pdfmap, worldmap
 from nohaven.policy.gaps import CountryResult, SafeHavens
 from nohaven.policy.models import Criterion, Status
 
@@ -28,7 +37,8 @@ ILLUSTRATIVE_NOTICE = (
 @dataclass
 class CriterionLine:
     criterion: Criterion
-    counts: dict[str, int]
+    name: str
+    counts: dict[str, int]  # status -> assessed countries with that status
 
 
 @dataclass
@@ -42,6 +52,17 @@ class GapReport:
     countries: list[CountryResult]  # every country in scope that has an approved assessment
     criteria: list[CriterionLine]
     illustrative: bool
+    in_scope: int  # countries and territories in scope, assessed or not
+    only: set[str] | None  # the body's member countries, when the report is for a body
+
+    @property
+    def unassessed(self) -> int:
+        """Countries in scope with no approved assessment: said once, left out of the tables."""
+        return self.in_scope - len(self.countries)
+
+    def names(self, keys: list[str]) -> list[str]:
+        by_key = {line.criterion.key: line.name for line in self.criteria}
+        return [by_key.get(k, k) for k in keys]
 
 
 def build(
@@ -63,9 +84,9 @@ def build(
     lines = []
     for c in analysis.criteria:
         counts = {s.value: 0 for s in Status}
-        for r in scope:
+        for r in assessed:
             counts[r.statuses[c.key]] += 1
-        lines.append(CriterionLine(criterion=c, counts=counts))
+        lines.append(CriterionLine(criterion=c, name=criteria.name_of(c), counts=counts))
     body_name = (
         members_service.get_body(session, actor=actor, body_id_or_slug=body).name if body else None
     )
@@ -80,11 +101,48 @@ def build(
         countries=assessed,
         criteria=lines,
         illustrative=any(r.illustrative for r in scope),
+        in_scope=len(scope),
+        only={r.country.code for r in scope} if (only is not None or region) else None,
     )
 
 
-def _label(key: str) -> str:
-    return key.replace("_", " ")
+def coverage(report: GapReport) -> str:
+    """What the tables cover, said once instead of an "unknown" count on every line."""
+    text = (
+        f"{len(report.countries)} of {report.in_scope} countries and territories in scope have "
+        f"approved assessments; the {report.unassessed} without one are not assessed and are "
+        "left out of the tables below."
+    )
+    missing = sum(line.counts[Status.UNKNOWN.value] for line in report.criteria)
+    if missing:
+        text += (
+            f" Among the assessed countries, {missing} answers to single criteria are still "
+            "missing; each counts as a gap."
+        )
+    return text
+
+
+def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 8)
+    canvas.drawRightString(A4[0] - 16 * mm, 10 * mm, f"Page {doc.page}")
+    canvas.drawString(16 * mm, 10 * mm, doc.title)
+    canvas.restoreState()
+
+
+def _legend(report: GapReport, style: ParagraphStyle) -> Table:
+    """The map's key: a swatch before each label, on one line."""
+    items = worldmap.legend(None)
+    if report.only is not None:
+        items.append(worldmap.LegendItem(worldmap.OUTSIDE_FILL, "outside the scope"))
+    cells: list[object] = []
+    fills: list[tuple[object, ...]] = []
+    for index, item in enumerate(items):
+        cells += ["", Paragraph(item.label, style)]
+        fills.append(("BACKGROUND", (2 * index, 0), (2 * index, 0), colors.HexColor(item.colour)))
+        fills.append(("BOX", (2 * index, 0), (2 * index, 0), 0.3, colors.grey))
+    widths = [4 * mm, 21 * mm] * len(items)
+    return Table([cells], colWidths=widths, style=TableStyle(fills), hAlign="LEFT")
 
 
 def pdf(report: GapReport) -> bytes:
@@ -102,7 +160,7 @@ def pdf(report: GapReport) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
     )
-    story: list[object] = [Paragraph(report.title, styles["Title"])]
+    story: list[Flowable] = [Paragraph(report.title, styles["Title"])]
     scope = f"As of {report.as_of.isoformat()}; criteria framework version "
     scope += f"{report.framework_version}."
     if report.since:
@@ -110,11 +168,15 @@ def pdf(report: GapReport) -> bytes:
     story.append(Paragraph(scope, styles["BodyText"]))
     if report.illustrative:
         story.append(Paragraph(f"<b>{ILLUSTRATIVE_NOTICE}</b>", styles["BodyText"]))
-    story.append(Spacer(1, 4 * mm))
+    story.append(Spacer(1, 3 * mm))
+    story.append(pdfmap.drawing(report.havens.analysis, width=178 * mm, only=report.only))
+    story.append(_legend(report, small))
+    story.append(Spacer(1, 2 * mm))
+    story.append(Paragraph(coverage(report), styles["BodyText"]))
     story.append(Paragraph("Countries failing a core criterion", styles["Heading2"]))
     rows: list[list[object]] = [["Country", "Core criteria not (fully) met"]]
     rows += [
-        [r.country.name, Paragraph(", ".join(_label(k) for k in r.failed_core), small)]
+        [r.country.name, Paragraph("; ".join(report.names(r.failed_core)), small)]
         for r in report.havens.countries
     ]
     if len(rows) == 1:
@@ -126,27 +188,31 @@ def pdf(report: GapReport) -> bytes:
         resolved = ", ".join(r.country.name for r in report.havens.resolved) or "none"
         story.append(Paragraph(f"Newly failing a core criterion: {new}.", styles["BodyText"]))
         story.append(Paragraph(f"No longer failing: {resolved}.", styles["BodyText"]))
-    story.append(Paragraph("Criteria", styles["Heading2"]))
-    rows = [["Criterion", "Core", "Met", "Partly", "Not met", "Unknown"]]
+    story.append(Paragraph("Criteria (assessed countries)", styles["Heading2"]))
+    rows = [["Criterion", "Core", "Met", "Partly met", "Not met"]]
     for line in report.criteria:
         rows.append(
             [
-                Paragraph(_label(line.criterion.key), small),
+                Paragraph(line.name, small),
                 "yes" if line.criterion.core else "",
-                *(str(line.counts[s.value]) for s in Status),
+                *(
+                    str(line.counts[s.value])
+                    for s in (Status.MET, Status.PARTIALLY_MET, Status.NOT_MET)
+                ),
             ]
         )
-    story.append(Table(rows, colWidths=[70 * mm, 14 * mm] + [22 * mm] * 4, style=grid))
+    widths = [95 * mm, 14 * mm] + [22 * mm] * 3
+    story.append(Table(rows, colWidths=widths, style=grid, repeatRows=1))
     story.append(Paragraph("Assessed countries", styles["Heading2"]))
-    rows = [["Country", "Met", "Gaps (not met, partly met or unknown)"]]
+    rows = [["Country", "Met", "Gaps (not met, partly met or no answer yet)"]]
     for r in report.countries:
         rows.append(
             [
                 r.country.name,
                 f"{r.counts['met']} / {len(r.statuses)}",
-                Paragraph(", ".join(_label(k) for k in r.gaps), small),
+                Paragraph("; ".join(report.names(r.gaps)), small),
             ]
         )
     story.append(Table(rows, colWidths=[45 * mm, 20 * mm, 110 * mm], style=grid, repeatRows=1))
-    doc.build(story)
+    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return out.getvalue()

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import session_scope
+from nohaven.kit.terminal import Terminal
 from nohaven.travel import jobs
 
 travel_app = typer.Typer(
     help="Travel notifications: retention and escalation.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
+console = Terminal()
+err = Terminal(stderr=True)
 
 
 @travel_app.command("purge")

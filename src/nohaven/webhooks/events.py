@@ -87,13 +87,19 @@ def publish(
     return queued
 
 
-def publish_notice(session: Session, notice: Notice) -> list[Delivery]:
+def publish_notice(
+    session: Session, notice: Notice, *, extra: Mapping[str, str | None] | None = None
+) -> list[Delivery]:
     """A notice as an event of its kind: its id and the path of its page; its title and body
     (written by the domains free of personal data and selectors) only in full payloads."""
     return publish(
         session,
         organisation_id=notice.organisation_id,
         kind=notice.kind,
-        data={"notice_id": notice.id, "path": notice.link or f"/inbox/{notice.id}"},
+        data={
+            **(extra or {}),
+            "notice_id": notice.id,
+            "path": notice.link or f"/inbox/{notice.id}",
+        },
         text={"title": notice.title, "body": notice.body},
     )

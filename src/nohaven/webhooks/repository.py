@@ -23,6 +23,10 @@ def endpoints_of(session: Session, organisation_id: str) -> Sequence[Endpoint]:
     )
 
 
+def all_endpoints(session: Session) -> Sequence[Endpoint]:
+    return session.execute(select(Endpoint).order_by(Endpoint.id)).scalars().all()
+
+
 def endpoint(session: Session, endpoint_id: str, *, for_update: bool = False) -> Endpoint | None:
     query = select(Endpoint).where(Endpoint.id == endpoint_id)
     if for_update:

@@ -40,6 +40,12 @@ def _full_kinds(kinds: Sequence[str], full: Sequence[str]) -> list[str]:
     return sorted(set(full))
 
 
+def organisations_listening(session: Session, kind: str) -> set[str]:
+    """Organisations with an endpoint that chose ``kind`` (paused ones included: their
+    deliveries wait). For other domains deciding whom to tell of a change."""
+    return {e.organisation_id for e in repository.all_endpoints(session) if kind in e.kinds}
+
+
 def list_endpoints(session: Session, *, actor: Actor) -> Sequence[Endpoint]:
     require(actor, Action.LIST, Endpoint)
     if actor.organisation_id is None:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
 from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput
 from nohaven.keys.ring import data_keyring
@@ -18,11 +19,18 @@ from nohaven.kit.i18n import N_
 from nohaven.kit.i18n import gettext as _
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
+from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 from nohaven.webhooks import service
 from nohaven.webhooks.api import guard
 from nohaven.webhooks.events import EVENT_KINDS
+from nohaven.webhooks.models import Endpoint
 from nohaven.webhooks.schemas import EndpointCreate, EndpointUpdate
+
+# Organisation admins (and the secretariat's) only: the policy rule decides, as for the page.
+NAV: tuple[NavLink, ...] = (
+    NavLink(N_("Webhooks"), "/webhooks", "Administration", lambda a: can(a, Action.LIST, Endpoint)),
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 

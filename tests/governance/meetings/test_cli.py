@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def demo_engine(
     engine = create_db_engine(url)
     with engine.begin() as conn:
         migrate.upgrade(connection=conn)
+    # The demo seals personal data (a travel notice's subject): the session needs the key ring.
     with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
         load_demo(session, settings=settings)
         session.commit()
@@ -50,6 +52,9 @@ def test_list_and_export_a_meeting(demo_engine: Engine) -> None:
     assert listed.exit_code == 0, listed.output
     assert "Global Taskforce plenary (next)" in listed.output
     assert "Proposed next:" in listed.output
+    as_json = runner.invoke(app, ["meetings", "list", "--body", "global-taskforce", "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert "Global Taskforce plenary (next)" in {m["title"] for m in json.loads(as_json.stdout)}
     with Session(demo_engine) as session:
         meeting_id = session.scalars(
             select(Meeting.id)

@@ -313,6 +313,15 @@ def test_meetings_api(client: TestClient, seats: Seats) -> None:
     assert "1. Hotlines" in cal.text.replace("\r\n ", "")
     bad = client.put(f"/api/v1/meetings/{meeting_id}/minutes", json={"status": "lost"}, headers=sec)
     assert bad.status_code == 422
+    # Moving it: by the secretariat only, to a time in the future.
+    later = (utcnow() + timedelta(days=16)).replace(tzinfo=None, microsecond=0).isoformat()
+    move = f"/api/v1/meetings/{meeting_id}/reschedule"
+    assert client.post(move, json={"starts_at": later}, headers=member).status_code == 403
+    past = client.post(move, json={"starts_at": "2001-01-01T10:00:00"}, headers=sec)
+    assert past.status_code == 422
+    moved = client.post(move, json={"starts_at": later, "location": "Bergen"}, headers=sec)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["location"] == "Bergen"
 
 
 def test_decisions_api(client: TestClient, seats: Seats, db: Session) -> None:

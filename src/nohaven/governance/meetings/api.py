@@ -23,6 +23,7 @@ from nohaven.governance.meetings.schemas import (
     InitiativeRead,
     MeetingCreate,
     MeetingRead,
+    MeetingReschedule,
     MinutesUpdate,
 )
 
@@ -71,6 +72,23 @@ def schedule(data: MeetingCreate, session: DbSession, actor: ApiActor) -> Meetin
 def get_meeting(meeting_id: str, session: DbSession, actor: ApiActor) -> MeetingRead:
     return MeetingRead.model_validate(
         service.get_meeting(session, actor=actor, meeting_id=meeting_id)
+    )
+
+
+@router.post("/meetings/{meeting_id}/reschedule", response_model=MeetingRead)
+def reschedule(
+    meeting_id: str, data: MeetingReschedule, session: DbSession, actor: ApiActor
+) -> MeetingRead:
+    """Move a scheduled meeting; every delegate's calendar gets the update (SEQUENCE + 1)."""
+    return MeetingRead.model_validate(
+        service.reschedule_meeting(
+            session,
+            actor=actor,
+            meeting_id=meeting_id,
+            starts_at=data.starts_at,
+            duration_minutes=data.duration_minutes,
+            location=data.location,
+        )
     )
 
 

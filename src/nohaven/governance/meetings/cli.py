@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
@@ -14,9 +12,11 @@ from nohaven.db import session_scope
 from nohaven.errors import NohavenError
 from nohaven.governance.bodies.service import body_by_ref, body_slugs
 from nohaven.governance.meetings import ics, service
+from nohaven.kit.terminal import AsJson, fail, show
+from nohaven.kit.terminal import console as out
+from nohaven.kit.terminal import err as console
 
 meetings_app = typer.Typer(help="Meetings of the alliance's bodies.", no_args_is_help=True)
-console = Console(stderr=True)
 
 
 @meetings_app.command("ics")
@@ -38,29 +38,32 @@ def export_ics(ctx: typer.Context, meeting_id: str) -> None:
 
 
 @meetings_app.command("list")
-def list_meetings(ctx: typer.Context, body: str = typer.Option("", help="body slug")) -> None:
+def list_meetings(
+    ctx: typer.Context,
+    body: str = typer.Option("", help="body: short name (slug) or id"),
+    as_json: AsJson = False,
+) -> None:
     """Meetings, with the dates each body's cadence proposes next."""
     try:
         with session_scope(settings_of(ctx)) as session:
             actor = Actor.system("cli")
             found = body_by_ref(session, body) if body else None
             slugs = body_slugs(session)
-            table = Table("title", "body", "starts (UTC)", "status")
-            table.add_column("id", no_wrap=True, min_width=32)
-            for m in service.list_meetings(
-                session, actor=actor, body_id=found.id if found else None
-            ):
-                table.add_row(
-                    m.title,
-                    slugs.get(m.body_id, ""),
-                    m.starts_at.strftime("%Y-%m-%d %H:%M"),
-                    m.status,
-                    m.id,
+            rows = [
+                {
+                    "title": m.title,
+                    "body": slugs.get(m.body_id, ""),
+                    "starts (UTC)": m.starts_at.strftime("%Y-%m-%d %H:%M"),
+                    "status": m.status,
+                    "id": m.id,
+                }
+                for m in service.list_meetings(
+                    session, actor=actor, body_id=found.id if found else None
                 )
-            Console().print(table)
-            if found is not None:
-                dates = service.proposed_dates(session, body=found)
-                Console().print("Proposed next: " + ", ".join(d.isoformat() for d in dates))
+            ]
+            dates = service.proposed_dates(session, body=found) if found is not None else []
     except NohavenError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
+        raise fail(exc.detail) from exc
+    show(rows, columns=("title", "body", "starts (UTC)", "status", "id"), as_json=as_json)
+    if dates and not as_json:
+        out.print("Proposed next: " + ", ".join(d.isoformat() for d in dates))

@@ -19,6 +19,12 @@ class MeetingCreate(BaseModel):
     online_url: str = Field(default="", max_length=300)
 
 
+class MeetingReschedule(BaseModel):
+    starts_at: Instant = Field(description="local time in the meeting's zone (or aware)")
+    duration_minutes: int | None = Field(default=None, ge=15, le=60 * 24 * 5)
+    location: str | None = Field(default=None, max_length=300)
+
+
 class MeetingRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

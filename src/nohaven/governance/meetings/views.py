@@ -18,6 +18,7 @@ from nohaven.governance.bodies import service as bodies
 from nohaven.governance.meetings import ics, record, service
 from nohaven.governance.rules import is_officer
 from nohaven.kit.clock import utcnow
+from nohaven.kit.filenames import content_disposition, download_name
 from nohaven.kit.schemas import Day
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -198,7 +199,11 @@ def calendar(request: Request, session: DbSession, actor: WebActor, meeting_id: 
     return Response(
         text.encode("utf-8"),
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'},
+        headers={
+            "Content-Disposition": content_disposition(
+                download_name(meeting.title, extension="ics", on=meeting.starts_at.date())
+            )
+        },
     )
 
 

@@ -16,7 +16,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, Forbidden, InvalidInput, NotFound
 from nohaven.governance.bodies import service as bodies
-from nohaven.governance.motions import counting
+from nohaven.governance.motions import announce, counting
 from nohaven.governance.motions import repository as repo
 from nohaven.governance.motions.models import (
     ABSTAIN,
@@ -136,6 +136,7 @@ def create_motion(
             "closes_at": closes_at.isoformat(),
         },
     )
+    announce.opened(session, actor=actor, motion=motion)
     return motion
 
 
@@ -362,3 +363,4 @@ def _record_result(session: Session, motion: Motion, *, closed_at: datetime, act
             "outcome": result.outcome.value,
         },
     )
+    announce.closed(session, actor=actor, motion=motion)

@@ -21,6 +21,7 @@ from nohaven.hashes import repository as repo
 from nohaven.hashes.api import export_response, run_import
 from nohaven.hashes.models import HashList, SignalType
 from nohaven.hashes.schemas import EntryCreate, HashListCreate, HashListUpdate
+from nohaven.kit.paging import TableView, read_table
 from nohaven.limits import body_limit
 from nohaven.members import service as members_service
 from nohaven.transactions import writes
@@ -28,9 +29,6 @@ from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-PAGE = 200
 
 
 def _directory(session: Session, actor: Actor) -> dict[str, Any]:
@@ -106,14 +104,14 @@ def _list_page(
     list_id: str,
     *,
     status_code: int = 200,
-    offset: int = 0,
+    view: TableView | None = None,
     **extra: Any,
 ) -> Response:
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
     owner = can(actor, Action.UPDATE, hash_list)
-    entries = repo.entries_of_list(
-        session, list_id, include_tombstoned=owner, limit=PAGE, offset=offset
-    )
+    if view is None:  # the page again after a refused form: its first page
+        view = read_table(f"/hash-lists/{quote(list_id)}", {}, repo.ENTRY_TABLE)
+    entries, view = repo.page_of_entries(session, list_id, view, include_tombstoned=owner)
     names = repo.organisation_names(
         session, {hash_list.owner_organisation_id, *hash_list.audience_organisation_ids}
     )
@@ -124,8 +122,7 @@ def _list_page(
         "names": names,
         "owner": owner,
         "may_manage": can(actor, Action.MANAGE, hash_list),
-        "offset": offset,
-        "page": PAGE,
+        "view": view,
         "label": classification.label,
         "signal_types": list(SignalType),
         "schemes": classification.SCHEMES,
@@ -157,10 +154,9 @@ def _list_action(
 
 
 @router.get("/hash-lists/{list_id}")
-def list_page(
-    request: Request, session: DbSession, actor: WebActor, list_id: str, offset: int = 0
-) -> Response:
-    return _list_page(request, session, actor, list_id, offset=max(offset, 0))
+def list_page(request: Request, session: DbSession, actor: WebActor, list_id: str) -> Response:
+    view = read_table(request.url.path, request.query_params, repo.ENTRY_TABLE)
+    return _list_page(request, session, actor, list_id, view=view)
 
 
 @router.post("/hash-lists/{list_id}/share")

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.hashes import classification, matching
-from nohaven.hashes import repository as repo
 from nohaven.hashes.api import hash_index
 from nohaven.web.templating import render
 
@@ -83,9 +82,7 @@ def lookup(
     except NohavenError as exc:
         context["error"] = exc.detail
         return render(request, "hashes/lookup.html", context, status_code=exc.status_code)
-    owners = repo.organisation_names(
-        session, {h.hash_list.owner_organisation_id for r in results for h in r.hits}
-    )
+    owners = {h.hash_list.owner_organisation_id: h.owner_name for r in results for h in r.hits}
     context |= {
         "results": results,
         "owners": owners,

@@ -138,6 +138,7 @@ def report_page(
             "body": body or "",
             "illustrative": built.illustrative,
             "notice_text": report.ILLUSTRATIVE_NOTICE,
+            "coverage": report.coverage(built),
         },
     )
 
