@@ -18,6 +18,8 @@ from nohaven.models import import_all_models
 # What a person reads: text, and the labels assistive technology reads out.
 READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
 TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+# Not read as language: scripts, styles, and code (an audit action, a hash, a command line).
+MACHINE_TEXT = {"script", "style", "code", "pre", "kbd", "samp"}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|<[^>]+>")
 # A stored value that is a code (an enum's value, a TLP label, a slug) rather than a name a
 # person gave: codes are shown through the catalogue, so they must not be taken for data.
@@ -31,12 +33,12 @@ class VisibleText(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
+        if tag in MACHINE_TEXT:
             self._hidden += 1
         self.parts.extend(v for k, v in attrs if k in READ_ATTRIBUTES and v)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
+        if tag in MACHINE_TEXT:
             self._hidden -= 1
 
     def handle_data(self, data: str) -> None:

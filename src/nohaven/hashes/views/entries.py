@@ -17,6 +17,8 @@ from nohaven.hashes import classification, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -38,7 +40,7 @@ def _entry_page(
     orgs |= {s.organisation_id or "" for s in view.sightings or []}
     orgs.add(view.hash_list.owner_organisation_id)
     context = {
-        "title": "Hash entry",
+        "title": _("Hash entry"),
         "view": view,
         "entry": view.entry,
         "hash_list": view.hash_list,
@@ -111,7 +113,7 @@ def vote(
             entry_id=entry_id,
             data=VoteCreate.model_validate({"verdict": verdict, "comment": comment}),
         ),
-        "Vote recorded.",
+        N_("Vote recorded."),
     )
 
 
@@ -135,7 +137,7 @@ def feedback(
             entry_id=entry_id,
             data=FeedbackCreate.model_validate({"verdict": verdict, "comment": comment}),
         ),
-        "Feedback recorded.",
+        N_("Feedback recorded."),
     )
 
 
@@ -153,5 +155,5 @@ def tombstone(
         actor,
         entry_id,
         lambda: service.tombstone_entry(session, actor=actor, entry_id=entry_id, reason=reason),
-        "Entry removed (tombstoned).",
+        N_("Entry removed (tombstoned)."),
     )

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput, NohavenError
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.policy import charts, gaps, report
 from nohaven.policy.regions import region_names
@@ -45,7 +46,7 @@ def gaps_page(
         request,
         "policy/gaps.html",
         {
-            "title": "Safe havens and gaps",
+            "title": _("Safe havens and gaps"),
             "havens": havens,
             "analysis": analysis,
             "failures": {c.key: analysis.failures(c.key) for c in analysis.criteria},
@@ -84,7 +85,7 @@ def progress_page(
         request,
         "policy/progress.html",
         {
-            "title": "Progress over time",
+            "title": _("Progress over time"),
             "progress": result,
             "chart": Markup(charts.progress_chart(result, keys)),  # noqa: S704 - escaped
             "criterion": criterion or "",
