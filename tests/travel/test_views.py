@@ -208,6 +208,6 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
         {"country": "KE", "organisation_id": world.third_org.id},
     )
     assert ok.status_code == 303
-    assert "Point of contact for KE set." in client.get(ok.headers["location"]).text
+    assert "Point of contact for Kenya set." in client.get(ok.headers["location"]).text
     removed = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {})
     assert "removed" in client.get(removed.headers["location"]).text
