@@ -41,7 +41,7 @@ from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
 from nohaven.config import FederationSettings, Settings
 from nohaven.db import create_db_engine, make_sessionmaker
-from nohaven.federation import identity, service, sync
+from nohaven.federation import identity, service, subscriptions, sync
 from nohaven.federation import repository as fed_repo
 from nohaven.federation.client import PeerClient
 from nohaven.federation.models import Peer
@@ -276,7 +276,7 @@ def main() -> None:
                     session, actor=operator, peer_id=found.id, organisation_id=agency_id
                 )
             with transaction(sub_maker) as session:
-                sub = sync.subscribe(
+                sub = subscriptions.subscribe(
                     session,
                     actor=analyst,
                     me=me,

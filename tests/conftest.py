@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nohaven import migrate, transactions
 from nohaven.config import Settings, get_settings
-from nohaven.db import DATA_KEYRING, create_db_engine
+from nohaven.db import DATA_KEYRING, create_db_engine, make_sessionmaker
+from nohaven.demo import load_demo
 from nohaven.keys.ring import data_keyring
 from nohaven.kit.catalogues import compile_catalogues
 from nohaven.main import create_app
@@ -100,8 +101,7 @@ def settings(database_url: str) -> Settings:
     return get_settings().model_copy(update={"database_url": database_url})
 
 
-@pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
+def _rolled_back(engine: Engine) -> Iterator[Connection]:
     conn = engine.connect()
     trans = conn.begin()
     try:
@@ -109,6 +109,37 @@ def connection(engine: Engine) -> Iterator[Connection]:
     finally:
         trans.rollback()
         conn.close()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    yield from _rolled_back(engine)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database with the demo loaded once per worker and backend: loading the demo takes
+    seconds, and many tests only need it as the scenery they walk through."""
+    if backend == "postgresql":
+        url = postgres_database("demo")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / f'demo-{_worker()}.db'}"
+    engine = create_db_engine(url)
+    with engine.begin() as conn:
+        migrate.upgrade(connection=conn)
+    demo_settings = get_settings().model_copy(update={"database_url": url})
+    with make_sessionmaker(engine, keyring=data_keyring(demo_settings))() as session:
+        load_demo(session, settings=demo_settings)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_connection(demo_engine: Engine) -> Iterator[Connection]:
+    """A rolled-back transaction on the demo database. A module that walks the demo overrides
+    ``connection`` with it, so ``db``, ``factory``, ``app`` and ``client`` all see the demo."""
+    yield from _rolled_back(demo_engine)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -29,7 +30,6 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can
 from nohaven.config import Settings
 from nohaven.db import Base
-from nohaven.demo import load_demo
 from nohaven.governance.motions.models import Motion
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Organisation
@@ -37,6 +37,13 @@ from nohaven.policy.models import Criterion
 from nohaven.transactions import request_writes
 from tests.factories import Factory, web_login
 from tests.system.test_existence import BY_ROUTE, HIDDEN, PUBLIC, Source, _more_hidden_rows, walk
+
+
+@pytest.fixture
+def connection(demo_connection: Connection) -> Connection:
+    """This module walks the demo, loaded once per worker (tests/conftest.py)."""
+    return demo_connection
+
 
 # What an audited read writes, and nothing else.
 AUDITED_READ_TABLES = frozenset({"audit_entries"})
@@ -98,7 +105,6 @@ def test_a_get_on_any_route_leaves_the_database_unchanged(
     connection: Connection,
     settings: Settings,
 ) -> None:
-    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     # Two readers between them see nearly everything: the secretariat, and a law-enforcement
     # agency that owns hash lists, travel notifications and deconfliction cases.

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nohaven.config import Settings
+from nohaven.server_protocol import BoundedHttpTools
 
 F = TypeVar("F", bound=Callable[..., Any])
 _LIMIT_ATTR = "__nohaven_body_limit__"
@@ -302,7 +303,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         # nohaven keeps the access log where one is wanted.
         "access_log": False,
         "timeout_keep_alive": 5,
-        "h11_max_incomplete_event_size": 64 * 1024,
+        # httptools with a bound on the request's head (nohaven.server_protocol): half of
+        # h11's CPU per request
+        "http": BoundedHttpTools,
         "limit_concurrency": max(256, settings.request_threads * 32),
         "timeout_graceful_shutdown": 20,
         # With --workers, uvicorn's supervisor pings each worker every half second and kills

@@ -104,6 +104,7 @@ def test_schedule_meeting_vote_and_see_result(page: Page, live_server: LiveServe
     browser_login(page, live_server, "secretariat@demo.nohaven.test", DEMO_PASSWORD)
     page.goto(motion_url)
     expect(page.locator("#participants")).to_contain_text("2 of 3 so far")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Close the vote now and count?"
     page.get_by_role("button", name="Close voting now and count").click()
     expect(page.locator("#outcome")).to_contain_text("Carried")
     expect(page.locator('td[data-option="yes"]')).to_have_text("2")

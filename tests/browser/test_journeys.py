@@ -152,7 +152,9 @@ def test_analyst_investigates(tab: Page, live_server: LiveServer) -> None:
     follow(tab, "Hash lookup")
     follow(tab, "Deconfliction")
     follow(tab, "Travel notifications")
+    visit(tab, live_server, "/travel/new")  # the itinerary table scrolls in its own box
     follow(tab, "Operations")
+    first_link(tab, "main a[href^='/operations/']")
     visit(tab, live_server, "/search?q=NCA")
 
 

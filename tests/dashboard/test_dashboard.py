@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
-from nohaven.demo import load_demo
 from nohaven.hashes.schemas import HashListCreate
 from nohaven.members.models import Organisation
 from tests.factories import Factory, web_login
+
+
+@pytest.fixture
+def connection(demo_connection: Connection) -> Connection:
+    """This module walks the demo, loaded once per worker (tests/conftest.py)."""
+    return demo_connection
+
 
 ROLES = {
     # role: (organisation, roles, links it must see, links it must not, to-do headings)
@@ -59,7 +66,6 @@ NAV_LINK = re.compile(r'<li><a href="(/[^"]*)"[^>]*>([^<]+)</a></li>')
 def test_each_role_sees_what_it_can_use_and_its_to_dos(
     client: TestClient, db: Session, factory: Factory, settings: Settings
 ) -> None:
-    load_demo(db, settings=settings)  # once: it is most of the test's time
     for role in ROLES:
         client.cookies.clear()
         _check(role, client, db, factory)

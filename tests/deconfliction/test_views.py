@@ -67,14 +67,17 @@ def test_closing_a_case_from_the_page(
     web_login(client, analyst)
     page = client.get("/deconfliction")
     case_id = page.text.split("/deconfliction/cases/")[1].split("/")[0]
-    closed = client.post(
+    asked = client.post(
         f"/deconfliction/cases/{case_id}/close", data={"csrf_token": csrf_from(page.text)}
     )
+    assert asked.status_code == 200
+    assert "this cannot be undone" in asked.text  # asked first; nothing deleted yet
+    assert "registrations deleted" not in asked.text
+    yes = {"csrf_token": csrf_from(page.text), "confirmed": "yes"}
+    closed = client.post(f"/deconfliction/cases/{case_id}/close", data=yes)
     assert closed.status_code == 200
     assert "1 registration deleted" in closed.text
-    again = client.post(
-        f"/deconfliction/cases/{case_id}/close", data={"csrf_token": csrf_from(page.text)}
-    )
+    again = client.post(f"/deconfliction/cases/{case_id}/close", data=yes)
     assert again.status_code == 409
 
 

@@ -162,6 +162,9 @@ def bulk_list(node: Node, name: str, count: int, audience: list[str]) -> str:
                 list_id=hash_list.id,
                 signal_type="sha256",
                 value=hashlib.sha256(f"{name}-{n}".encode()).hexdigest(),
+                # the category every country may receive (see test_jurisdiction)
+                classification_scheme="interpol",
+                classification="baseline",
                 created_seq=first + n,
                 seq=first + n,
             )

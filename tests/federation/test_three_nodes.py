@@ -8,11 +8,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from nohaven.federation.models import Subscription
+from nohaven.federation.models import Peer, Subscription
 from nohaven.hashes import service as hashes_service
-from nohaven.hashes.models import HashEntry, MatchFeedback, Sighting, TrustVote
+from nohaven.hashes.models import HashEntry, HashList, MatchFeedback, Sighting, TrustVote
 from nohaven.hashes.schemas import HashListUpdate
-from tests.federation.conftest import World, _actor, add_image_entries
+from nohaven.members.models import Organisation
+from tests.federation.conftest import World, _actor, add_image_entries, bulk_list
 from tests.federation.nodes import Node
 from tests.hashes.images import save_jpeg, textured
 
@@ -79,6 +80,30 @@ def test_a_subscriber_holds_the_owners_live_entries(synced: World) -> None:
     assert sub.lag == 0
     assert _live(synced.agency1, sub.local_list_id) == _live(synced.alliance, synced.shared_list)
     assert len(_live(synced.agency1, sub.local_list_id)) == 8
+
+
+def test_copies_belong_to_the_peers_organisation(synced: World) -> None:
+    """Every list copied from a peer is owned here by the organisation the peer stands for
+    (named when the peering was requested): one owner per peer, not one per list."""
+    agency = synced.agency1
+    remote = bulk_list(synced.alliance, "Second shared list", 3, [synced.orgs["one"]])
+    agency.cli("peers", "subscribe", "alliance", remote, "--as", "analyst@agency1.test")
+    with agency.session() as session:
+        peer = session.query(Peer).filter(Peer.name == "alliance").one()
+        owner = session.get(Organisation, peer.organisation_id)
+        assert owner is not None
+        assert owner.name == "Alliance"
+        copies = (
+            session.execute(
+                select(HashList.owner_organisation_id)
+                .join(Subscription, Subscription.local_list_id == HashList.id)
+                .where(Subscription.peer_id == peer.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert len(copies) >= 2
+    assert set(copies) == {owner.id}
 
 
 def test_a_local_scan_finds_what_the_central_scan_finds_and_asks_upstream_nothing(

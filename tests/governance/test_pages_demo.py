@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from nohaven.config import Settings
-from nohaven.demo import load_demo
 from nohaven.governance.meetings.models import Meeting
 from nohaven.governance.motions.models import Motion
 from nohaven.governance.statements.models import Statement
 from nohaven.members.demo import DEMO_PASSWORD
 from nohaven.members.models import User
 from tests.factories import web_login
+
+
+@pytest.fixture
+def connection(demo_connection: Connection) -> Connection:
+    """This module walks the demo, loaded once per worker (tests/conftest.py)."""
+    return demo_connection
+
 
 PAGES = [
     "/meetings",
@@ -42,7 +48,6 @@ PAGES = [
 def test_pages_render_for_demo_users(
     client: TestClient, db: Session, settings: Settings, email: str
 ) -> None:
-    load_demo(db, settings=settings)
     user = db.scalar(select(User).where(User.email == email))
     assert user is not None
     web_login(client, user, password=DEMO_PASSWORD)
@@ -67,7 +72,6 @@ def test_pages_render_for_demo_users(
 def test_public_pages_render_without_login(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    load_demo(db, settings=settings)
     for path in (
         "/public/bodies/vgt",
         "/public/bodies/global-taskforce",

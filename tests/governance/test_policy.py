@@ -124,6 +124,7 @@ def test_matrix_of_member_resources(db: Session, seats: Seats, factory: Factory)
         ),
         (ContactMessage(body_id=body), Action.READ, {"secretariat", "admin"}),
         (ContactMessage(body_id=body), Action.CREATE, set()),
+        (ContactMessage(body_id=body), Action.UPDATE, {"secretariat", "admin"}),
         (StandingOrders(body_id=body), Action.READ, ALL_SEATED),
         (StandingOrders(body_id=body), Action.UPDATE, {"admin"}),
         (Initiative(body_id=body), Action.CREATE, {"admin"}),

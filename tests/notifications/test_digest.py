@@ -49,6 +49,6 @@ def test_digest_notices_wait_for_the_hour_then_go_in_one_email(
     run_sender(db, settings)
     [mail] = smtp_server.to(delegate.email, start)
     assert mail.message["Subject"] == "nohaven: your daily digest (4 notices)"
-    assert "- 3 assessments to review" in mail.text
+    assert "- Assessment to review: 3" in mail.text
     assert "- Application to join a body" in mail.text
     assert "Assessment 0" not in mail.text

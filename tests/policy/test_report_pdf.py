@@ -64,6 +64,11 @@ def test_the_pdf_shows_the_map_page_numbers_and_criteria_by_name(
     assert len(fills) > 1000
     assert _rgb(worldmap.SCORE_BANDS[0][1]) in fills
     assert _rgb(worldmap.UNKNOWN_FILL) in fills
+    # The page version of the report says the same, the same way.
+    html = client.get("/policy/report").text
+    assert html.count("are not assessed and are left out") == 1
+    assert ">Unknown<" not in html
+    assert criteria.NAMES["provider_reporting"] in html
 
 
 def test_the_pdf_speaks_the_readers_language_left_to_right_only(

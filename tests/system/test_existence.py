@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, joinedload
 
 from nohaven.auth import second_factor
@@ -32,8 +32,7 @@ from nohaven.auth.models import ApiToken
 from nohaven.auth.policy import Action, can
 from nohaven.config import Settings
 from nohaven.deconfliction.models import Case, Hit
-from nohaven.demo import load_demo
-from nohaven.federation.models import Peer, Subscription
+from nohaven.federation.models import Peer, Subscription, TaxiiSource
 from nohaven.governance.models import (
     ActionItem,
     AgendaItem,
@@ -44,7 +43,7 @@ from nohaven.governance.models import (
     Motion,
     Statement,
 )
-from nohaven.hashes.models import HashEntry, HashList
+from nohaven.hashes.models import EntryQuarantine, HashEntry, HashList
 from nohaven.kit.clock import utcnow
 from nohaven.members.models import Body, Invitation, Membership, OrganisationKind, User
 from nohaven.notifications.models import Notice
@@ -53,6 +52,13 @@ from nohaven.policy.models import Assessment, Criterion
 from nohaven.travel.models import Complaint, TravelNotification
 from nohaven.webhooks.models import Delivery, Endpoint
 from tests.factories import Factory, csrf_from, web_login
+
+
+@pytest.fixture
+def connection(demo_connection: Connection) -> Connection:
+    """This module walks the demo, loaded once per worker (tests/conftest.py)."""
+    return demo_connection
+
 
 MISSING = "0" * 32
 REQUEST_ID = "existence-walk-0001"
@@ -100,6 +106,9 @@ HIDDEN: dict[str, Source] = {
     "referral_id": Source(Referral),
     "endpoint_id": Source(Endpoint),
     "delivery_id": Source(Delivery),
+    # rows of the NCA's red list, which the outsider does not see (made below)
+    "quarantine_id": Source(EntryQuarantine, hidden=lambda _actor, _row: True),
+    "source_id": Source(TaxiiSource, hidden=lambda _actor, _row: True),
 }
 BY_ROUTE: dict[tuple[str, str], Source] = {
     ("/api/v1/agenda-items/{item_id}", "item_id"): Source(AgendaItem),
@@ -309,12 +318,19 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
             peer_id=peer.id, remote_list_id="r", organisation_id=nca, local_list_id=copy.id
         )
     )
+    entry = HashEntry(list_id=copy.id, signal_type="md5", value="0" * 32, created_seq=1, seq=1)
+    db.add_all([entry, TaxiiSource(list_id=copy.id, collection_url="https://t.example/c/")])
+    db.flush()
+    db.add(
+        EntryQuarantine(
+            entry_id=entry.id, list_id=copy.id, recent_matches=60, usual_matches=1, reason="x"
+        )
+    )
     db.flush()
 
 
 @pytest.fixture
 def world(db: Session, factory: Factory, settings: Settings) -> tuple[User, Actor]:
-    load_demo(db, settings=settings)
     _more_hidden_rows(db, factory)
     outsider_org = factory.organisation("Outside Agency", kind=OrganisationKind.LAW_ENFORCEMENT)
     # A member of another body: seated somewhere, just not where the hidden things live.

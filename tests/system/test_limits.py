@@ -232,3 +232,40 @@ def test_a_nul_in_a_multipart_text_field_is_found_however_the_body_is_cut(chunk:
 
     assert found(body(b"a\x00b", b"plain"))
     assert not found(body(b"plain", b"\x00\x00 binary \x00"))
+
+
+def test_serve_bounds_a_request_head_with_httptools(world: World) -> None:
+    """`nohaven serve` parses with httptools, which would take headers of any size: its
+    protocol refuses a head past nohaven.server_protocol.HEAD_MAX_BYTES with 431, and
+    serves ordinary heads (a long cookie, say) as before."""
+    from nohaven.server_protocol import HEAD_MAX_BYTES, BoundedHttpTools
+
+    options = limits.server_options(world.settings)
+    assert options["http"] is BoundedHttpTools
+    with serve(world.settings, **options) as running:
+        with _connect(running) as sock:
+            head = b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"a" * 8000
+            sock.sendall(head + b"\r\n\r\n")
+            status, _ = _read_response(sock)
+            assert status == 200
+            # one header that never ends: refused once the head passes the bound
+            sock.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ")
+            sent = 0
+            refused = None
+            try:
+                while sent < 16 * HEAD_MAX_BYTES:
+                    sock.sendall(b"b" * 4096)
+                    sent += 4096
+                    sock.settimeout(0.05)
+                    try:
+                        refused = sock.recv(65536)
+                    except TimeoutError:
+                        continue
+                    break
+            except OSError:  # reset: the server closed on us while we were still sending
+                pass
+            sock.settimeout(5)
+            if refused is None:
+                refused = sock.recv(65536)
+        assert refused.startswith(b"HTTP/1.1 431"), refused[:200]
+        assert sent <= 4 * HEAD_MAX_BYTES

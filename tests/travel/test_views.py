@@ -209,5 +209,17 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
     )
     assert ok.status_code == 303
     assert "Point of contact for Kenya set." in client.get(ok.headers["location"]).text
-    removed = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {})
-    assert "removed" in client.get(removed.headers["location"]).text
+    asked = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {})
+    assert asked.status_code == 200  # asked first, without script
+    assert "Remove the point of contact for Kenya?" in asked.text
+    removed = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {"confirmed": "yes"})
+    after = client.get(removed.headers["location"]).text
+    assert "Point of contact for Kenya removed." in after
+    assert "Undo: restore it" in after
+    restored = _post(
+        client,
+        "/travel/points-of-contact",
+        "/travel",
+        {"country": "KE", "organisation_id": world.third_org.id},
+    )
+    assert "Point of contact for Kenya set." in client.get(restored.headers["location"]).text

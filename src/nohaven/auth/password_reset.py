@@ -87,6 +87,7 @@ def request_reset(session: Session, *, email: str, source: str, settings: Settin
             "your password stays as it is."
         ),
         link=reset_path(token),
+        params={"wording": "password_reset", "minutes": settings.mail.reset_minutes},
     )
     audit.record(
         session,

@@ -22,9 +22,10 @@ from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.errors import Forbidden
-from nohaven.kit.i18n import N_, ngettext
+from nohaven.kit.i18n import N_, gettext, ngettext
 from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.nav import NavLink
@@ -66,7 +67,19 @@ def cases_page(request: Request, session: DbSession, actor: WebActor) -> Respons
 
 
 @router.post("/deconfliction/cases/{case_id}/close")
-def close_case(request: Request, session: DbSession, actor: WebActor, case_id: str) -> Response:
+def close_case(
+    request: Request, session: DbSession, actor: WebActor, case_id: str, confirmed: Confirmed = ""
+) -> Response:
+    if confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=gettext(
+                "Close this case? Its registrations are deleted and can no longer match; "
+                "this cannot be undone."
+            ),
+            button=gettext("Close case"),
+            back="/deconfliction",
+        )
     return form_action(
         request,
         session,

@@ -18,7 +18,7 @@ from nohaven.auth.deps import ApiActor, DbSession
 from nohaven.config import AppSettings, Settings
 from nohaven.db import SQL_INT_MAX
 from nohaven.errors import NohavenError, NotAuthenticated, NotFound
-from nohaven.federation import identity, service, serving, sync
+from nohaven.federation import identity, service, serving, subscriptions
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.schemas import (
     FEED_PAGE_MAX,
@@ -223,7 +223,8 @@ def suspend_peer(peer_id: str, session: DbSession, actor: ApiActor) -> PeerRead:
 @router.get("/federation/subscriptions", response_model=list[SubscriptionRead])
 def list_subscriptions(session: DbSession, actor: ApiActor) -> list[SubscriptionRead]:
     return [
-        SubscriptionRead.model_validate(s) for s in sync.list_subscriptions(session, actor=actor)
+        SubscriptionRead.model_validate(s)
+        for s in subscriptions.list_subscriptions(session, actor=actor)
     ]
 
 
@@ -236,7 +237,7 @@ def subscribe(
     data: SubscriptionCreate, session: DbSession, actor: ApiActor, me: Me, settings: AppSettings
 ) -> SubscriptionRead:
     with _http(settings) as http:
-        sub = sync.subscribe(session, actor=actor, me=me, http=http, data=data)
+        sub = subscriptions.subscribe(session, actor=actor, me=me, http=http, data=data)
     return SubscriptionRead.model_validate(sub)
 
 
@@ -244,7 +245,7 @@ def subscribe(
 def update_subscription(
     subscription_id: str, data: SubscriptionUpdate, session: DbSession, actor: ApiActor
 ) -> SubscriptionRead:
-    sub = sync.set_share_sightings(
+    sub = subscriptions.set_share_sightings(
         session, actor=actor, subscription_id=subscription_id, share=data.share_sightings
     )
     return SubscriptionRead.model_validate(sub)

@@ -20,7 +20,7 @@ from nohaven.auth.actor import Actor
 from nohaven.config import Settings, settings_of
 from nohaven.db import engine_for, make_sessionmaker, session_scope
 from nohaven.errors import NohavenError
-from nohaven.federation import identity, service, sync
+from nohaven.federation import identity, service, subscriptions, sync
 from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
 from nohaven.federation.schemas import PeerRequestCreate, SubscriptionCreate
@@ -167,7 +167,7 @@ def list_peers(ctx: typer.Context, as_json: AsJson = False) -> None:
             for p in service.list_peers(session, actor=OPERATOR)
         ]
         names = {p["id"]: p["peer"] for p in peers}
-        subscriptions = [
+        subs = [
             {
                 "subscription": s.id,
                 "peer": names.get(s.peer_id, s.peer_id),
@@ -177,13 +177,13 @@ def list_peers(ctx: typer.Context, as_json: AsJson = False) -> None:
                 "lag": s.lag,
                 "last sync": s.last_success_at,
             }
-            for s in sync.list_subscriptions(session, actor=OPERATOR)
+            for s in subscriptions.list_subscriptions(session, actor=OPERATOR)
         ]
     if as_json:
-        typer.echo(json.dumps({"peers": peers, "subscriptions": subscriptions}, default=str))
+        typer.echo(json.dumps({"peers": peers, "subscriptions": subs}, default=str))
         return
     show(peers, columns=("peer", "node id", "status", "last contact", "error"), as_json=False)
-    show(subscriptions, columns=tuple(_SUBSCRIPTION_COLUMNS), as_json=False)
+    show(subs, columns=tuple(_SUBSCRIPTION_COLUMNS), as_json=False)
 
 
 _SUBSCRIPTION_COLUMNS = ("subscription", "peer", "list", "status", "checkpoint", "lag", "last sync")
@@ -197,7 +197,7 @@ def shared(ctx: typer.Context, peer: str, as_json: AsJson = False) -> None:
         me = service.node_identity(settings)
         with session_scope(settings) as session, _http(settings) as http:
             found = _peer(session, peer)
-            lists = sync.shared_with_us(service.client_for(http, me, found))
+            lists = subscriptions.shared_with_us(service.client_for(http, me, found))
             service.note_contact(found, error=None)
     except NohavenError as exc:
         raise _fail(exc.detail) from exc
@@ -226,7 +226,7 @@ def subscribe(
             actor = accounts.actor_for_email(session, email=as_user)
             if actor is None:
                 raise _fail(f"no active user {as_user}")
-            sub = sync.subscribe(
+            sub = subscriptions.subscribe(
                 session,
                 actor=actor,
                 me=me,
@@ -282,7 +282,8 @@ def sync_command(
     def show(sub_id: str, outcome: sync.PageOutcome) -> None:
         if not quiet:
             state = "recalled" if outcome.recalled else (outcome.error or "ok")
-            console.print(f"{sub_id}: {outcome.applied} changes ({state})")
+            withheld = f", {outcome.withheld} withheld by the owner" if outcome.withheld else ""
+            console.print(f"{sub_id}: {outcome.applied} changes{withheld} ({state})")
 
     with _transactions(settings) as open_session, _http(settings) as http:
         summary = sync.sync_all(
@@ -294,7 +295,8 @@ def sync_command(
             on_page=show,
         )
     console.print(
-        f"{summary.pages} pages, {summary.applied} changes, {summary.recalled} recalled, "
+        f"{summary.pages} pages, {summary.applied} changes ({summary.withheld} withheld under "
+        f"this country's export rules), {summary.recalled} recalled, "
         f"{summary.reported} reported back, {len(summary.errors)} errors"
     )
     if summary.errors:

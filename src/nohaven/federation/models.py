@@ -111,6 +111,10 @@ class TaxiiSource(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_pull_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # What the last pull that went through did ("3 added, 1 tombstoned, 0 skipped").
+    last_outcome: Mapped[str | None] = mapped_column(String(200))
+    # A paused source is not pulled until its list's owner resumes it.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def sealed_columns() -> list[SealedColumn]:

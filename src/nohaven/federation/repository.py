@@ -180,7 +180,16 @@ def peer_named(session: Session, name_or_id: str) -> Peer | None:
 
 
 def taxii_sources(session: Session) -> Sequence[TaxiiSource]:
-    return session.execute(select(TaxiiSource).order_by(TaxiiSource.created_at)).scalars().all()
+    """The sources to pull: every one not paused by its list's owner."""
+    return (
+        session.execute(
+            select(TaxiiSource)
+            .where(TaxiiSource.paused_at.is_(None))
+            .order_by(TaxiiSource.created_at)
+        )
+        .scalars()
+        .all()
+    )
 
 
 # What a page changes in an entry of a copy, and what a new entry adds to that.

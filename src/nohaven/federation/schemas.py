@@ -109,6 +109,14 @@ FeedRow = tuple[
 ]
 
 
+class Withheld(BaseModel):
+    """What the owner left out of a page under the export rules of our country, and why."""
+
+    country: str = Field(max_length=2)
+    allowed: list[str] = Field(max_length=500)
+    left_out: dict[str, int] = Field(default_factory=dict, max_length=500)
+
+
 class FeedPage(BaseModel):
     hash_list: SharedList = Field(alias="list")
     since: int
@@ -116,6 +124,7 @@ class FeedPage(BaseModel):
     more: bool
     columns: list[str]
     rows: list[FeedRow]
+    withheld: Withheld | None = None
 
     @field_validator("columns")
     @classmethod

@@ -5,7 +5,9 @@ votes). The peer acts as its organisation here, so `nohaven.auth.policy` decides
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from nohaven.errors import NohavenError
 from nohaven.federation import repository as repo
 from nohaven.federation.models import Peer
 from nohaven.federation.schemas import FEED_COLUMNS, FEED_PAGE_MAX, Report, ReportReceipt
-from nohaven.hashes import feed, trust
+from nohaven.hashes import feed, jurisdiction, trust
 from nohaven.hashes import repository as hashes_repo
 from nohaven.hashes import service as hashes_service
 from nohaven.hashes.models import HashList, Sighting
@@ -43,55 +45,94 @@ def shared_lists(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class Withholding:
+    """What a peer's country may not receive of a list (the secretariat's export rules, as
+    for a file exported for that country), and the tally of what was left out and why."""
+
+    country: str
+    allowed: frozenset[tuple[str, str]]
+    left_out: Counter[str] = field(default_factory=Counter)
+
+    def why(self, scheme: str | None, code: str | None) -> str | None:
+        return jurisdiction.category_verdict(scheme, code, self.allowed)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "allowed": sorted(f"{s}:{c}" for s, c in self.allowed),
+            "left_out": dict(self.left_out),
+        }
+
+
+def withholding_for(session: Session, actor: Actor) -> Withholding | None:
+    """The rules of the peer's country; a peer whose organisation has no country here (an
+    intergovernmental body) is under no national rules."""
+    if not actor.country:
+        return None
+    return Withholding(actor.country, jurisdiction.allowed_for(session, actor.country))
+
+
 def feed_page(
     session: Session, *, actor: Actor, list_id: str, since: int, limit: int
 ) -> dict[str, Any]:
-    """One page of the hashes change feed, read as the peer (audited by the feed)."""
+    """One page of the hashes change feed, read as the peer (audited by the feed). An entry
+    the peer's country may not receive goes as a tombstone without its hash: never sent if
+    the peer never had it, dropped from its copy if it had."""
     if list_id in repo.copy_list_ids(session):
         raise hidden(HashList.policy_kind)
     page = feed.change_rows(
         session, actor=actor, list_id=list_id, since=since, limit=limit, most=FEED_PAGE_MAX
     )
+    rules = withholding_for(session, actor)
+    verdicts: dict[tuple[str | None, str | None], str | None] = {}
+    rows = []
+    for seq, first, entry_id, kind, value, quality, scheme, code, *rest in page.rows:
+        series, victim, offender, trusted, gone, reason = rest
+        why = None
+        if rules is not None and gone is None:
+            if (scheme, code) not in verdicts:
+                verdicts[(scheme, code)] = rules.why(scheme, code)
+            why = verdicts[(scheme, code)]
+        if why is not None and rules is not None:
+            rules.left_out[why] += 1
+            note = f"withheld for {rules.country}: {why}"[:200]
+            # the entry's id stands in for its hash, which does not go
+            flags = (False, False, False, True)
+            rows.append(
+                (
+                    seq,
+                    "tombstoned",
+                    entry_id,
+                    kind,
+                    entry_id,
+                    None,
+                    scheme,
+                    code,
+                    None,
+                    *flags,
+                    note,
+                )
+            )
+            continue
+        change = "tombstoned" if gone else ("added" if seq == first else "updated")
+        flags = (victim, offender, trusted, gone is not None)
+        rows.append(
+            (seq, change, entry_id, kind, value, quality, scheme, code, series, *flags, reason)
+        )
+    withheld = rules.report() if rules is not None else None
+    if rules is not None and rules.left_out:
+        hashes_service.record_audit(
+            session, actor, "federation_withheld", page.hash_list, since=since, **rules.report()
+        )
     return {
         "list": list_summary(page.hash_list),
         "since": since,
         "checkpoint": page.checkpoint,
         "more": page.more,
         "columns": FEED_COLUMNS,
-        "rows": [
-            (
-                seq,
-                "tombstoned" if gone else ("added" if seq == first else "updated"),
-                entry_id,
-                kind,
-                value,
-                quality,
-                scheme,
-                code,
-                series,
-                victim,
-                offender,
-                trusted,
-                gone is not None,
-                reason,
-            )
-            for (
-                seq,
-                first,
-                entry_id,
-                kind,
-                value,
-                quality,
-                scheme,
-                code,
-                series,
-                victim,
-                offender,
-                trusted,
-                gone,
-                reason,
-            ) in page.rows
-        ],
+        "rows": rows,
+        "withheld": withheld,
     }
 
 

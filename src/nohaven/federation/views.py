@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.federation import service, sync
+from nohaven.federation import service, subscriptions
 from nohaven.federation.identity import NodeIdentity
 from nohaven.federation.models import Peer
+from nohaven.federation.taxii import views as taxii_views
 from nohaven.hashes import repository as hashes_repo
 from nohaven.kit.i18n import N_
 from nohaven.kit.i18n import gettext as _
@@ -25,6 +26,7 @@ from nohaven.web.nav import NavLink
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+router.include_router(taxii_views.router)
 
 NAV: tuple[NavLink, ...] = (
     NavLink(N_("Peers"), "/peers", "Administration", lambda a: can(a, Action.MANAGE, Peer)),
@@ -35,7 +37,7 @@ def _page(
     request: Request, session: Session, actor: Actor, *, status_code: int = 200, **extra: Any
 ) -> Response:
     peers = service.list_peers(session, actor=actor)
-    subs = sync.list_subscriptions(session, actor=actor)
+    subs = subscriptions.list_subscriptions(session, actor=actor)
     me: NodeIdentity | None = getattr(request.app.state, "federation_identity", None)
     may_manage = can(actor, Action.MANAGE, Peer)
     lists = hashes_repo.lists_by_id(session, {s.local_list_id for s in subs})
@@ -119,7 +121,7 @@ def share_sightings(
         request,
         session,
         actor,
-        lambda: sync.set_share_sightings(
+        lambda: subscriptions.set_share_sightings(
             session, actor=actor, subscription_id=subscription_id, share=share
         ),
         N_("Sightings will be sent to the owner.") if share else N_("Sightings stay on this node."),

@@ -168,12 +168,13 @@ def _application(actor: Actor, action: Action, application: Any) -> bool:
 
 @rule("contact_message")
 def _contact(actor: Actor, action: Action, message: Any) -> bool:
-    # Only the body's secretariat (and the secretariat admins) read what the public sent.
+    # Only the body's secretariat (and the secretariat admins) read what the public sent, and
+    # work through it (UPDATE: mark handled, reply).
     body_id = _body_id(message)
     if actor.is_secretariat:
-        return action in READ_ACTIONS or action == Action.DELETE
+        return action in READ_ACTIONS or action in (Action.UPDATE, Action.DELETE)
     return (
-        action in READ_ACTIONS
+        (action in READ_ACTIONS or action == Action.UPDATE)
         and body_id is not None
         and actor.body_roles.get(body_id) == MembershipRole.SECRETARIAT
     )

@@ -10,6 +10,7 @@ from nohaven.governance.meetings import moving
 from nohaven.governance.meetings import views as meetings
 from nohaven.governance.motions import views as motions
 from nohaven.governance.progress import views as progress
+from nohaven.governance.public import queue_views
 from nohaven.governance.public import views as public
 from nohaven.governance.statements import views as statements
 from nohaven.kit.i18n import N_
@@ -24,6 +25,7 @@ for room in (
     statements,
     progress,
     public,
+    queue_views,
     applications,
     bodies,
 ):
@@ -36,6 +38,7 @@ NAV: tuple[NavLink, ...] = (
     NavLink(N_("Statements"), "/statements", "Governance"),
     NavLink(N_("Progress"), "/progress", "Governance"),
     NavLink(N_("Applications"), "/applications", "Governance"),
+    NavLink(N_("Contact messages"), "/contact-messages", "Governance", queue_views.works_the_queue),
 )
 
 # The states and kinds the governance pages show through the `label` and `translated`

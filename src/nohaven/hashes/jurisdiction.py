@@ -77,7 +77,13 @@ def set_rules(
 
 def verdict(entry: HashEntry, allowed: frozenset[tuple[str, str]]) -> str | None:
     """None when the entry may go; else why it stays."""
-    scheme, code = entry.classification_scheme, entry.classification
+    return category_verdict(entry.classification_scheme, entry.classification, allowed)
+
+
+def category_verdict(
+    scheme: str | None, code: str | None, allowed: frozenset[tuple[str, str]]
+) -> str | None:
+    """None when an entry of this classification may go; else why it stays."""
     if scheme is None or code is None:
         return "unclassified"
     if (scheme, code) in allowed:

@@ -77,6 +77,7 @@ def invite_user(
             "this, ignore this message."
         ),
         link=f"/invitations/{token}",
+        params={"wording": "invitation", "days": valid_days},
     )
     return IssuedInvitation(invitation=invitation, token=token)
 

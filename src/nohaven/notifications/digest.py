@@ -54,6 +54,7 @@ def send_digests(session: Session, *, now: datetime, hour: int) -> int:
             subject=f"nohaven: your daily digest ({sum(counts.values())} notices)",
             text="Since your last digest:\n\n" + "\n".join(lines) + "\n\nRead them in your inbox:",
             link="/inbox?mine=true",
+            params={"wording": "digest", "counts": dict(counts.most_common())},
         )
         sent += 1
     session.flush()

@@ -18,7 +18,11 @@ def send_mail(session: Session, context: JobContext) -> Outcome:
     if not settings.host:
         return Outcome({"sent": 0})  # no mail server configured: messages wait in the outbox
     report = mail.deliver_due(
-        session, settings=settings, transport=mail.SmtpTransport(settings), now=context.now
+        session,
+        settings=settings,
+        transport=mail.SmtpTransport(settings),
+        now=context.now,
+        default_language=context.settings.default_language,
     )
     return Outcome(report.counts, more=report.full and report.counts["sent"] > 0)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nohaven.kit.i18n import N_
 from nohaven.notifications.models import Delivery
 
 
@@ -39,7 +40,7 @@ KINDS: dict[str, Kind] = {
         # travel notifications: a receiving agency has hours, not days
         Kind(
             "travel.notification",
-            "Travel notification to acknowledge",
+            N_("Travel notification to acknowledge"),
             "{n} travel notifications to acknowledge",
             IMMEDIATE,
             "travel",
@@ -47,7 +48,7 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "travel.escalation",
-            "Overdue travel notification escalated",
+            N_("Overdue travel notification escalated"),
             "{n} overdue travel notifications escalated",
             IMMEDIATE,
             "travel",
@@ -55,43 +56,48 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "travel.acknowledged",
-            "Travel notification acknowledged",
+            N_("Travel notification acknowledged"),
             "{n} travel notifications acknowledged",
             DIGEST,
             "travel",
         ),
         Kind(
             "travel.response",
-            "Response to a travel notification",
+            N_("Response to a travel notification"),
             "{n} responses to travel notifications",
             IMMEDIATE,
             "travel",
         ),
         Kind(
             "travel.amended",
-            "Travel notification amended",
+            N_("Travel notification amended"),
             "{n} travel notifications amended",
             IMMEDIATE,
             "travel",
         ),
         Kind(
             "travel.withdrawn",
-            "Travel notification withdrawn",
+            N_("Travel notification withdrawn"),
             "{n} travel notifications withdrawn",
             IMMEDIATE,
             "travel",
         ),
-        Kind("travel.complaint", "Complaint about a travel notification", "{n} complaints", DIGEST),
+        Kind(
+            "travel.complaint",
+            N_("Complaint about a travel notification"),
+            "{n} complaints",
+            DIGEST,
+        ),
         Kind(
             "travel.complaint_resolved",
-            "Complaint about a travel notification decided",
+            N_("Complaint about a travel notification decided"),
             "{n} complaints decided",
             DIGEST,
         ),
         # deconfliction: two agencies on one target is an officer-safety matter
         Kind(
             "deconfliction.hit",
-            "Deconfliction hits to review",
+            N_("Deconfliction hits to review"),
             "{n} notices of deconfliction hits to review",
             IMMEDIATE,
             "deconfliction",
@@ -99,115 +105,119 @@ KINDS: dict[str, Kind] = {
         ),
         Kind(
             "deconfliction.ratio_flag",
-            "Unusual deconfliction hit ratio",
+            N_("Unusual deconfliction hit ratio"),
             "{n} unusual deconfliction hit ratios",
             IMMEDIATE,
         ),
         Kind(
             "deconfliction.rekey",
-            "Deconfliction key rotated",
+            N_("Deconfliction key rotated"),
             "{n} deconfliction key rotations",
             IMMEDIATE,
             "deconfliction",
         ),
         # hash lists
-        Kind("hashes.dispute", "Classification disputed", "{n} classifications disputed", DIGEST),
-        Kind("hashes.feedback", "Match feedback", "{n} match feedback notices", DIGEST),
+        Kind(
+            "hashes.dispute", N_("Classification disputed"), "{n} classifications disputed", DIGEST
+        ),
+        Kind("hashes.feedback", N_("Match feedback"), "{n} match feedback notices", DIGEST),
         Kind(
             "hashes.quarantine",
-            "Entry quarantined after a flood of matches",
+            N_("Entry quarantined after a flood of matches"),
             "{n} entries quarantined after floods of matches",
             IMMEDIATE,
         ),
         # governance
         Kind(
             "governance.meeting.invitation",
-            "Meeting invitation",
+            N_("Meeting invitation"),
             "{n} meeting invitations",
             IMMEDIATE,
         ),
         Kind(
             "governance.meeting.updated",
-            "Meeting changed",
+            N_("Meeting changed"),
             "{n} meetings changed",
             IMMEDIATE,
         ),
         Kind(
             "governance.meeting.cancelled",
-            "Meeting cancelled",
+            N_("Meeting cancelled"),
             "{n} meetings cancelled",
             IMMEDIATE,
         ),
-        Kind("governance.minutes", "Draft minutes circulated", "{n} draft minutes circulated"),
+        Kind("governance.minutes", N_("Draft minutes circulated"), "{n} draft minutes circulated"),
         Kind(
             "governance.application",
-            "Application to join a body",
+            N_("Application to join a body"),
             "{n} applications to join a body",
             DIGEST,
         ),
         Kind(
             "governance.contact",
-            "Message through a public page",
+            N_("Message through a public page"),
             "{n} messages through public pages",
             DIGEST,
         ),
         Kind(
             "governance.motion.opened",
-            "Motion open for votes",
+            N_("Motion open for votes"),
             "{n} motions open for votes",
             IMMEDIATE,
         ),
-        Kind("governance.motion.closed", "Motion closed", "{n} motions closed", DIGEST),
-        Kind("hashes.list.changed", "Sharing of a hash list changed", "{n} hash lists changed"),
+        Kind("governance.motion.closed", N_("Motion closed"), "{n} motions closed", DIGEST),
+        Kind("hashes.list.changed", N_("Sharing of a hash list changed"), "{n} hash lists changed"),
         # the map of legislation
-        Kind("policy.assessment.approved", "Assessment approved", "{n} assessments approved"),
-        Kind("policy.assessment.rejected", "Assessment returned", "{n} assessments returned"),
+        Kind("policy.assessment.approved", N_("Assessment approved"), "{n} assessments approved"),
+        Kind("policy.assessment.rejected", N_("Assessment returned"), "{n} assessments returned"),
         Kind(
             "policy.assessment.submitted",
-            "Assessment to review",
+            N_("Assessment to review"),
             "{n} assessments to review",
             DIGEST,
         ),
         # coordinated operations: a referral or an invitation waits on the receiving agency
         Kind(
             "operations.invitation",
-            "Invitation to a joint operation",
+            N_("Invitation to a joint operation"),
             "{n} invitations to joint operations",
             IMMEDIATE,
         ),
         Kind(
             "operations.referral",
-            "Referral in a joint operation",
+            N_("Referral in a joint operation"),
             "{n} referrals in joint operations",
             IMMEDIATE,
         ),
         Kind(
             "operations.escalation",
-            "Overdue referral escalated",
+            N_("Overdue referral escalated"),
             "{n} overdue referrals escalated",
             IMMEDIATE,
         ),
         Kind(
             "operations.deconfliction",
-            "A participant holds the same target",
+            N_("A participant holds the same target"),
             "{n} participants hold the same targets",
             IMMEDIATE,
         ),
-        Kind("operations.phase", "Operation moved on", "{n} operations moved on", DIGEST),
-        Kind("operations.answer", "Answer to an invitation", "{n} answers to invitations", DIGEST),
-        Kind("operations.action_day", "Action day set", "{n} action days set", DIGEST),
-        Kind("operations.briefing", "New briefing", "{n} new briefings", DIGEST),
-        Kind("operations.result", "Results reported", "{n} results reported", DIGEST),
+        Kind("operations.phase", N_("Operation moved on"), "{n} operations moved on", DIGEST),
+        Kind(
+            "operations.answer", N_("Answer to an invitation"), "{n} answers to invitations", DIGEST
+        ),
+        Kind("operations.action_day", N_("Action day set"), "{n} action days set", DIGEST),
+        Kind("operations.briefing", N_("New briefing"), "{n} new briefings", DIGEST),
+        Kind("operations.result", N_("Results reported"), "{n} results reported", DIGEST),
         Kind(
             "operations.statement",
-            "Draft results statement",
+            N_("Draft results statement"),
             "{n} draft results statements",
             DIGEST,
         ),
         # webhooks: an endpoint that stopped receiving is the admins' to mend
         Kind(
             "webhooks.paused",
-            "Webhook endpoint paused after failures",
+            N_("Webhook endpoint paused after failures"),
             "{n} webhook endpoints paused",
             IMMEDIATE,
         ),

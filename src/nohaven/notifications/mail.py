@@ -16,7 +16,8 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from nohaven.config import MailSettings
-from nohaven.notifications import outbox
+from nohaven.kit.i18n import SOURCE_LANGUAGE
+from nohaven.notifications import emails, outbox
 from nohaven.notifications.models import OutboxMessage
 
 
@@ -38,15 +39,27 @@ class Transport(Protocol):
     def connect(self) -> AbstractContextManager[Connection]: ...
 
 
-def build(message: OutboxMessage, *, settings: MailSettings) -> EmailMessage:
+def build(
+    message: OutboxMessage, *, settings: MailSettings, language: str = SOURCE_LANGUAGE
+) -> EmailMessage:
+    """The e-mail of one outbox message, worded in ``language`` where it has a wording."""
+    worded = emails.word(message.params, language=language)
     email = EmailMessage()
     email["From"] = settings.from_address
     email["To"] = message.to_address
-    email["Subject"] = message.subject
+    email["Subject"] = worded[0].subject if worded else message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=message.id, domain=_domain(settings.from_address))
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(outbox.full_text(message, site_url=settings.site_url))
+    if worded is not None:
+        text = outbox.full_text(
+            message, site_url=settings.site_url, text=worded[0].text, sign_off=worded[1]
+        )
+    else:
+        to_public = (message.params or {}).get("to") == "public"
+        sign_off = outbox.PUBLIC_SIGN_OFF if to_public else outbox.SIGN_OFF
+        text = outbox.full_text(message, site_url=settings.site_url, sign_off=sign_off)
+    email.set_content(text)
     if message.calendar:
         method = message.calendar_method or "REQUEST"
         # Calendar programs read the method from the part's Content-Type (RFC 6047).
@@ -57,6 +70,8 @@ def build(message: OutboxMessage, *, settings: MailSettings) -> EmailMessage:
             filename="invite.ics" if method != "CANCEL" else "cancel.ics",
             params={"method": method, "charset": "utf-8"},
         )
+    if worded is not None:  # last: setting content or attaching moves Content-* headers
+        email["Content-Language"] = language
     return email
 
 
@@ -124,7 +139,12 @@ class SendReport:
 
 
 def deliver_due(
-    session: Session, *, settings: MailSettings, transport: Transport, now: datetime
+    session: Session,
+    *,
+    settings: MailSettings,
+    transport: Transport,
+    now: datetime,
+    default_language: str = SOURCE_LANGUAGE,
 ) -> SendReport:
     """Send what is due, oldest first; log each attempt. A server that cannot be reached
     defers every due message with a doubling wait; after ``max_attempts`` a message fails."""
@@ -133,11 +153,21 @@ def deliver_due(
     if not messages:
         return report
     report.full = len(messages) == settings.batch
+    chosen = outbox.languages(session, {m.user_id for m in messages if m.user_id})
     handled: set[str] = set()
     try:
         with transport.connect() as connection:
             for message in messages:
-                _send_one(session, connection, message, settings=settings, now=now, report=report)
+                language = chosen.get(message.user_id or "") or default_language
+                _send_one(
+                    session,
+                    connection,
+                    message,
+                    settings=settings,
+                    now=now,
+                    report=report,
+                    language=language,
+                )
                 handled.add(message.id)
     except (OSError, smtplib.SMTPException) as exc:
         # The server is away, or dropped us: what was not sent waits for the next attempt.
@@ -159,9 +189,10 @@ def _send_one(
     settings: MailSettings,
     now: datetime,
     report: SendReport,
+    language: str,
 ) -> None:
     try:
-        connection.send(build(message, settings=settings))
+        connection.send(build(message, settings=settings, language=language))
     except Refused as exc:
         if exc.permanent:
             outbox.record_attempt(session, message, outcome="bounced", detail=str(exc), now=now)

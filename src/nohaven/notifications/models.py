@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nohaven.db import Base, UTCDateTime
@@ -115,6 +115,10 @@ class OutboxMessage(Base):
     # An iCalendar attachment (meeting invitations) and its METHOD (REQUEST, CANCEL).
     calendar: Mapped[str | None] = mapped_column(Text)
     calendar_method: Mapped[str | None] = mapped_column(String(16))
+    # The wording it is sent in and the values that wording needs (`nohaven.notifications.
+    # emails`): worded at sending, in the recipient's language. Subject and text above are the
+    # same message in the source language, for the mail log.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=MailStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

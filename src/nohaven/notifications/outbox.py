@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.kit.clock import utcnow
+from nohaven.members.models import User
 from nohaven.notifications.models import MailAttempt, MailStatus, OutboxMessage
 
 SIGN_OFF = (
     "You receive this because of your account on nohaven. The details are only on the "
     "platform: the link asks you to sign in.\n"
     "To change which notices reach you by e-mail, open Account > Notices."
+)
+
+# A message to someone without an account (a reply to the public contact form).
+PUBLIC_SIGN_OFF = (
+    "You receive this in answer to the message you sent through the public contact form of "
+    "an alliance on nohaven. Reply to this address if you wish to write again."
 )
 
 
@@ -36,6 +44,7 @@ def enqueue(
     user_id: str | None = None,
     calendar: str | None = None,
     calendar_method: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     """Put one message in the outbox, in the caller's transaction."""
     message = OutboxMessage(
@@ -47,6 +56,7 @@ def enqueue(
         link=link,
         calendar=calendar,
         calendar_method=calendar_method,
+        params=params,
         status=MailStatus.PENDING,
         attempts=0,
         next_attempt_at=utcnow(),
@@ -68,16 +78,28 @@ def enqueue_notice(
         subject=f"nohaven: {label}",
         text=f"You have a new notice on nohaven: {label}.\n\nOpen it on the platform:",
         link=link,
+        params={"wording": "notice", "kind": kind},
     )
 
 
-def full_text(message: OutboxMessage, *, site_url: str) -> str:
-    """The message as sent: its text, the link under the site's address, the sign-off."""
-    parts = [message.text]
+def full_text(
+    message: OutboxMessage, *, site_url: str, text: str | None = None, sign_off: str = SIGN_OFF
+) -> str:
+    """The message as sent: its text (worded in the recipient's language, or as stored), the
+    link under the site's address, the sign-off."""
+    parts = [text if text is not None else message.text]
     if message.link:
         parts.append(site_url.rstrip("/") + message.link)
-    parts.append("-- \n" + SIGN_OFF)
+    parts.append("-- \n" + sign_off)
     return "\n\n".join(parts)
+
+
+def languages(session: Session, user_ids: set[str]) -> dict[str, str | None]:
+    """The language each recipient chose on their profile (None: the deployment's default)."""
+    if not user_ids:
+        return {}
+    query = select(User.id, User.language).where(User.id.in_(user_ids))
+    return {row.id: row.language for row in session.execute(query)}
 
 
 def due(session: Session, *, now: datetime, limit: int) -> Sequence[OutboxMessage]:

@@ -99,6 +99,7 @@ def _address(
                 link=notice_path(notice.id),
                 calendar=invitation.build(person.email),
                 calendar_method=invitation.method,
+                params={"wording": "calendar", "kind": kind.key},
             )
             row.mailed_at = utcnow()
             mailed += 1

@@ -68,7 +68,8 @@ def set_point_of_contact(
     return contact
 
 
-def remove_point_of_contact(session: Session, *, actor: Actor, country: str) -> None:
+def remove_point_of_contact(session: Session, *, actor: Actor, country: str) -> str:
+    """Remove the country's point of contact; the organisation it was (for an undo)."""
     code = parse_country(country)
     existing = repo.point_of_contact(session, code)
     if existing is None:
@@ -85,6 +86,7 @@ def remove_point_of_contact(session: Session, *, actor: Actor, country: str) -> 
     )
     session.delete(existing)
     session.flush()
+    return existing.organisation_id
 
 
 def route(session: Session, countries: list[str]) -> tuple[dict[str, str], list[str]]:

@@ -57,7 +57,7 @@ EXPECTED: dict[str, dict[str, frozenset[Action]]] = {
     "progress_report": row(ALL, ALL, READS, READS),
     "case_study": row(ALL, ALL, READS, ALL),
     "application": row(ALL, READS | {C}, READS, ALL - {C}),
-    "contact_message": row(NOTHING, NOTHING, NOTHING, READS | {D}),
+    "contact_message": row(NOTHING, NOTHING, NOTHING, READS | {U, D}),
     # policy: assessments are the organisation's until approved; maturity is private
     "policy_framework": row(READS, READS, READS, READS | {C}),
     "policy_assessment": row(READS | {C, U, D}, READS | {C, U, D}, READS | {C, U, D}, READS | {C}),

@@ -117,10 +117,16 @@ def test_pages_table_vote_and_close(client: TestClient, seats: Seats, db: Sessio
     assert bad.status_code == 422
     no_csrf = client.post(url + "/vote", data={"option": "no"})
     assert no_csrf.status_code == 403
-    closed = client.post(url + "/close", data={"csrf_token": csrf_from(page.text)})
+    # Final: without script the server asks first, and nothing is closed until confirmed.
+    asked = client.post(url + "/close", data={"csrf_token": csrf_from(page.text)})
+    assert asked.status_code == 200
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "No quorum" not in client.get(url).text
+    yes = {"csrf_token": csrf_from(page.text), "confirmed": "yes"}
+    closed = client.post(url + "/close", data=yes)
     assert "No quorum" in closed.text
     assert 'data-option="yes">1<' in closed.text
-    late = client.post(url + "/close", data={"csrf_token": csrf_from(page.text)})
+    late = client.post(url + "/close", data=yes)
     assert late.status_code == 409
 
 

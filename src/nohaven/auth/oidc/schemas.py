@@ -17,7 +17,8 @@ class OidcProviderSet(BaseModel):
 
     issuer: AnyHttpUrl
     client_id: str = Field(min_length=1, max_length=200)
-    client_secret: SecretStr = Field(min_length=1, max_length=500)
+    # Left out when changing a provider: the sealed one stays. Required for a new provider.
+    client_secret: SecretStr | None = Field(default=None, min_length=1, max_length=500)
     allowed_domains: list[str] = Field(min_length=1, max_length=50)
     role_claim: str = Field(default="groups", min_length=1, max_length=100)
     role_map: dict[str, list[str]] = Field(default_factory=dict, max_length=100)

@@ -23,6 +23,7 @@ from nohaven.config import LOOPBACK_HOSTS
 from nohaven.errors import InvalidInput, NotAuthenticated, NotFound
 from nohaven.kit import crypto
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import new_id
 from nohaven.members import service as members_service
 from nohaven.members.models import Organisation, User
@@ -39,7 +40,10 @@ def check_issuer(issuer: str, *, allow_http_loopback: bool) -> str:
         return issuer.rstrip("/")
     if parts.scheme == "http" and host in LOOPBACK_HOSTS and allow_http_loopback:
         return issuer.rstrip("/")
-    raise InvalidInput("The issuer must be an https:// address.")
+    raise InvalidInput(
+        N_("The issuer must be an https:// address."),
+        errors=[{"field": "issuer", "message": "https://"}],
+    )
 
 
 def get_provider(session: Session, *, actor: Actor, organisation_id: str) -> OidcProvider:
@@ -84,14 +88,21 @@ def set_provider(
     )
     require(actor, Action.UPDATE, organisation)
     provider = provider_of(session, organisation.id)
+    if provider is None and data.client_secret is None:
+        raise InvalidInput(
+            N_("A new provider needs its client secret."),
+            errors=[{"field": "client_secret", "message": "required"}],
+        )
+    issuer = check_issuer(str(data.issuer), allow_http_loopback=allow_http_loopback)
     if provider is None:
         provider = OidcProvider(id=new_id(), organisation_id=organisation.id)
         session.add(provider)
-    provider.issuer = check_issuer(str(data.issuer), allow_http_loopback=allow_http_loopback)
+    provider.issuer = issuer
     provider.client_id = data.client_id
-    provider.client_secret_sealed = crypto.seal(
-        keyring, data.client_secret.get_secret_value(), context=_context(provider)
-    )
+    if data.client_secret is not None:  # else the sealed one stays
+        provider.client_secret_sealed = crypto.seal(
+            keyring, data.client_secret.get_secret_value(), context=_context(provider)
+        )
     provider.allowed_domains = list(data.allowed_domains)
     provider.role_claim = data.role_claim
     provider.role_map = dict(data.role_map)
@@ -112,6 +123,11 @@ def set_provider(
             "domains": provider.allowed_domains,
             "trusted_amr": provider.trusted_amr,
             "trusted_acr": provider.trusted_acr,
+            "role_claim": provider.role_claim,
+            "role_map": provider.role_map,
+            "enabled": provider.enabled,
+            # that it changed, never what it is
+            "secret_changed": data.client_secret is not None,
         },
     )
     return provider

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from nohaven.auth.oidc import settings_views as oidc_settings_views
 from nohaven.auth.oidc import views as oidc_views
 from nohaven.auth.views import account, login, password_reset
 from nohaven.kit.i18n import N_
@@ -18,3 +19,4 @@ router.include_router(login.router)
 router.include_router(account.router)
 router.include_router(password_reset.router)
 router.include_router(oidc_views.router)
+router.include_router(oidc_settings_views.router)

@@ -173,6 +173,9 @@ def pull(
     savepoint.commit()
     source.added_after = latest
     source.last_error = None
+    source.last_outcome = (
+        f"{outcome.added} added, {outcome.tombstoned} tombstoned, {outcome.skipped} skipped"
+    )
     hash_list = session.get(HashList, source.list_id)
     if hash_list is not None:
         hashes_service.record_audit(

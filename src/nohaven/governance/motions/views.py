@@ -19,8 +19,9 @@ from nohaven.governance.motions.service import Stage, stage
 from nohaven.governance.rules import is_officer
 from nohaven.governance.statements import service as statements
 from nohaven.kit.clock import utcnow
-from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import N_, gettext
 from nohaven.kit.i18n import gettext as _
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -191,7 +192,18 @@ def vote(
 
 
 @router.post("/motions/{motion_id}/close")
-def close(request: Request, session: DbSession, actor: WebActor, motion_id: str) -> Response:
+def close(
+    request: Request, session: DbSession, actor: WebActor, motion_id: str, confirmed: Confirmed = ""
+) -> Response:
+    if confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=gettext(
+                "Close the vote now and count? No member can vote or change a vote afterwards."
+            ),
+            button=gettext("Close the vote"),
+            back=f"/motions/{motion_id}",
+        )
     return form_action(
         request,
         session,

@@ -1,5 +1,5 @@
 """Public pages (no account): a body's page, its contact form, published statements, feeds.
-Also the secretariat's view of contact messages."""
+The secretariat's queue of what the public sent is in queue_views."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.deps import DbSession
 from nohaven.config import AppSettings, Settings
 from nohaven.errors import NotFound
 from nohaven.governance.bodies.service import body_by_ref
@@ -20,7 +20,6 @@ from nohaven.governance.statements import service as statements_service
 from nohaven.kit.clock import utcnow
 from nohaven.kit.i18n import N_, current_language
 from nohaven.kit.i18n import gettext as _
-from nohaven.transactions import writes
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -172,16 +171,3 @@ def feed_all(request: Request, session: DbSession) -> Response:
 @router.get("/public/bodies/{slug}/statements.atom")
 def feed_body(request: Request, session: DbSession, slug: str) -> Response:
     return _feed(request, session, slug)
-
-
-@router.get("/contact-messages/{message_id}")
-@writes  # records an audited read
-def contact_message(
-    request: Request, session: DbSession, actor: WebActor, message_id: str
-) -> Response:
-    row = public.read_contact_message(session, actor=actor, message_id=message_id)
-    return render(
-        request,
-        "governance/contact_message.html",
-        {"title": row.subject, "row": row, "body": body_by_ref(session, row.body_id)},
-    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can
 from nohaven.hashes.models import HashList
-from nohaven.hashes.views import entries, lists, lookup
+from nohaven.hashes.views import entries, lists, lookup, quarantine
 from nohaven.kit.i18n import N_
 from nohaven.web.csrf import check_csrf
 from nohaven.web.nav import NavLink
@@ -17,6 +17,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 router.include_router(lists.router)
 router.include_router(entries.router)
 router.include_router(lookup.router)
+router.include_router(quarantine.router)
 
 
 # (label, path) links this domain adds to the main navigation.

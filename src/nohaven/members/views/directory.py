@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from nohaven.auth.deps import DbSession, WebActor
+from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
 from nohaven.kit.i18n import N_
@@ -22,7 +23,8 @@ from nohaven.members.models import (
     Organisation,
     OrganisationKind,
 )
-from nohaven.members.schemas import MembershipCreate, OrganisationCreate
+from nohaven.members.schemas import MembershipCreate, OrganisationCreate, OrganisationUpdate
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -125,9 +127,14 @@ def organisations(
     return _organisations_page(request, session, actor, kind)
 
 
-@router.get("/organisations/{organisation_id}")
-def organisation_page(
-    request: Request, session: DbSession, actor: WebActor, organisation_id: str
+def _organisation_page(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    organisation_id: str,
+    *,
+    status_code: int = 200,
+    **extra: object,
 ) -> Response:
     org = service.get_organisation(session, actor=actor, organisation_id=organisation_id)
     seats = service.seats_of_organisation(session, organisation_id=org.id)
@@ -137,7 +144,68 @@ def organisation_page(
     return render(
         request,
         "organisation.html",
-        {"title": org.name, "org": org, "seats": seats, "parent": parent, "today": utcnow().date()},
+        {
+            "title": org.name,
+            "org": org,
+            "seats": seats,
+            "parent": parent,
+            "today": utcnow().date(),
+            # its admins and the secretariat edit it and set its sign-in provider
+            "may_edit": can(actor, Action.UPDATE, org),
+            **extra,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/organisations/{organisation_id}")
+def organisation_page(
+    request: Request, session: DbSession, actor: WebActor, organisation_id: str
+) -> Response:
+    return _organisation_page(request, session, actor, organisation_id)
+
+
+@router.post("/organisations/{organisation_id}")
+def edit_organisation(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    organisation_id: str,
+    name: Annotated[str, Form(max_length=200)],
+    short_name: Annotated[str, Form(max_length=40)] = "",
+    country: Annotated[str, Form(max_length=60)] = "",
+    website: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    typed = {"name": name, "short_name": short_name, "country": country, "website": website}
+
+    def save() -> Organisation:
+        data = OrganisationUpdate.model_validate(
+            {
+                "name": name.strip(),
+                "short_name": short_name.strip() or None,
+                "country": country.strip() or None,
+                "website": website.strip() or None,
+            }
+        )
+        return service.update_organisation(
+            session, actor=actor, organisation_id=organisation_id, data=data
+        )
+
+    return form_action(
+        request,
+        session,
+        save,
+        refused=lambda refusal: _organisation_page(
+            request,
+            session,
+            actor,
+            organisation_id,
+            error=refusal.message,
+            typed=typed,
+            status_code=refusal.status_code,
+        ),
+        redirect=lambda org: f"/organisations/{org.id}",
+        flash=lambda org: _("%(name)s saved.") % {"name": org.name},
     )
 
 
@@ -221,7 +289,20 @@ def end_seat(
     slug: str,
     membership_id: str,
     end_date: Annotated[str, Form(max_length=10)],
+    confirmed: Confirmed = "",
 ) -> Response:
+    if confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=_(
+                "End this seat on %(day)s? Its delegates lose its vote in the body from then."
+            )
+            % {"day": end_date},
+            button=_("End the seat"),
+            back=f"/bodies/{quote(slug)}",
+            fields={"end_date": end_date},
+        )
+
     def end() -> Membership:
         try:
             day = date.fromisoformat(end_date)

@@ -23,6 +23,7 @@ from nohaven.members.models import (
     UserRole,
 )
 from nohaven.members.schemas import InvitationCreate
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -96,8 +97,14 @@ def invite(
         request,
         session,
         invite,
+        # Refused: the form again as it was typed, with what to change.
         refused=lambda refusal: _users_page(
-            request, session, actor, error=refusal.message, status_code=refusal.status_code
+            request,
+            session,
+            actor,
+            error=_("The invitation was not created. %(reason)s") % {"reason": refusal.message},
+            typed={"email": email, "organisation_id": organisation_id, "roles": roles or []},
+            status_code=refusal.status_code,
         ),
         # The link carries the one-time token: shown once, on this answer, never in a cookie.
         show=lambda issued: _users_page(
@@ -146,7 +153,19 @@ def set_active(
     actor: WebActor,
     user_id: str,
     active: Annotated[bool, Form()],
+    confirmed: Confirmed = "",
 ) -> Response:
+    if not active and confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=_(
+                "Deactivate this user? They can no longer log in or use their API tokens; "
+                "you can reactivate them later."
+            ),
+            button=_("Deactivate"),
+            back="/users",
+            fields={"active": "false"},
+        )
     return form_action(
         request,
         session,
@@ -155,7 +174,9 @@ def set_active(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash=N_("User reactivated.") if active else N_("User deactivated."),
+        flash=N_("User reactivated.")
+        if active
+        else N_("User deactivated. Reactivate them from the same row to undo this."),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -11,13 +12,14 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
 from nohaven.errors import NohavenError
-from nohaven.kit.i18n import country_name
+from nohaven.kit.i18n import country_name, gettext
 from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
 from nohaven.travel import present, routing, service
 from nohaven.travel.models import PointOfContact, TravelNotification
 from nohaven.travel.views.forms import country_choices
+from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -50,6 +52,16 @@ def _index(
         if manages
         else []
     )
+    # Just removed a point of contact (remove_point_of_contact's redirect): offer it back.
+    was = request.query_params.get("was", "")
+    undo = next(
+        (
+            {"country": request.query_params.get("removed", "")[:3], "organisation": org}
+            for org in agencies
+            if org.id == was
+        ),
+        None,
+    )
     return render(
         request,
         "travel/index.html",
@@ -64,6 +76,7 @@ def _index(
             "agencies": agencies,
             "countries": country_choices(),
             "query": query,
+            "undo": undo,
             **extra,
         },
         status_code=status_code,
@@ -101,15 +114,29 @@ def set_point_of_contact(
 
 @router.post("/travel/points-of-contact/{country}/remove")
 def remove_point_of_contact(
-    request: Request, session: DbSession, actor: WebActor, country: str
+    request: Request, session: DbSession, actor: WebActor, country: str, confirmed: Confirmed = ""
 ) -> Response:
+    if confirmed != CONFIRMED:
+        return ask_first(
+            request,
+            question=gettext(
+                "Remove the point of contact for %(country)s? Notifications to it go nowhere "
+                "until another is set."
+            )
+            % {"country": country_name(country)},
+            button=gettext("Remove"),
+            back="/travel",
+        )
+
     return form_action(
         request,
         session,
+        # The organisation it was comes back, for the page to offer the undo.
         lambda: routing.remove_point_of_contact(session, actor=actor, country=country),
         refused=lambda refusal: _index(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
-        redirect="/travel",
-        flash=_("Point of contact for %(country)s removed.") % {"country": country_name(country)},
+        redirect=lambda was: f"/travel?{urlencode({'removed': country, 'was': was})}",
+        flash=gettext("Point of contact for %(country)s removed.")
+        % {"country": country_name(country)},
     )

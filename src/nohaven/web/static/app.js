@@ -63,8 +63,21 @@
     var button = event.submitter;
     var question = (button && button.getAttribute("data-confirm")) ||
       event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
+    if (!question) {
+      return;
     }
+    if (!window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    // Asked and answered here: the server need not ask again (web/confirm.py).
+    var field = event.target.querySelector('input[name="confirmed"]');
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "confirmed";
+      event.target.appendChild(field);
+    }
+    field.value = "yes";
   }, true);
 })();
