@@ -4,9 +4,9 @@
 the statements already there). ``statement_languages`` holds its text in each other language,
 marked official when the body adopted that text as authentic too, else a translation.
 
-Revision ID: governance_0003
-Revises: governance_0002
-Create Date: 2026-11-29 21:45:00
+Revision ID: governance_0004
+Revises: governance_0003
+Create Date: 2026-11-29 22:30:00
 """
 
 from collections.abc import Sequence
@@ -16,8 +16,8 @@ from alembic import op
 
 import nohaven.db
 
-revision: str = "governance_0003"
-down_revision: str | Sequence[str] | None = "governance_0002"
+revision: str = "governance_0004"
+down_revision: str | Sequence[str] | None = "governance_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
