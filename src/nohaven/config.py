@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     # sends at most this many messages an hour.
     contact_min_fill_seconds: int = 3
     contact_per_hour: int = 5
+    # How long a contact attempt (a keyed hash of the sender's address) is kept for the rate
+    # limit; the `governance.prune_contact_attempts` job forgets older ones.
+    contact_attempts_keep_hours: int = Field(default=24, ge=1)
     # Server processes `nohaven serve` starts (each with its own matching index).
     workers: int = 1
     # The request path (docs/request-path.md). Worker threads per process: also the number of

@@ -55,14 +55,17 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return [v for v in found if v["impact"] in BLOCKING]
 
 
-def check_page(page: Page, where: str = "") -> None:
-    """The page is usable by everyone at the current width: no sideways scroll and no serious
-    accessibility violation. ``where`` names the step in the failure message."""
+def check_page(page: Page, where: str = "", *, axe: bool = True) -> None:
+    """The page is usable by everyone at the current width: no sideways scroll and (unless
+    ``axe`` is False) no serious accessibility violation. ``where`` names the step in the
+    failure message."""
     label = where or page.url
     width = page.viewport_size["width"] if page.viewport_size else 0
     page.evaluate(SETTLED)
     overflow = page.evaluate(PAGE_OVERFLOW)
     assert overflow <= 0, f"{label} scrolls sideways by {overflow}px at {width}px"
+    if not axe:
+        return
     violations = axe_violations(page)
     assert not violations, f"{label} at {width}px: " + "\n".join(
         f"{v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"])

@@ -1,7 +1,7 @@
 """Each role's main journey through the demo, on a phone (375 px) and a desktop (1,280 px):
-every page visited passes axe-core with no serious or critical violation and does not scroll
-sideways. One browser context serves the module (cookies cleared between roles); each page is
-loaded once and checked at both widths by resizing the window."""
+every page visited passes axe-core with no serious or critical violation and scrolls sideways
+at neither width. One browser context serves the module (cookies cleared between roles);
+each page is loaded once and checked at both widths by resizing the window."""
 
 from __future__ import annotations
 
@@ -38,10 +38,14 @@ def tab(context: BrowserContext) -> Iterator[Page]:
     opened.close()
 
 
-def both_widths(page: Page, where: str) -> None:
+def both_widths(page: Page, where: str, *, desktop_axe: bool = False) -> None:
     """Checks the page as it is at the desktop width, then at the phone width, and leaves the
-    window at the desktop width."""
-    check_page(page, where)
+    window at the desktop width. axe-core runs on every page at the phone width, where the
+    layout is tightest (a table turns into a scrolling region, the menu folds); the markup and
+    colours are the same at both widths, so at the desktop width it runs where the layout adds
+    something of its own (``desktop_axe``: the unfolded menu on each role's dashboard, the
+    map). Sideways scroll is checked at both widths everywhere. This keeps the suite fast."""
+    check_page(page, where, axe=desktop_axe)
     page.set_viewport_size({"width": PHONE, "height": HEIGHT})
     check_page(page, where)
     page.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
@@ -83,7 +87,7 @@ def log_in(page: Page, server: LiveServer, email: str) -> None:
         both_widths(page, "recovery codes")
         page.get_by_role("link", name="Continue").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    both_widths(page, "dashboard")
+    both_widths(page, "dashboard", desktop_axe=True)
 
 
 def test_secretariat_runs_the_alliance(tab: Page, live_server: LiveServer) -> None:
@@ -126,7 +130,9 @@ def test_delegate_votes_and_follows_the_gaps(tab: Page, live_server: LiveServer)
     follow(tab, "Meetings")
     follow(tab, "Statements")
     follow(tab, "Progress")
-    follow(tab, "Legislative gaps")
+    tab.locator("#main-nav").get_by_role("link", name="Legislative gaps", exact=True).click()
+    tab.wait_for_load_state()
+    both_widths(tab, "the map", desktop_axe=True)
     # The map's 184 shapes are no tab stops; its skip link leads to the country list.
     assert tab.locator("svg.worldmap a").count() >= 184
     assert tab.locator("svg.worldmap a:not([tabindex='-1'])").count() == 0

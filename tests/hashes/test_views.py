@@ -137,6 +137,15 @@ def test_lookup_page_finds_pasted_hashes(client: TestClient, db: Session, world:
     assert bad.status_code == 422
     sightings = service.list_sightings(db, actor=world.owner.actor, list_id=hash_list.id)
     assert [s.organisation_id for s in sightings] == [world.partner.org.id]
+    # The owner reads who matched by name, and which entry by its hash: no e-mail, no id.
+    world.partner.user.display_name = "Pat Partner"
+    db.flush()
+    web_login(client, world.owner.user)
+    page = client.get(f"/hash-lists/{hash_list.id}/sightings").text
+    assert "Pat Partner" in page
+    assert world.partner.user.email not in page
+    assert f"<code>{pdq.value[:16]}…</code>" in page
+    assert f">{sightings[0].entry_id[:8]}<" not in page
 
 
 def test_parse_lookup() -> None:

@@ -85,6 +85,8 @@ def test_account_pages_have_no_english_left(
 ) -> None:
     org = factory.organisation("Agency Z")
     user = factory.user(org, roles=("org_admin", "delegate"))
+    user.display_name = "Zanele Okafor"  # pages name people: a name, not English to translate
+    factory.session.flush()
     web_login(client, user)
     client.headers["Accept-Language"] = language
     tokens = client.get("/tokens")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth.actor import Actor
 from nohaven.auth.models import PasswordReset
 from nohaven.config import Settings
+from nohaven.governance.public.models import ContactAttempt
 from nohaven.jobs.registry import JobContext
 from nohaven.kit.clock import utcnow
 from nohaven.main import scheduled_jobs
@@ -67,3 +68,18 @@ def test_the_purge_job_forgets_finished_mail_and_old_resets_only(
     assert set(db.scalars(select(MailAttempt.message_id))) == set(kept)
     assert set(db.scalars(select(PasswordReset.id))) == {fresh_reset}
     assert old_reset not in left
+
+
+def test_contact_attempts_are_kept_for_the_setting_then_forgotten(
+    db: Session, settings: Settings
+) -> None:
+    keep = settings.model_copy(update={"contact_attempts_keep_hours": 48})
+    now = utcnow()
+    for hours in (1, 47, 49, 200):
+        db.add(ContactAttempt(client_hash=f"{hours:064d}", at=now - timedelta(hours=hours)))
+    db.flush()
+    job = scheduled_jobs(keep)["governance.prune_contact_attempts"]
+    outcome = job.run(db, JobContext(settings=keep, actor=Actor.system("jobs"), now=now))
+    assert outcome.counts == {"pruned": 2}
+    left = {a.client_hash for a in db.scalars(select(ContactAttempt))}
+    assert left == {f"{1:064d}", f"{47:064d}"}

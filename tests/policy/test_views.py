@@ -91,6 +91,13 @@ def test_assess_submit_and_approve_through_the_pages(
     reviewer = person(country="FR")
     token = _login(client, reviewer.user)
     assert "Approve" in client.get("/policy/review").text
+    # The review list is a table: filtered, sorted by a whitelisted column, a bad query a 400.
+    assert "Approve" in client.get("/policy/review?state=submitted&country=gh&sort=country").text
+    assert "Approve" not in client.get("/policy/review?state=draft").text
+    assert "Approve" not in client.get("/policy/review?country=FR").text
+    assert 'aria-sort="ascending"' in client.get("/policy/review?sort=country&desc=0").text
+    assert client.get("/policy/review?sort=assessor_label").status_code == 400
+    assert client.get("/policy/review?state=approved").status_code == 400
     done = client.post(
         f"/policy/assessments/{pending.id}/approve",
         data={"csrf_token": token},

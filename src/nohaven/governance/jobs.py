@@ -18,7 +18,10 @@ def close_motions(session: Session, context: JobContext) -> Outcome:
 
 
 def prune_contact_attempts(session: Session, context: JobContext) -> Outcome:
-    return Outcome({"pruned": public.prune_contact_attempts(session, now=context.now)})
+    keep = context.settings.contact_attempts_keep_hours
+    return Outcome(
+        {"pruned": public.prune_contact_attempts(session, now=context.now, keep_hours=keep)}
+    )
 
 
 def scheduled(settings: Settings) -> list[Job]:
@@ -33,6 +36,6 @@ def scheduled(settings: Settings) -> list[Job]:
             name="governance.prune_contact_attempts",
             every=timedelta(hours=1),
             run=prune_contact_attempts,
-            description="Forget public contact-form attempts older than a day.",
+            description="Forget public contact-form attempts past their keeping time.",
         ),
     ]

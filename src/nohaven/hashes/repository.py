@@ -152,6 +152,13 @@ def page_of_entries(
     return page_query(session, query, view)
 
 
+def entries_by_id(session: Session, entry_ids: Collection[str]) -> dict[str, HashEntry]:
+    if not entry_ids:
+        return {}
+    found = session.scalars(select(HashEntry).where(HashEntry.id.in_(entry_ids)))
+    return {e.id: e for e in found}
+
+
 def live_entries_with_values(
     session: Session, signal_type: str, values: Collection[str]
 ) -> Sequence[HashEntry]:

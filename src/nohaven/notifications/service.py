@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from nohaven.audit import service as audit
@@ -15,6 +15,7 @@ from nohaven.auth.policy import Action, require
 from nohaven.errors import InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import is_id
+from nohaven.kit.paging import TableSpec, TableView, choice, page_query, text
 from nohaven.members.models import User
 from nohaven.notifications import addressing, calendar, outbox, preferences
 from nohaven.notifications.kinds import AREAS, Kind, kind_of
@@ -126,6 +127,26 @@ def notice_path(notice_id: str) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
+# The notices of one kind, as a table of their own (the inbox shows ten of each).
+NOTICE_TABLE = TableSpec(
+    sorts={"when": Notice.created_at, "notice": Notice.title, "state": Notice.read_at},
+    default_sort="when",
+    default_descending=True,
+    filters={"kind": text, "unread": choice("true", "false"), "mine": choice("true", "false")},
+)
+
+
+def page_of_notices(
+    session: Session, *, actor: Actor, view: TableView
+) -> tuple[list[Notice], TableView]:
+    query = _inbox_query(
+        actor, unread_only=view.filter("unread") == "true", mine_only=view.filter("mine") == "true"
+    )
+    if view.filter("kind"):
+        query = query.where(Notice.kind == view.filter("kind"))
+    return page_query(session, query, view)
+
+
 def inbox(
     session: Session,
     *,
@@ -134,13 +155,14 @@ def inbox(
     mine_only: bool = False,
     limit: int = 200,
 ) -> Sequence[Notice]:
+    query = _inbox_query(actor, unread_only=unread_only, mine_only=mine_only)
+    query = query.order_by(Notice.created_at.desc(), Notice.id).limit(limit)
+    return session.execute(query).scalars().all()
+
+
+def _inbox_query(actor: Actor, *, unread_only: bool, mine_only: bool) -> Select[Notice]:
     require(actor, Action.LIST, Notice)
-    query = (
-        select(Notice)
-        .where(Notice.organisation_id == actor.organisation_id)
-        .order_by(Notice.created_at.desc(), Notice.id)
-        .limit(limit)
-    )
+    query = select(Notice).where(Notice.organisation_id == actor.organisation_id)
     if unread_only:
         query = query.where(Notice.read_at.is_(None))
     if mine_only:
@@ -149,7 +171,7 @@ def inbox(
                 select(NoticeAddressee.notice_id).where(NoticeAddressee.user_id == actor.user_id)
             )
         )
-    return session.execute(query).scalars().all()
+    return query
 
 
 @dataclass(frozen=True)

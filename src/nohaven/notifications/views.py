@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.kit.i18n import N_, ngettext
+from nohaven.kit.i18n import N_, gettext, ngettext
 from nohaven.kit.i18n import gettext as _
+from nohaven.kit.paging import read_table
 from nohaven.members.models import UserRole
 from nohaven.notifications import addressing, outbox_admin, preferences, service
 from nohaven.notifications.kinds import AREAS, kind_of
@@ -41,9 +42,23 @@ def inbox_page(
     mine: bool = False,
     kind: str = "",
 ) -> Response:
+    if kind:  # one kind's notices: all of them, a page at a time
+        view = read_table(request.url.path, request.query_params, service.NOTICE_TABLE)
+        page, view = service.page_of_notices(session, actor=actor, view=view)
+        return render(
+            request,
+            "notifications/inbox_kind.html",
+            {
+                "title": gettext("Inbox"),
+                "notices": page,
+                "view": view,
+                "kind_label": kind_of(kind).summary(view.total),
+                "for_me": service.addressed_to(
+                    session, actor=actor, notice_ids=[n.id for n in page]
+                ),
+            },
+        )
     notices = service.inbox(session, actor=actor, unread_only=unread, mine_only=mine)
-    if kind:
-        notices = [n for n in notices if n.kind == kind]
     groups = service.grouped(notices)
     for_me = service.addressed_to(session, actor=actor, notice_ids=[n.id for n in notices])
     return render(

@@ -167,9 +167,9 @@ def submit_contact(
     return Delivery(delivered=True, message=row)
 
 
-def prune_contact_attempts(session: Session, *, now: datetime) -> int:
-    """Forget contact attempts older than a day (only the last hour counts)."""
-    return repo.delete_attempts_before(session, now - timedelta(days=1))
+def prune_contact_attempts(session: Session, *, now: datetime, keep_hours: int = 24) -> int:
+    """Forget contact attempts older than ``keep_hours`` (only the last hour counts)."""
+    return repo.delete_attempts_before(session, now - timedelta(hours=max(keep_hours, 1)))
 
 
 def contact_messages(session: Session, *, actor: Actor, body_id: str) -> list[ContactMessage]:

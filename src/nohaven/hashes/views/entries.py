@@ -19,6 +19,7 @@ from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
 from nohaven.kit.i18n import N_
 from nohaven.kit.i18n import gettext as _
+from nohaven.members import service as members_service
 from nohaven.transactions import writes
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -45,6 +46,7 @@ def _entry_page(
         "entry": view.entry,
         "hash_list": view.hash_list,
         "names": repo.organisation_names(session, orgs),
+        "people": members_service.people_names(session, (s.user_id for s in view.sightings or [])),
         "label": classification.label,
         "crosswalk": classification.crosswalk(
             view.entry.classification_scheme, view.entry.classification

@@ -236,6 +236,9 @@ def sightings_page(request: Request, session: DbSession, actor: WebActor, list_i
             "hash_list": hash_list,
             "sightings": found,
             "names": names,
+            # People by name and entries by their hash, not by ids or e-mail addresses.
+            "people": members_service.people_names(session, (s.user_id for s in found)),
+            "entries": repo.entries_by_id(session, {s.entry_id for s in found}),
         },
     )
 

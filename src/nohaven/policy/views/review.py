@@ -12,6 +12,8 @@ from nohaven.auth.policy import Action, can
 from nohaven.errors import NotFound
 from nohaven.kit.i18n import N_
 from nohaven.kit.i18n import gettext as _
+from nohaven.kit.paging import TableSpec, TableView, choice, page_items, read_table, text
+from nohaven.members import service as members_service
 from nohaven.policy import service
 from nohaven.policy.rules import may_review
 from nohaven.web.forms import form_action
@@ -27,21 +29,55 @@ DONE = {
 }
 
 
+# The states the review list filters by, for the catalogue (shown through `translated`).
+STATE_NAMES = (N_("draft"), N_("submitted"), N_("rejected"))
+
+# The assessments under review: filtered through the policy one by one, then paged here.
+REVIEW_TABLE = TableSpec(
+    sorts={
+        "changed": lambda a: a.updated_at,
+        "country": lambda a: a.country,
+        "criterion": lambda a: a.criterion_key,
+        "status": lambda a: a.status,
+        "state": lambda a: a.state,
+    },
+    default_sort="changed",
+    default_descending=True,
+    filters={"state": choice("draft", "submitted", "rejected"), "country": text},
+)
+
+
 @router.get("/policy/review")
 def review_page(request: Request, session: DbSession, actor: WebActor) -> Response:
-    return _review(request, session, actor)
+    view = read_table(request.url.path, request.query_params, REVIEW_TABLE)
+    return _review(request, session, actor, view=view)
 
 
 def _review(
-    request: Request, session: DbSession, actor: WebActor, *, status_code: int = 200, **extra: Any
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    *,
+    status_code: int = 200,
+    view: TableView | None = None,
+    **extra: Any,
 ) -> Response:
-    pending = service.pending(session, actor=actor)
+    view = view or read_table("/policy/review", {}, REVIEW_TABLE)
+    found = [
+        a
+        for a in service.pending(session, actor=actor)
+        if view.filter("state") in ("", a.state)
+        and view.filter("country").upper() in (a.country, "")
+    ]
+    pending, view = page_items(found, view)
     return render(
         request,
         "policy/review.html",
         {
             "title": _("Review of assessments"),
             "pending": pending,
+            "view": view,
+            "people": members_service.people_names(session, (a.assessor_id for a in pending)),
             "may_review": {a.id: may_review(actor, a) for a in pending},
             "may_edit": {a.id: can(actor, Action.UPDATE, a) for a in pending},
             **extra,
