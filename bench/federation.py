@@ -154,7 +154,8 @@ def seed_owner(url: str, entries: int) -> tuple[str, str]:
 
 
 def change_entries(url: str, list_id: str, count: int) -> None:
-    """``count`` entries reclassified at the owner: each takes a new change number."""
+    """``count`` entries changed at the owner (the victim now identified; their category stays
+    one the agency's country may receive): each takes a new change number."""
     maker = maker_for(url)
     with transaction(maker) as session:
         ids = (
@@ -167,7 +168,7 @@ def change_entries(url: str, list_id: str, count: int) -> None:
         session.execute(
             update(HashEntry),
             [
-                {"id": i, "classification": "national", "seq": first + n, "updated_at": now}
+                {"id": i, "victim_identified": True, "seq": first + n, "updated_at": now}
                 for n, i in enumerate(ids)
             ],
         )
@@ -313,7 +314,7 @@ def main() -> None:
             reclassified = session.scalar(
                 select(func.count())
                 .select_from(HashEntry)
-                .where(HashEntry.list_id == copy_id, HashEntry.classification == "national")
+                .where(HashEntry.list_id == copy_id, HashEntry.victim_identified.is_(True))
             )
         assert not full.errors, full.errors
         assert not incremental.errors, incremental.errors

@@ -43,6 +43,9 @@ def test_the_owner_releases_or_removes_a_held_entry(
     other_entry = db.get(HashEntry, other.entry_id)
     assert other_entry is not None
     web_login(client, world.owner.user)
+    entry_page = client.get(f"/hash-entries/{held.entry_id}")  # where the notice points
+    assert "Held in flood quarantine" in entry_page.text
+    assert f"/hash-lists/{hash_list.id}/quarantine" in entry_page.text
     page = client.get(f"/hash-lists/{hash_list.id}")
     assert f"/hash-lists/{hash_list.id}/quarantine" in page.text
     page = client.get(f"/hash-lists/{hash_list.id}/quarantine")
@@ -89,6 +92,7 @@ def test_the_owner_releases_or_removes_a_held_entry(
 def test_only_the_owner_reviews(client: TestClient, db: Session, world: World) -> None:
     hash_list, held = _held(db, world)
     web_login(client, world.partner.user)  # sees the list, does not own it
+    assert "flood quarantine" not in client.get(f"/hash-entries/{held.entry_id}").text
     page = client.get(f"/hash-lists/{hash_list.id}/quarantine")
     assert page.status_code == 403
     token = csrf_from(client.get("/hash-lists").text)

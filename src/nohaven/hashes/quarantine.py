@@ -137,3 +137,16 @@ def review(session: Session, *, actor: Actor, quarantine_id: str, outcome: str) 
         session, actor, "quarantine_review", hash_list, entry=held.entry_id, outcome=held.outcome
     )
     return held
+
+
+def held(session: Session, entry_id: str) -> EntryQuarantine | None:
+    """The entry's open quarantine, if it is held (for its owner's eyes)."""
+    return (
+        session.execute(
+            select(EntryQuarantine).where(
+                EntryQuarantine.entry_id == entry_id, EntryQuarantine.released_at.is_(None)
+            )
+        )
+        .scalars()
+        .first()
+    )

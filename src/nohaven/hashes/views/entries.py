@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
-from nohaven.hashes import classification, service, trust
+from nohaven.hashes import classification, quarantine, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
@@ -40,8 +40,11 @@ def _entry_page(
     orgs = {v.organisation_id for v in view.votes} | {f.organisation_id for f in view.feedback}
     orgs |= {s.organisation_id or "" for s in view.sightings or []}
     orgs.add(view.hash_list.owner_organisation_id)
+    owner = can(actor, Action.UPDATE, view.hash_list)
     context = {
         "title": _("Hash entry"),
+        # the owner is told here, where the quarantine's notice points, and led to the review
+        "held": quarantine.held(session, view.entry.id) if owner else None,
         "view": view,
         "entry": view.entry,
         "hash_list": view.hash_list,
@@ -54,7 +57,7 @@ def _entry_page(
         "scheme_labels": classification.SCHEME_LABELS,
         "may_vote": can(actor, Action.VOTE, view.hash_list),
         "may_respond": can(actor, Action.RESPOND, view.hash_list),
-        "owner": can(actor, Action.UPDATE, view.hash_list),
+        "owner": owner,
         "vote_verdicts": list(VoteVerdict),
         "feedback_verdicts": list(FeedbackVerdict),
         **extra,
