@@ -57,7 +57,7 @@ def create_case_study(
     publish: bool = False,
 ) -> CaseStudy:
     if actor.organisation_id is None:
-        raise Forbidden("Case studies are published on behalf of an organisation.")
+        raise Forbidden(N_("Case studies are published on behalf of an organisation."))
     study = CaseStudy(
         body_id=body_id,
         organisation_id=actor.organisation_id,
@@ -69,7 +69,7 @@ def create_case_study(
     )
     require(actor, Action.CREATE, study)
     if actor.organisation_id not in voting_organisations(session, body_id, utcnow().date()):
-        raise Forbidden("Members of the body publish case studies in its showcase.")
+        raise Forbidden(N_("Members of the body publish case studies in its showcase."))
     errors = []
     if not study.title:
         errors.append({"field": "title", "message": "required"})
@@ -124,10 +124,10 @@ def search_case_studies(
 def publish_case_study(session: Session, *, actor: Actor, case_study_id: str) -> CaseStudy:
     study = session.get(CaseStudy, case_study_id)
     if study is None:
-        raise NotFound("No such case study.")
+        raise NotFound(N_("No such case study."))
     require(actor, Action.UPDATE, study)
     if study.published:
-        raise Conflict("Already published.")
+        raise Conflict(N_("Already published."))
     study.published = True
     session.flush()
     audit.record(
