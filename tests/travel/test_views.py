@@ -208,7 +208,7 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
         {"country": "KE", "organisation_id": world.third_org.id},
     )
     assert ok.status_code == 303
-    assert "Point of contact for KE set." in client.get(ok.headers["location"]).text
+    assert "Point of contact for Kenya set." in client.get(ok.headers["location"]).text
     asked = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {})
     assert asked.status_code == 200  # asked first, without script
     assert "Remove the point of contact for Kenya?" in asked.text
@@ -222,7 +222,7 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
         "/travel",
         {"country": "KE", "organisation_id": world.third_org.id},
     )
-    assert "Point of contact for KE set." in client.get(restored.headers["location"]).text
+    assert "Point of contact for Kenya set." in client.get(restored.headers["location"]).text
 
 
 def test_sent_and_received_tables_page_and_sort_apart(

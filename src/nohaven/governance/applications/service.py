@@ -26,6 +26,7 @@ from nohaven.governance.bodies import service as bodies
 from nohaven.governance.motions import service as motions
 from nohaven.governance.motions.models import Motion, Outcome
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import gettext as _
 from nohaven.members.models import Body, Organisation
 from nohaven.notifications import service as notifications
 
@@ -37,18 +38,21 @@ def ineligibility(session: Session, *, body: Body, organisation: Organisation) -
     rules = bodies.standing_orders_of(session, body.id)
     reasons = []
     if rules.eligible_kinds and organisation.kind not in rules.eligible_kinds:
-        kinds = ", ".join(k.replace("_", " ") for k in rules.eligible_kinds)
-        reasons.append(f"{body.name} admits only these kinds of organisation: {kinds}.")
+        kinds = ", ".join(_(k.replace("_", " ")) for k in rules.eligible_kinds)
+        reasons.append(
+            _("%(body)s admits only these kinds of organisation: %(kinds)s.")
+            % {"body": body.name, "kinds": kinds}
+        )
     if rules.requires_alliance_membership and session.get(AllianceMember, organisation.id) is None:
         reasons.append(
-            f"{body.name} admits only governments that are members of the WeProtect Global "
-            "Alliance."
+            _("%(body)s admits only governments that are members of the WeProtect Global Alliance.")
+            % {"body": body.name}
         )
     seats = bodies.seats(session, body.id, on=utcnow().date())
     if any(m.organisation_id == organisation.id for m in seats):
-        reasons.append("Your organisation already holds a seat in this body.")
+        reasons.append(_("Your organisation already holds a seat in this body."))
     if repo.pending(session, body_id=body.id, organisation_id=organisation.id):
-        reasons.append("An application of your organisation is already under way.")
+        reasons.append(_("An application of your organisation is already under way."))
     return reasons
 
 

@@ -16,30 +16,32 @@ from nohaven.governance.progress.models import (
 )
 from nohaven.governance.progress.service import commitments
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 
-# WeProtect Model National Response: 21 capabilities in 6 domains (DOMAIN.md, reconstructed).
+# WeProtect Model National Response: 21 capabilities in 6 domains (DOMAIN.md, reconstructed),
+# marked for the catalogue: pages show them translated.
 CAPABILITIES: dict[int, tuple[str, str]] = {
-    1: ("Policy and governance", "Leadership"),
-    2: ("Policy and governance", "Research, analysis and monitoring"),
-    3: ("Policy and governance", "Legislation"),
-    4: ("Criminal justice", "Dedicated law enforcement"),
-    5: ("Criminal justice", "Judiciary and prosecutors"),
-    6: ("Criminal justice", "Offender management"),
-    7: ("Criminal justice", "Access to image databases"),
-    8: ("Victim", "End-to-end support"),
-    9: ("Victim", "Child protection workforce"),
-    10: ("Victim", "Compensation, remedies and complaints"),
-    11: ("Victim", "Child helpline"),
-    12: ("Societal", "Hotline for reporting abuse material"),
-    13: ("Societal", "Education programme"),
-    14: ("Societal", "Child participation"),
-    15: ("Societal", "Offender support systems"),
-    16: ("Industry", "Takedown procedures"),
-    17: ("Industry", "Reporting duty"),
-    18: ("Industry", "Innovative solution development"),
-    19: ("Industry", "Corporate social responsibility"),
-    20: ("Media and communications", "Ethical and informed media reporting"),
-    21: ("Media and communications", "Universal terminology"),
+    1: (N_("Policy and governance"), N_("Leadership")),
+    2: (N_("Policy and governance"), N_("Research, analysis and monitoring")),
+    3: (N_("Policy and governance"), N_("Legislation")),
+    4: (N_("Criminal justice"), N_("Dedicated law enforcement")),
+    5: (N_("Criminal justice"), N_("Judiciary and prosecutors")),
+    6: (N_("Criminal justice"), N_("Offender management")),
+    7: (N_("Criminal justice"), N_("Access to image databases")),
+    8: (N_("Victim"), N_("End-to-end support")),
+    9: (N_("Victim"), N_("Child protection workforce")),
+    10: (N_("Victim"), N_("Compensation, remedies and complaints")),
+    11: (N_("Victim"), N_("Child helpline")),
+    12: (N_("Societal"), N_("Hotline for reporting abuse material")),
+    13: (N_("Societal"), N_("Education programme")),
+    14: (N_("Societal"), N_("Child participation")),
+    15: (N_("Societal"), N_("Offender support systems")),
+    16: (N_("Industry"), N_("Takedown procedures")),
+    17: (N_("Industry"), N_("Reporting duty")),
+    18: (N_("Industry"), N_("Innovative solution development")),
+    19: (N_("Industry"), N_("Corporate social responsibility")),
+    20: (N_("Media and communications"), N_("Ethical and informed media reporting")),
+    21: (N_("Media and communications"), N_("Universal terminology")),
 }
 
 

@@ -26,7 +26,9 @@ from nohaven.governance.statements.models import (
     StatementStatus,
     StatementVersion,
 )
+from nohaven.kit import i18n
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members.models import Body, Organisation
 
 SYSTEM = Actor.system("governance decisions")
@@ -57,12 +59,25 @@ def _required(value: str, field: str) -> str:
 
 
 def create_statement(
-    session: Session, *, actor: Actor, body_id: str, title: str, text: str
+    session: Session,
+    *,
+    actor: Actor,
+    body_id: str,
+    title: str,
+    text: str,
+    language: str | None = None,
 ) -> Statement:
     body = session.get(Body, body_id)
     if body is None:
         raise NotFound("No such body.")
-    statement = Statement(body_id=body.id, title=_required(title, "title"))
+    # Drafted in the language given, else the one the drafter reads nohaven in.
+    written_in = language or i18n.current_language()
+    if written_in not in i18n.LANGUAGES:
+        raise InvalidInput(
+            N_("Choose one of the languages nohaven speaks."),
+            errors=[{"field": "language", "message": f"one of {list(i18n.LANGUAGES)}"}],
+        )
+    statement = Statement(body_id=body.id, title=_required(title, "title"), language=written_in)
     require(actor, Action.CREATE, statement)
     text = _required(text, "text")
     statement.slug = _new_slug(session, statement.title)
@@ -81,7 +96,7 @@ def create_statement(
         resource_type="statement",
         resource_id=statement.id,
         organisation_id=actor.organisation_id,
-        summary={"body_id": body.id, "version": 1},
+        summary={"body_id": body.id, "version": 1, "language": written_in},
     )
     return statement
 

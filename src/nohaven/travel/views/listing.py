@@ -13,6 +13,7 @@ from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
 from nohaven.errors import NohavenError
 from nohaven.kit.i18n import country_name, gettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.paging import TableSpec, page_items, read_table
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
@@ -92,7 +93,7 @@ def _index(
         request,
         "travel/index.html",
         {
-            "title": "Travel notifications",
+            "title": _("Travel notifications"),
             "sent": sent,
             "received": received,
             "sent_view": sent_view,
@@ -134,7 +135,9 @@ def set_point_of_contact(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/travel",
-        flash=lambda contact: f"Point of contact for {contact.country} set.",
+        flash=lambda contact: (
+            _("Point of contact for %(country)s set.") % {"country": country_name(contact.country)}
+        ),
     )
 
 
