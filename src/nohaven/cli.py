@@ -20,6 +20,8 @@ from nohaven.governance import cli as governance_cli
 from nohaven.hashes import cli as hashes_cli
 from nohaven.jobs import cli as jobs_cli
 from nohaven.keys import cli as keys_cli
+from nohaven.kit import i18n
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.terminal import Terminal
 from nohaven.members import cli as members_cli
 from nohaven.operations import cli as operations_cli
@@ -56,7 +58,7 @@ def load_settings(ctx: typer.Context) -> None:
     try:
         ctx.obj = Settings()
     except ValidationError as exc:
-        raise fail("refusing to start: " + refusal(exc), code=2) from exc
+        raise fail(_("refusing to start: %(why)s") % {"why": refusal(exc)}, code=2) from exc
 
 
 def upgrade_database(settings: Settings) -> None:
@@ -179,7 +181,7 @@ def demo(
                 console.print(f"Serving at http://{settings.host}:{settings.port}")
                 _run_server(settings)
     except ValidationError as exc:
-        raise fail("refusing to start: " + refusal(exc), code=2) from exc
+        raise fail(_("refusing to start: %(why)s") % {"why": refusal(exc)}, code=2) from exc
 
 
 # Each domain's commands: a sub-app (`nohaven travel …`) or commands of the root; in the
@@ -204,7 +206,10 @@ for register in (
 
 
 def main() -> None:
-    try:
-        app()
-    except MissingDatabase as exc:
-        raise SystemExit(fail(str(exc), code=2).exit_code) from None
+    # Human messages in the person's locale, else the deployment's default (docs/languages.md).
+    default = os.environ.get("NOHAVEN_DEFAULT_LANGUAGE", i18n.SOURCE_LANGUAGE)
+    with i18n.speaking(i18n.terminal_language(dict(os.environ), default=default)):
+        try:
+            app()
+        except MissingDatabase as exc:
+            raise SystemExit(fail(str(exc), code=2).exit_code) from None

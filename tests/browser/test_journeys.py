@@ -5,6 +5,7 @@ each page is loaded once and checked at both widths by resizing the window."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pyotp
@@ -110,6 +111,11 @@ def test_secretariat_runs_the_alliance(tab: Page, live_server: LiveServer) -> No
     follow(tab, "Applications")
     follow(tab, "Users")
     follow(tab, "Audit log")
+    # On a phone the log scrolls inside its own box: a named region a keyboard can reach.
+    tab.set_viewport_size({"width": PHONE, "height": HEIGHT})
+    box = tab.get_by_role("region", name=re.compile(r"^Audit entries"))
+    expect(box).to_have_attribute("tabindex", "0")
+    tab.set_viewport_size({"width": DESKTOP, "height": HEIGHT})
     follow(tab, "Inbox")
     visit(tab, live_server, "/policy/report")
 

@@ -76,7 +76,7 @@ def test_closing_a_case_from_the_page(
     yes = {"csrf_token": csrf_from(page.text), "confirmed": "yes"}
     closed = client.post(f"/deconfliction/cases/{case_id}/close", data=yes)
     assert closed.status_code == 200
-    assert "1 registrations deleted" in closed.text
+    assert "1 registration deleted" in closed.text
     again = client.post(f"/deconfliction/cases/{case_id}/close", data=yes)
     assert again.status_code == 409
 

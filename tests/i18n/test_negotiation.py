@@ -120,3 +120,24 @@ def test_profile_language_wins_over_the_browser(
     db.refresh(user)
     assert user.language is None
     assert "<h1>Su cuenta</h1>" in client.get("/account", headers={"Accept-Language": "es"}).text
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("fr", "Motion introuvable."),
+        ("es", "No existe esa moción."),
+        ("ar", "لا يوجد هذا المقترح."),
+    ],
+)
+def test_a_domain_refusal_speaks_the_accept_language(
+    client: TestClient, factory: Factory, language: str, detail: str
+) -> None:
+    """A fixed sentence a service raises (marked with N_) reaches the API in the reader's
+    language; its type stays the same."""
+    org = factory.organisation("Agence A")
+    user = factory.user(org, roles=("delegate",))
+    headers = {**factory.headers(user, scopes=("read",)), "Accept-Language": language}
+    problem = client.get("/api/v1/motions/no-such-motion", headers=headers).json()
+    assert problem["detail"] == detail
+    assert problem["type"].endswith("/not-found")

@@ -3,84 +3,19 @@ Arabic, show no English sentence of the catalogue: every word of theirs is trans
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from nohaven.governance.statements.models import Statement
-from nohaven.kit.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE
 from nohaven.members import invitations
 from nohaven.members.models import UserRole
 from nohaven.members.schemas import InvitationCreate
 from tests.factories import Factory, csrf_from, web_login
 from tests.governance.conftest import Seats
-
-# What a person reads: text, and the labels assistive technology reads out.
-READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
-TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|<[^>]+>")
-
-
-class VisibleText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
-            self._hidden += 1
-        self.parts.extend(v for k, v in attrs if k in READ_ATTRIBUTES and v)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
-            self._hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
-def _catalogue(language: str) -> Catalog:
-    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        return read_po(handle, locale=language)
-
-
-def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text) is not None
-
-
-def english_left(text: str, language: str) -> list[str]:
-    """The English messages (or their fixed pieces around placeholders) found in ``text``,
-    leaving out words the language itself uses ("Message" in French, "token" in Spanish)."""
-    catalogue = _catalogue(language)
-    translated = " | ".join(str(m.string) for m in catalogue if m.id)
-    found = []
-    for message in catalogue:
-        if not message.id or message.string == message.id:
-            continue
-        pieces = PLACEHOLDER.split(str(message.id))
-        for piece in pieces:
-            piece = " ".join(piece.split())
-            if len(pieces) > 1:  # a piece between placeholders: its edges are punctuation
-                piece = piece.strip(" —·:;,.")
-            if len(piece) < 3 or _contains(translated, piece):
-                continue
-            if _contains(text, piece):
-                found.append(piece)
-    return found
-
+from tests.i18n.speaking import TRANSLATED, english_left, readable
 
 Page = Callable[[TestClient], str]
 
@@ -134,19 +69,19 @@ def _pages(seats: Seats, published: Statement) -> dict[str, Page]:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_public_pages_have_no_english_left(
-    client: TestClient, seats: Seats, published: Statement, language: str
+    client: TestClient, db: Session, seats: Seats, published: Statement, language: str
 ) -> None:
     client.cookies.set("nohaven_lang", language)
     for name, page in _pages(seats, published).items():
         html = page(client)
         assert f'<html lang="{language}"' in html, name
-        text = visible_text(html)
+        text = readable(html, db)
         assert english_left(text, language) == [], f"{name} in {language}: {text}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_account_pages_have_no_english_left(
-    client: TestClient, factory: Factory, seats: Seats, language: str
+    client: TestClient, db: Session, factory: Factory, seats: Seats, language: str
 ) -> None:
     org = factory.organisation("Agency Z")
     user = factory.user(org, roles=("org_admin", "delegate"))
@@ -180,7 +115,7 @@ def test_account_pages_have_no_english_left(
         "tokens": created.text,
         "refused password": refused.text,
     }.items():
-        text = visible_text(html)
+        text = readable(html, db)
         assert english_left(text, language) == [], f"{name} in {language}: {text}"
 
 
@@ -190,3 +125,11 @@ def test_the_check_finds_english() -> None:
     assert english_left("Membres · Écrire au secrétariat", "fr") == []
     assert english_left("Publiée le 3 mai 2027 par Test Taskforce", "fr") == []
     assert english_left("Published 3 May 2027 by X", "fr") == ["Published"]
+
+
+def test_stored_names_are_not_english_left(db: Session, seats: Seats) -> None:
+    """A name people gave ("Chair Agency") is shown as written; a code shown untranslated
+    ("chair" as a role) is still caught."""
+    html = "<p>Présidence : Chair Agency · chair</p>"
+    assert "Chair Agency" not in readable(html, db)
+    assert english_left(readable(html, db), "fr") == ["chair"]

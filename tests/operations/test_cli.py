@@ -3,6 +3,7 @@ against a database of the test's own as an operator would."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -44,6 +45,9 @@ def test_operator_commands(
     assert totals.exit_code == 0, totals.output
     assert "Arrests" in totals.output
     assert "4" in totals.output
+    by_name = runner.invoke(app, ["operations", "results", "tidewater", "--json"], obj=mine)
+    assert by_name.exit_code == 0, by_name.output
+    assert {"measure": "Arrests", "total": 4} in json.loads(by_name.stdout)
     missing = runner.invoke(app, ["operations", "results", "0" * 32], obj=mine)
     assert missing.exit_code == 1
     assert "No such operation" in missing.output

@@ -79,7 +79,8 @@ def test_an_operation_through_its_pages(world: World, db: Session, client: TestC
     _login(client, f, au)
     tz = _post(client, f"{url}/participant", url, {"time_zone": "Australia/Perth", "contact": ""})
     assert tz.status_code == 303
-    assert "2027-03-02 06:00 Australia/Perth" in client.get(url).text
+    # The local start as Babel writes it in the reader's language (English here).
+    assert "Mar 2, 2027 06:00 Australia/Perth" in client.get(url).text
 
     _login(client, f, us)
     bad = _post(
@@ -104,7 +105,7 @@ def test_an_operation_through_its_pages(world: World, db: Session, client: TestC
     assert sent.status_code == 303, sent.text
     checked = _post(client, f"{url}/referrals/check", url, {"selectors": "email: q@example.org"})
     assert checked.status_code == 303
-    assert "no other participant holds them" in client.get(url).text
+    assert "Checked 1 selector: no other participant holds it." in client.get(url).text
     referral = repo.referrals_of(db, oid, world.us_org.id)[0]
     rurl = f"{url}/referrals/{referral.id}"
 

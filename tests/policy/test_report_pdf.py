@@ -69,3 +69,25 @@ def test_the_pdf_shows_the_map_page_numbers_and_criteria_by_name(
     assert html.count("are not assessed and are left out") == 1
     assert ">Unknown<" not in html
     assert criteria.NAMES["provider_reporting"] in html
+
+
+def test_the_pdf_speaks_the_readers_language_left_to_right_only(
+    client: TestClient, framework: Framework, person: Callable[..., Person], db: Session
+) -> None:
+    """French for a French reader; an Arabic reader gets English, which the PDF's font can
+    write (docs/languages.md)."""
+    a, b = person(), person(country="FR")
+    approved(db, a, b, "KE", framework.criteria[0].key, "not_met")
+    web_login(client, a.user)
+
+    def words(language: str) -> str:
+        client.cookies.set("nohaven_lang", language)
+        reader = PdfReader(io.BytesIO(client.get("/policy/report.pdf").content))
+        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+    french = words("fr")
+    assert "Analyse des lacunes législatives" in french
+    assert "Page 1" in french
+    assert "Kenya" in french
+    arabic = words("ar")
+    assert "Legislative gap analysis" in arabic

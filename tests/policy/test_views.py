@@ -190,7 +190,7 @@ def test_import_page_reports_rejected_rows_and_writes_nothing(
         },
     )
     assert good.status_code == 200
-    assert "1 assessment(s) imported" in good.text
+    assert "1 assessment imported for review." in good.text
     export = client.get("/policy/export.json")
     assert export.json() == {"as_of": None, "assessments": []}  # drafts are not exported
 

@@ -208,7 +208,7 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
         {"country": "KE", "organisation_id": world.third_org.id},
     )
     assert ok.status_code == 303
-    assert "Point of contact for KE set." in client.get(ok.headers["location"]).text
+    assert "Point of contact for Kenya set." in client.get(ok.headers["location"]).text
     asked = _post(client, "/travel/points-of-contact/KE/remove", "/travel", {})
     assert asked.status_code == 200  # asked first, without script
     assert "Remove the point of contact for Kenya?" in asked.text
@@ -222,4 +222,21 @@ def test_secretariat_manages_points_of_contact(world: World, client: TestClient)
         "/travel",
         {"country": "KE", "organisation_id": world.third_org.id},
     )
-    assert "Point of contact for KE set." in client.get(restored.headers["location"]).text
+    assert "Point of contact for Kenya set." in client.get(restored.headers["location"]).text
+
+
+def test_sent_and_received_tables_page_and_sort_apart(
+    world: World, db: Session, client: TestClient
+) -> None:
+    _login(client, world.factory, _enrolled(world.factory, world.sender_org))
+    page = client.get("/travel")
+    assert page.status_code == 200
+    assert 'href="/travel?r_sort=from&amp;r_desc=0"' in page.text  # each table its own sort
+    assert 'href="/travel?s_sort=risk&amp;s_desc=0"' in page.text
+    sorted_sent = client.get("/travel?s_sort=risk&s_desc=1&destination=KE")
+    assert sorted_sent.status_code == 200
+    # Sorting one table keeps the page's filter and leaves the other table's sort alone.
+    assert "destination=KE" in sorted_sent.text
+    assert 'aria-sort="descending"' in sorted_sent.text
+    for bad in ("r_sort=subject", "s_page=0", "r_per_page=1000", "s_desc=2"):
+        assert client.get(f"/travel?{bad}").status_code == 400, bad

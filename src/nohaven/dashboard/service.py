@@ -23,6 +23,8 @@ from nohaven.governance.motions.models import Motion
 from nohaven.hashes import service as hashes
 from nohaven.hashes.models import HashList
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_, ngettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.policy import service as policy
 from nohaven.policy.models import Assessment, ReviewState
 from nohaven.policy.regions import name_of
@@ -58,18 +60,22 @@ def todos(session: Session, *, actor: Actor, travel_ack_hours: int) -> list[Todo
     """The actor's to-dos by kind, the most urgent first within each kind."""
     now = utcnow()
     sources: list[tuple[str, str, Callable[[], list[Todo]]]] = [
-        ("Votes due", "/motions", lambda: _votes_due(session, actor, now)),
+        (N_("Votes due"), "/motions", lambda: _votes_due(session, actor, now)),
         (
-            "Travel notifications to acknowledge",
+            N_("Travel notifications to acknowledge"),
             "/travel",
             lambda: _to_acknowledge(session, actor, now, travel_ack_hours),
         ),
-        ("Hits to act on", "/deconfliction", lambda: _hits(session, actor)),
-        ("Agenda items to accept", "/meetings", lambda: _agenda(session, actor, now)),
-        ("Applications to decide", "/applications", lambda: _applications(session, actor)),
-        ("Assessments to review", "/policy/review", lambda: _assessments(session, actor)),
-        ("Meetings coming", "/meetings", lambda: _meetings(session, actor, now)),
-        ("Recent matches against your lists", "/hash-lists", lambda: _matches(session, actor, now)),
+        (N_("Hits to act on"), "/deconfliction", lambda: _hits(session, actor)),
+        (N_("Agenda items to accept"), "/meetings", lambda: _agenda(session, actor, now)),
+        (N_("Applications to decide"), "/applications", lambda: _applications(session, actor)),
+        (N_("Assessments to review"), "/policy/review", lambda: _assessments(session, actor)),
+        (N_("Meetings coming"), "/meetings", lambda: _meetings(session, actor, now)),
+        (
+            N_("Recent matches against your lists"),
+            "/hash-lists",
+            lambda: _matches(session, actor, now),
+        ),
     ]
     groups = []
     for heading, link, source in sources:
@@ -122,10 +128,10 @@ def _to_acknowledge(session: Session, actor: Actor, now: datetime, ack_hours: in
         out.append(
             Todo(
                 "acknowledge",
-                f"Travel notification to {where}",
+                _("Travel notification to %(where)s") % {"where": where},
                 f"/travel/{n.id}",
                 due,
-                "overdue" if now >= due else "",
+                _("overdue") if now >= due else "",
             )
         )
     return out
@@ -137,8 +143,10 @@ def _hits(session: Session, actor: Actor) -> list[Todo]:
     waiting = hits_awaiting_outcome(session, actor=actor)
     if not waiting:
         return []
-    noun = "hit awaits" if waiting == 1 else "hits await"
-    return [Todo("hit", f"{waiting} {noun} your outcome", "/deconfliction", None, "")]
+    title = ngettext(
+        "%(count)d hit awaits your outcome", "%(count)d hits await your outcome", waiting
+    ) % {"count": waiting}
+    return [Todo("hit", title, "/deconfliction", None, "")]
 
 
 def _agenda(session: Session, actor: Actor, now: datetime) -> list[Todo]:
@@ -156,7 +164,7 @@ def _agenda(session: Session, actor: Actor, now: datetime) -> list[Todo]:
                         item.title,
                         f"/meetings/{meeting.id}",
                         meeting.starts_at,
-                        f"proposed for {meeting.title}",
+                        _("proposed for %(meeting)s") % {"meeting": meeting.title},
                     )
                 )
     return out
@@ -170,7 +178,8 @@ def _applications(session: Session, actor: Actor) -> list[Todo]:
     return [
         Todo(
             "application",
-            f"{orgs.get(a.organisation_id, '')} applies to join {names.get(a.body_id, '')}",
+            _("%(organisation)s applies to join %(body)s")
+            % {"organisation": orgs.get(a.organisation_id, ""), "body": names.get(a.body_id, "")},
             "/applications",
             None,
             "",
@@ -189,7 +198,7 @@ def _assessments(session: Session, actor: Actor) -> list[Todo]:
             f"{name_of(a.country)}: {a.criterion_key.replace('_', ' ')}",
             "/policy/review",
             None,
-            "submitted for review",
+            _("submitted for review"),
         )
         for a in policy.pending(session, actor=actor)
         if a.state == ReviewState.SUBMITTED and can(actor, Action.MANAGE, a)
@@ -221,10 +230,15 @@ def _matches(session: Session, actor: Actor, now: datetime) -> list[Todo]:
             out.append(
                 Todo(
                     "match",
-                    f"{recent} {'match' if recent == 1 else 'matches'} against {hash_list.name}",
+                    ngettext(
+                        "%(count)d match against %(list)s",
+                        "%(count)d matches against %(list)s",
+                        recent,
+                    )
+                    % {"count": recent, "list": hash_list.name},
                     f"/hash-lists/{hash_list.id}/sightings",
                     None,
-                    "in the last 14 days",
+                    _("in the last 14 days"),
                 )
             )
     return out

@@ -11,6 +11,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.dashboard import search as searching
 from nohaven.dashboard import service
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members
 from nohaven.notifications import service as notifications
 from nohaven.web.templating import render
@@ -32,7 +33,7 @@ def dashboard(request: Request, session: DbSession, actor: WebActor) -> Response
         request,
         "dashboard.html",
         {
-            "title": "Dashboard",
+            "title": _("Dashboard"),
             "org": org,
             "seats": seats,
             "todos": service.todos(
@@ -58,5 +59,5 @@ def search(
     return render(
         request,
         "search.html",
-        {"title": "Search", "query": q, "found": found, "too_short": 0 < len(q.strip()) < 2},
+        {"title": _("Search"), "query": q, "found": found, "too_short": 0 < len(q.strip()) < 2},
     )

@@ -22,7 +22,8 @@ from nohaven.deconfliction import cases, stats
 from nohaven.deconfliction import hits as hit_service
 from nohaven.deconfliction.models import Case, Hit, Outcome, QuotaBucket
 from nohaven.errors import Forbidden
-from nohaven.kit.i18n import N_, gettext
+from nohaven.kit.i18n import N_, gettext, ngettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.csrf import check_csrf
@@ -40,6 +41,8 @@ NAV: tuple[NavLink, ...] = (
 )
 
 OUTCOMES = [(o.value, o.value.replace("_", " ")) for o in Outcome]
+# The outcomes as the pages name them (through `label` and `translated`), for the catalogue.
+OUTCOME_NAMES = (N_("relevant"), N_("deconflicted"), N_("false positive"), N_("open"))
 
 
 def _cases_page(
@@ -53,7 +56,7 @@ def _cases_page(
     return render(
         request,
         "deconfliction/cases.html",
-        {"title": "Deconfliction", "cases": summaries, **extra},
+        {"title": _("Deconfliction"), "cases": summaries, **extra},
         status_code=status_code,
     )
 
@@ -85,7 +88,14 @@ def close_case(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/deconfliction",
-        flash=lambda deleted: f"Case closed; {deleted} registrations deleted.",
+        flash=lambda deleted: (
+            ngettext(
+                "Case closed; %(count)d registration deleted.",
+                "Case closed; %(count)d registrations deleted.",
+                deleted,
+            )
+            % {"count": deleted}
+        ),
     )
 
 
@@ -103,7 +113,14 @@ def renew_case(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/deconfliction",
-        flash=lambda renewed: f"{renewed} registrations renewed for {months} months.",
+        flash=lambda renewed: (
+            ngettext(
+                "%(count)d registration renewed for %(months)d months.",
+                "%(count)d registrations renewed for %(months)d months.",
+                renewed,
+            )
+            % {"count": renewed, "months": months}
+        ),
     )
 
 
@@ -114,7 +131,7 @@ def hits_page(request: Request, session: DbSession, actor: WebActor) -> Response
         raise Forbidden("Deconfliction is for analysts of law-enforcement agencies.")
     views = hit_service.list_hits(session, actor=actor)
     return render(
-        request, "deconfliction/hits.html", {"title": "Deconfliction hits", "hits": views}
+        request, "deconfliction/hits.html", {"title": _("Deconfliction hits"), "hits": views}
     )
 
 
@@ -131,7 +148,7 @@ def _hit_page(
     return render(
         request,
         "deconfliction/hit.html",
-        {"title": "Deconfliction hit", "hit": view, "outcomes": OUTCOMES, **extra},
+        {"title": _("Deconfliction hit"), "hit": view, "outcomes": OUTCOMES, **extra},
         status_code=status_code,
     )
 
@@ -159,7 +176,7 @@ def record_outcome(
             request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/deconfliction/hits/{quote(hit_id)}",
-        flash="Outcome recorded.",
+        flash=N_("Outcome recorded."),
     )
 
 
@@ -173,7 +190,7 @@ def reveal(request: Request, session: DbSession, actor: WebActor, hit_id: str) -
             request, session, actor, hit_id, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/deconfliction/hits/{quote(hit_id)}",
-        flash="Your agency is now shown to its counterparts.",
+        flash=N_("Your agency is now shown to its counterparts."),
     )
 
 
@@ -187,7 +204,7 @@ def secretariat_page(
         request,
         "deconfliction/secretariat.html",
         {
-            "title": "Deconfliction quotas and statistics",
+            "title": _("Deconfliction quotas and statistics"),
             "bodies": stats.body_statistics(session, actor=actor),
             "quotas": stats.quota_overview(session, actor=actor),
             "limits": limits,

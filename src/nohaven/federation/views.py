@@ -18,6 +18,7 @@ from nohaven.federation.models import Peer
 from nohaven.federation.taxii import views as taxii_views
 from nohaven.hashes import repository as hashes_repo
 from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
@@ -41,7 +42,7 @@ def _page(
     may_manage = can(actor, Action.MANAGE, Peer)
     lists = hashes_repo.lists_by_id(session, {s.local_list_id for s in subs})
     context = {
-        "title": "Peers",
+        "title": _("Peers"),
         "node_id": me.node_id if me else None,
         "peers": peers,
         "subscriptions": subs,
@@ -93,7 +94,7 @@ def approve(
         lambda: service.approve_peer(
             session, actor=actor, peer_id=peer_id, organisation_id=organisation_id
         ),
-        "Peer approved.",
+        N_("Peer approved."),
     )
 
 
@@ -104,7 +105,7 @@ def suspend(request: Request, session: DbSession, actor: WebActor, peer_id: str)
         session,
         actor,
         lambda: service.suspend_peer(session, actor=actor, peer_id=peer_id),
-        "Peer suspended.",
+        N_("Peer suspended."),
     )
 
 
@@ -123,5 +124,17 @@ def share_sightings(
         lambda: subscriptions.set_share_sightings(
             session, actor=actor, subscription_id=subscription_id, share=share
         ),
-        "Sightings will be sent to the owner." if share else "Sightings stay on this node.",
+        N_("Sightings will be sent to the owner.") if share else N_("Sightings stay on this node."),
     )
+
+
+# Peer and subscription states as the page names them (through `translated`), for the catalogue.
+STATE_NAMES = (
+    N_("requested"),
+    N_("pending"),
+    N_("active"),
+    N_("refused"),
+    N_("suspended"),
+    N_("recalled"),
+    N_("cancelled"),
+)

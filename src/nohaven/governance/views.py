@@ -40,3 +40,48 @@ NAV: tuple[NavLink, ...] = (
     NavLink(N_("Applications"), "/applications", "Governance"),
     NavLink(N_("Contact messages"), "/contact-messages", "Governance", queue_views.works_the_queue),
 )
+
+# The states and kinds the governance pages show through the `label` and `translated`
+# filters, for the catalogue (the StrEnums of each room's models).
+STATE_NAMES = (
+    # meetings: MeetingStatus, MinutesStatus, AgendaStatus, ActionStatus
+    N_("scheduled"),
+    N_("held"),
+    N_("cancelled"),
+    N_("none"),
+    N_("drafted"),
+    N_("circulated"),
+    N_("approved"),
+    N_("proposed"),
+    N_("accepted"),
+    N_("declined"),
+    N_("officer"),
+    N_("initiative"),
+    N_("open"),
+    N_("done"),
+    N_("dropped"),
+    # motions: Majority, Outcome, votes
+    N_("simple"),
+    N_("two thirds"),
+    N_("consensus"),
+    N_("carried"),
+    N_("not carried"),
+    N_("no quorum"),
+    N_("yes"),
+    N_("no"),
+    N_("abstain"),
+    # applications: ApplicationStatus
+    N_("submitted"),
+    N_("voting"),
+    N_("admitted"),
+    N_("refused"),
+    # progress: ProgressStatus
+    N_("not started"),
+    N_("in progress"),
+    N_("achieved"),
+    N_("off track"),
+    # statements: StatementStatus
+    N_("draft"),
+    N_("adopted"),
+    N_("published"),
+)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nohaven.errors import InvalidInput
+from nohaven.kit.i18n import N_
 
 SCHEMES: dict[str, tuple[str, ...]] = {
     "vics_us": ("0", "1", "2", "3", "4"),
@@ -68,46 +69,52 @@ class Mapping:
         return "exact" if len(self.codes) == 1 else "ambiguous"
 
 
-_NO_SEVERITY = "the VICS category says the item is abuse material, not how severe it is"
-_NO_AGE = "the scheme does not record prepubescent/pubescent"
+_NO_SEVERITY = N_("the VICS category says the item is abuse material, not how severe it is")
+_NO_AGE = N_("the scheme does not record prepubescent/pubescent")
 
 # (scheme, code) -> {other scheme: (candidate codes, note)}
 CROSSWALK: dict[tuple[str, str], dict[str, tuple[tuple[str, ...], str]]] = {
     ("vics_us", "0"): {
-        "uk": ((), "not an indecent image"),
-        "ncmec": ((), "outside the scheme"),
-        "interpol": (("not_illegal",), "non-pertinent to the case; assumed not illegal"),
+        "uk": ((), N_("not an indecent image")),
+        "ncmec": ((), N_("outside the scheme")),
+        "interpol": (("not_illegal",), N_("non-pertinent to the case; assumed not illegal")),
     },
     ("vics_us", "1"): {
         "uk": (("A", "B", "C"), _NO_SEVERITY),
         "ncmec": (("A1", "A2", "B1", "B2"), _NO_SEVERITY),
-        "interpol": (("baseline", "national"), "legality everywhere is not recorded"),
+        "interpol": (("baseline", "national"), N_("legality everywhere is not recorded")),
     },
     ("vics_us", "2"): {
-        "uk": ((), "exploitive or age-difficult material may not be indecent"),
-        "ncmec": ((), "outside the scheme"),
-        "interpol": (("national", "not_illegal"), "depends on national law"),
+        "uk": ((), N_("exploitive or age-difficult material may not be indecent")),
+        "ncmec": ((), N_("outside the scheme")),
+        "interpol": (("national", "not_illegal"), N_("depends on national law")),
     },
     ("vics_us", "3"): {
-        "uk": ((), "CGI falls under prohibited images, not A/B/C"),
-        "ncmec": ((), "the scheme covers real children only"),
-        "interpol": (("national", "not_illegal"), "baseline requires a real child"),
+        "uk": ((), N_("CGI falls under prohibited images, not A/B/C")),
+        "ncmec": ((), N_("the scheme covers real children only")),
+        "interpol": (("national", "not_illegal"), N_("baseline requires a real child")),
     },
     ("vics_us", "4"): {
-        "uk": ((), "comparison images are not graded"),
-        "ncmec": ((), "outside the scheme"),
-        "interpol": (("not_illegal",), "reference material"),
+        "uk": ((), N_("comparison images are not graded")),
+        "ncmec": ((), N_("outside the scheme")),
+        "interpol": (("not_illegal",), N_("reference material")),
     },
 }
 
 for _uk in ("A", "B", "C"):
     CROSSWALK[("uk", _uk)] = {
-        "vics_us": (("1",), "every UK category is child abuse material"),
+        "vics_us": (("1",), N_("every UK category is child abuse material")),
         "ncmec": (
             ("A1", "B1") if _uk in ("A", "B") else ("A2", "B2"),
             _NO_AGE,
         ),
-        "interpol": (("baseline", "national"), _NO_AGE + "; baseline needs a prepubescent child"),
+        "interpol": (
+            ("baseline", "national"),
+            N_(
+                "the scheme does not record prepubescent/pubescent; "
+                "baseline needs a prepubescent child"
+            ),
+        ),
     }
 for _nc in ("A1", "A2", "B1", "B2"):
     _prepubescent = _nc.startswith("A")
@@ -115,27 +122,27 @@ for _nc in ("A1", "A2", "B1", "B2"):
         "vics_us": (("1",), ""),
         "uk": (
             ("A", "B") if _nc.endswith("1") else ("C",),
-            "penetrative or not is not recorded" if _nc.endswith("1") else "",
+            N_("penetrative or not is not recorded") if _nc.endswith("1") else "",
         ),
         "interpol": (
             ("baseline",) if _prepubescent else ("national",),
-            "" if _prepubescent else "pubescent material is not baseline",
+            "" if _prepubescent else N_("pubescent material is not baseline"),
         ),
     }
 CROSSWALK[("interpol", "baseline")] = {
     "vics_us": (("1",), ""),
-    "uk": (("A", "B", "C"), "baseline does not record severity"),
-    "ncmec": (("A1", "A2"), "baseline material shows a prepubescent child"),
+    "uk": (("A", "B", "C"), N_("baseline does not record severity")),
+    "ncmec": (("A1", "A2"), N_("baseline material shows a prepubescent child")),
 }
 CROSSWALK[("interpol", "national")] = {
-    "vics_us": (("1", "2", "3"), "nationally illegal covers real, exploitive and CGI material"),
-    "uk": (("A", "B", "C"), "severity is not recorded"),
-    "ncmec": (("B1", "B2"), "may also be prepubescent material judged only nationally"),
+    "vics_us": (("1", "2", "3"), N_("nationally illegal covers real, exploitive and CGI material")),
+    "uk": (("A", "B", "C"), N_("severity is not recorded")),
+    "ncmec": (("B1", "B2"), N_("may also be prepubescent material judged only nationally")),
 }
 CROSSWALK[("interpol", "not_illegal")] = {
     "vics_us": (("0", "2", "4"), ""),
-    "uk": ((), "not an indecent image"),
-    "ncmec": ((), "outside the scheme"),
+    "uk": ((), N_("not an indecent image")),
+    "ncmec": ((), N_("outside the scheme")),
 }
 
 

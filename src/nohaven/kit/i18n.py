@@ -69,6 +69,26 @@ def translations(language: str) -> NullTranslations:
         return Translations(handle, domain=DOMAIN)
 
 
+def translation_for(language: str | None) -> NullTranslations:
+    """The catalogue of one language (the source language's for one nohaven does not speak):
+    for text made outside a request, such as an e-mail in its recipient's language. Use its
+    ``gettext``/``ngettext`` directly, or wrap the whole rendering in ``speaking(language)``
+    so templates and ``gettext`` speak it too."""
+    return translations(language if language in LANGUAGES else SOURCE_LANGUAGE)
+
+
+def terminal_language(environ: dict[str, str], *, default: str) -> str:
+    """The language a command line speaks: the person's locale (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``, as gettext reads them) when nohaven speaks it, else the
+    deployment's default. "C" and "POSIX" name no language."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for tag in environ.get(name, "").split(":"):
+            code = tag.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+    return default if default in LANGUAGES else SOURCE_LANGUAGE
+
+
 def current_language() -> str:
     chosen = _chosen.get()
     return chosen.language if chosen is not None else SOURCE_LANGUAGE
@@ -148,6 +168,16 @@ def format_when(value: date | datetime | None) -> str:
         day = format_date(aware.astimezone(UTC), format="medium", locale=_locale())
         return f"{day} {format_skeleton('Hm', aware, tzinfo=UTC, locale=_locale())} UTC"
     return format_date(value, format="medium", locale=_locale())
+
+
+def format_local(value: datetime | None, *, full: bool = False) -> str:
+    """A wall-clock time in a place's own zone (a meeting's local start), as the reader's
+    language writes it; the zone is named beside it by the page. ``full`` spells the day out
+    ("Monday 3 May 2027"), for printed documents."""
+    if value is None:
+        return "—"
+    day = format_date(value, format="full" if full else "medium", locale=_locale())
+    return f"{day} {format_skeleton('Hm', value, locale=_locale())}"
 
 
 def format_number(value: float | int) -> str:

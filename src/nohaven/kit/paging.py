@@ -62,6 +62,11 @@ class TableSpec:
     filters: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
     page_size: int = 50
     page_sizes: tuple[int, ...] = (25, 50, 100, MAX_PAGE_SIZE)
+    # Two tables on one page each read their own parameters: "r_sort", "s_page"…
+    prefix: str = ""
+
+    def param(self, name: str) -> str:
+        return self.prefix + name
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class TableView:
     per_page: int = 50
     filters: Mapping[str, str] = field(default_factory=dict)
     total: int = 0
+    # The page's other parameters (another table's, the page's own filters), kept in links.
+    keep: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -98,7 +105,9 @@ class TableView:
 
     def url(self, **changes: Any) -> str:
         """This table's address with ``changes`` (page, sort, desc, per_page) applied."""
-        params: dict[str, Any] = {k: v for k, v in self.filters.items() if v}
+        name = self.spec.param
+        params: dict[str, Any] = dict(self.keep)
+        params |= {name(k): v for k, v in self.filters.items() if v}
         state = {
             "sort": self.sort,
             "desc": "1" if self.descending else "0",
@@ -109,12 +118,12 @@ class TableView:
         if state["sort"] != self.spec.default_sort or state["desc"] != (
             "1" if self.spec.default_descending else "0"
         ):
-            params["sort"] = state["sort"]
-            params["desc"] = state["desc"]
+            params[name("sort")] = state["sort"]
+            params[name("desc")] = state["desc"]
         if int(state["page"]) != 1:
-            params["page"] = state["page"]
+            params[name("page")] = state["page"]
         if int(state["per_page"]) != self.spec.page_size:
-            params["per_page"] = state["per_page"]
+            params[name("per_page")] = state["per_page"]
         return f"{self.path}?{urlencode(params)}" if params else self.path
 
     def sort_url(self, key: str) -> str:
@@ -143,6 +152,9 @@ class TableView:
 def read_table(path: str, params: Mapping[str, str], spec: TableSpec) -> TableView:
     """The table a query string asks for, or a 400 naming what is wrong with it."""
     problems: list[dict[str, str]] = []
+    own = {spec.param(k) for k in ("sort", "desc", "page", "per_page", *spec.filters)}
+    keep = {k: v for k, v in params.items() if k not in own and v != ""}
+    params = {k.removeprefix(spec.prefix): v for k, v in params.items() if k in own}
 
     def number(name: str, default: int, low: int, high: int) -> int:
         raw = params.get(name)
@@ -172,10 +184,12 @@ def read_table(path: str, params: Mapping[str, str], spec: TableSpec) -> TableVi
             filters[name] = parse(raw)
         except ValueError:
             problems.append({"field": name, "message": N_("not a value this table filters by")})
+    for problem in problems:
+        problem["field"] = spec.param(problem["field"])
     if problems:
         named = "; ".join(f"{p['field']}: {gettext(p['message'])}" for p in problems)
         raise BadTableQuery(f"{gettext(CANNOT_SHOW)} {named}", errors=problems)
-    return TableView(path, spec, sort, descending, page, per_page, filters)
+    return TableView(path, spec, sort, descending, page, per_page, filters, keep=keep)
 
 
 def page_query(session: Session, query: Select[T], view: TableView) -> tuple[list[T], TableView]:

@@ -16,6 +16,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, Gone, InvalidInput, NotFound
 from nohaven.kit.clock import as_utc, utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import new_token, sha256_hex
 from nohaven.members import repository as repo
 from nohaven.members.models import Invitation, Organisation, User
@@ -50,9 +51,9 @@ def invite_user(
     )
     require(actor, Action.CREATE, invitation)
     if session.get(Organisation, data.organisation_id) is None:
-        raise InvalidInput("The organisation does not exist.")
+        raise InvalidInput(N_("The organisation does not exist."))
     if repo.account_exists(session, email):
-        raise Conflict("A user with that e-mail address already exists.")
+        raise Conflict(N_("A user with that e-mail address already exists."))
     session.add(invitation)
     session.flush()
     audit.record(
@@ -85,7 +86,7 @@ def invite_user(
 def pending_invitation(session: Session, *, token: str) -> Invitation:
     invitation = repo.invitation_by_token_hash(session, sha256_hex(token))
     if invitation is None:
-        raise NotFound("This invitation link is not valid.")
+        raise NotFound(N_("This invitation link is not valid."))
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise Gone("This invitation has already been used or withdrawn.")
     if as_utc(invitation.expires_at) <= utcnow():
@@ -117,7 +118,7 @@ def list_invitations(session: Session, *, actor: Actor) -> Sequence[Invitation]:
 def revoke_invitation(session: Session, *, actor: Actor, invitation_id: str) -> Invitation:
     invitation = session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(N_("No such invitation."))
     require(actor, Action.DELETE, invitation)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = utcnow()

@@ -17,6 +17,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members import repository as repo
 from nohaven.members.models import Body, Membership, MembershipRole, Organisation, summary_of
 from nohaven.members.schemas import (
@@ -32,7 +33,7 @@ from nohaven.members.schemas import (
 def get_organisation(session: Session, *, actor: Actor, organisation_id: str) -> Organisation:
     org = session.get(Organisation, organisation_id)
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     require(actor, Action.READ, org)
     return org
 
@@ -62,7 +63,7 @@ def _check_parent(session: Session, parent_id: str | None, self_id: str | None =
     if parent_id is None:
         return
     if parent_id == self_id or session.get(Organisation, parent_id) is None:
-        raise InvalidInput("The parent organisation does not exist.")
+        raise InvalidInput(N_("The parent organisation does not exist."))
 
 
 def create_organisation(
@@ -94,10 +95,10 @@ def update_organisation(
     require(actor, Action.UPDATE, org)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
-        raise InvalidInput("An organisation needs a name.")
+        raise InvalidInput(N_("An organisation needs a name."))
     other = repo.organisation_by_name(session, changes.get("name") or org.name)
     if other is not None and other.id != org.id:
-        raise Conflict("Another organisation has that name.")
+        raise Conflict(N_("Another organisation has that name."))
     before = {k: getattr(org, k) for k in changes}
     for key, value in changes.items():
         setattr(org, key, value)
@@ -125,7 +126,7 @@ def list_bodies(session: Session, *, actor: Actor) -> Sequence[Body]:
 def get_body(session: Session, *, actor: Actor, body_id_or_slug: str) -> Body:
     body = session.get(Body, body_id_or_slug) or repo.body_by_slug(session, body_id_or_slug)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     require(actor, Action.READ, body)
     return body
 
@@ -134,14 +135,14 @@ def create_body(session: Session, *, actor: Actor, data: BodyCreate) -> Body:
     body = Body(**data.model_dump())
     require(actor, Action.CREATE, body)
     if data.parent_id is not None and session.get(Body, data.parent_id) is None:
-        raise InvalidInput("The parent body does not exist.")
+        raise InvalidInput(N_("The parent body does not exist."))
     if repo.body_by_slug(session, data.slug):
         raise Conflict(f"A body with the slug {data.slug!r} already exists.")
     session.add(body)
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("A body with that name already exists.") from exc
+        raise Conflict(N_("A body with that name already exists.")) from exc
     audit.record(
         session,
         actor=actor,
@@ -168,9 +169,9 @@ def add_membership(
     membership = Membership(body_id=body.id, **data.model_dump())
     require(actor, Action.CREATE, membership)
     if session.get(Organisation, data.organisation_id) is None:
-        raise InvalidInput("The organisation does not exist.")
+        raise InvalidInput(N_("The organisation does not exist."))
     if data.end_date is not None and data.end_date <= data.start_date:
-        raise InvalidInput("A membership must end after it starts.")
+        raise InvalidInput(N_("A membership must end after it starts."))
     for other in repo.memberships_of_body(session, body.id):
         if not _overlaps(data.start_date, data.end_date, other.start_date, other.end_date):
             continue
@@ -202,12 +203,12 @@ def end_membership(
 ) -> Membership:
     membership = session.get(Membership, membership_id)
     if membership is None:
-        raise NotFound("No such membership.")
+        raise NotFound(N_("No such membership."))
     require(actor, Action.UPDATE, membership)
     if membership.end_date is not None:
-        raise Conflict("That membership has already ended.")
+        raise Conflict(N_("That membership has already ended."))
     if end_date <= membership.start_date:
-        raise InvalidInput("A membership must end after it starts.")
+        raise InvalidInput(N_("A membership must end after it starts."))
     membership.end_date = end_date
     session.flush()
     audit.record(

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.kit.i18n import N_, gettext
+from nohaven.kit.i18n import N_, gettext, ngettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.paging import read_table
 from nohaven.members.models import UserRole
 from nohaven.notifications import addressing, outbox_admin, preferences, service
@@ -26,9 +27,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 NAV: tuple[NavLink, ...] = (NavLink(N_("Inbox"), "/inbox", "Alliance"),)
 
 DELIVERY_WORDS = {
-    Delivery.IMMEDIATE: "At once by e-mail",
-    Delivery.DIGEST: "In a daily digest",
-    Delivery.INBOX: "Only in the inbox",
+    Delivery.IMMEDIATE: N_("At once by e-mail"),
+    Delivery.DIGEST: N_("In a daily digest"),
+    Delivery.INBOX: N_("Only in the inbox"),
 }
 
 
@@ -64,7 +65,7 @@ def inbox_page(
         request,
         "notifications/inbox.html",
         {
-            "title": "Inbox",
+            "title": _("Inbox"),
             "groups": groups,
             "for_me": for_me,
             "unread": unread,
@@ -81,7 +82,7 @@ def notice_page(request: Request, session: DbSession, actor: WebActor, notice_id
     return render(
         request,
         "notifications/notice.html",
-        {"title": kind_of(notice.kind).label, "notice": notice, "kind": kind_of(notice.kind)},
+        {"title": _(kind_of(notice.kind).label), "notice": notice, "kind": kind_of(notice.kind)},
     )
 
 
@@ -94,7 +95,10 @@ def mark_all_read(
         session,
         lambda: service.mark_all_read(session, actor=actor, kind=kind or None),
         redirect="/inbox",
-        flash=lambda count: f"{count} notice{'s' if count != 1 else ''} marked read.",
+        flash=lambda count: (
+            ngettext("%(count)d notice marked read.", "%(count)d notices marked read.", count)
+            % {"count": count}
+        ),
     )
 
 
@@ -115,7 +119,7 @@ def preferences_page(request: Request, session: DbSession, actor: WebActor) -> R
         request,
         "notifications/preferences.html",
         {
-            "title": "Notices",
+            "title": _("Notices"),
             "choices": preferences.choices(session, actor=actor),
             "deliveries": DELIVERY_WORDS,
             "areas": AREAS,
@@ -160,7 +164,7 @@ def designate(
         session,
         act,
         redirect="/account/notices",
-        flash="Designated contacts updated.",
+        flash=N_("Designated contacts updated."),
     )
 
 
@@ -187,14 +191,14 @@ def save_preferences(
         session,
         lambda: preferences.set_choices(session, actor=actor, wanted=wanted),
         redirect="/account/notices",
-        flash="Your notice preferences are saved.",
+        flash=N_("Your notice preferences are saved."),
     )
 
 
 @router.get("/secretariat/mail")
 def mail_page(request: Request, session: DbSession, actor: WebActor) -> Response:
     view = outbox_admin.overview(session, actor=actor)
-    return render(request, "notifications/mail.html", {"title": "E-mail delivery", "view": view})
+    return render(request, "notifications/mail.html", {"title": _("E-mail delivery"), "view": view})
 
 
 @router.post("/secretariat/mail/{message_id}/retry")
@@ -204,5 +208,9 @@ def retry(request: Request, session: DbSession, actor: WebActor, message_id: str
         session,
         lambda: outbox_admin.retry(session, actor=actor, message_id=message_id),
         redirect="/secretariat/mail",
-        flash="The message will be sent again at the next run.",
+        flash=N_("The message will be sent again at the next run."),
     )
+
+
+# Mail states and attempt outcomes as the mail page names them (through `translated`).
+STATE_NAMES = (N_("pending"), N_("sent"), N_("bounced"), N_("failed"))

@@ -65,11 +65,18 @@ def list_activities(
 
 
 @operations_app.command("results")
-def show_results(ctx: typer.Context, activity_id: str, as_json: AsJson = False) -> None:
+def show_results(
+    ctx: typer.Context,
+    activity_id: Annotated[str, typer.Argument(help="the operation: code name or id")],
+    as_json: AsJson = False,
+) -> None:
     """An operation's totals (figures only: what the joint statement is written from)."""
     actor = Actor.system("nohaven operations results")
     try:
         with session_scope(settings_of(ctx)) as session:
+            named = repo.activity_ids_named(session, activity_id)
+            if len(named) == 1:  # a code name two operations share asks for the id
+                activity_id = named[0]
             activity = service.visible(session, actor=actor, activity_id=activity_id)
             totals = results.totals_of(session, activity)
             title = activity.code_name

@@ -27,6 +27,7 @@ from nohaven.deconfliction.selectors import InvalidSelector, Selector, normalise
 from nohaven.errors import Conflict, InvalidInput
 from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc, utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import is_id, new_id
 from nohaven.members.models import Organisation
 from nohaven.operations import repository as repo
@@ -113,7 +114,7 @@ def check(
     activity = may_check(session, actor=actor, activity_id=activity_id)
     canonical = _selectors(selectors, _region(session, actor))
     if not canonical:
-        raise InvalidInput("Give at least one selector to check.")
+        raise InvalidInput(N_("Give at least one selector to check."))
     holder_ids = _holders(
         session, actor=actor, activity=activity, selectors=canonical, blind_check=blind_check
     )
@@ -207,9 +208,11 @@ def send(
     referral = _draft(activity, actor, receiver)
     require(actor, Action.CREATE, referral)
     if actor.organisation_id not in taking_part:
-        raise Conflict("Your agency does not take part in this operation.")
+        raise Conflict(N_("Your agency does not take part in this operation."))
     if activity.phase in {Phase.PROPOSED, Phase.CLOSED}:
-        raise Conflict("Referrals are sent while the operation is planned, active or in follow-up.")
+        raise Conflict(
+            N_("Referrals are sent while the operation is planned, active or in follow-up.")
+        )
     canonical = _selectors(data.selectors, _region(session, actor))
     matches = None
     if blind_check is not None and canonical:
@@ -327,14 +330,14 @@ def _receiving(session: Session, actor: Actor, activity_id: str, referral_id: st
     locked = repo.referral(session, found.id, lock=True) or found
     require(actor, Action.RESPOND, locked)
     if locked.status == ReferralStatus.PURGED:
-        raise Conflict("This referral's package was purged.")
+        raise Conflict(N_("This referral's package was purged."))
     return locked
 
 
 def acknowledge(session: Session, *, actor: Actor, activity_id: str, referral_id: str) -> Referral:
     referral = _receiving(session, actor, activity_id, referral_id)
     if referral.status != ReferralStatus.SENT:
-        raise Conflict("This referral was already acknowledged.")
+        raise Conflict(N_("This referral was already acknowledged."))
     referral.status = ReferralStatus.ACKNOWLEDGED
     referral.acknowledged_at = utcnow()
     referral.acknowledged_by_id = actor.user_id
@@ -349,7 +352,7 @@ def conclude(
     """Record the outcome (acknowledging it too, if that was not done yet)."""
     referral = _receiving(session, actor, activity_id, referral_id)
     if referral.status == ReferralStatus.CONCLUDED:
-        raise Conflict("This referral's outcome is already recorded.")
+        raise Conflict(N_("This referral's outcome is already recorded."))
     now = utcnow()
     if referral.acknowledged_at is None:
         referral.acknowledged_at = now

@@ -21,6 +21,12 @@ from nohaven.operations.models import (
 )
 
 
+def activity_ids_named(session: Session, code_name: str) -> Sequence[str]:
+    """Ids of the activities with this code name (any case); at most two: one is an answer."""
+    query = select(Activity.id).where(func.lower(Activity.code_name) == code_name.lower())
+    return session.scalars(query.limit(2)).all()
+
+
 def activity(session: Session, activity_id: str, *, lock: bool = False) -> Activity | None:
     query = select(Activity).where(Activity.id == activity_id)
     if lock:

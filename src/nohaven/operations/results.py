@@ -13,6 +13,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import Conflict, InvalidInput
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.operations import repository as repo
 from nohaven.operations import service
 from nohaven.operations.models import FOLLOW_UP, MEASURES, Activity, Phase, ResultReport
@@ -24,29 +25,30 @@ from nohaven.operations.schemas import (
     ResultsRead,
 )
 
-# The definitions panel: every agency counts the same way.
+# The definitions panel: every agency counts the same way (marked for the catalogue: pages
+# show them in the reader's language).
 DEFINITIONS: dict[str, str] = {
-    "arrests": (
+    "arrests": N_(
         "People arrested or charged during the period in connection with the operation's "
         "targets; count each person once, however many offences."
     ),
-    "children_safeguarded": (
+    "children_safeguarded": N_(
         "Children removed from harm or brought under the protection of child-welfare "
         "services because of the operation; count each child once."
     ),
-    "devices_seized": (
+    "devices_seized": N_(
         "Computers, phones, storage media and accounts' devices seized under lawful "
         "authority; count each physical device once."
     ),
-    "referrals_sent": "Referrals your agency sent to other participants in the period.",
-    "referrals_received": "Referrals your agency received from other participants.",
+    "referrals_sent": N_("Referrals your agency sent to other participants in the period."),
+    "referrals_received": N_("Referrals your agency received from other participants."),
 }
 LABELS: dict[str, str] = {
-    "arrests": "Arrests",
-    "children_safeguarded": "Children safeguarded",
-    "devices_seized": "Devices seized",
-    "referrals_sent": "Referrals sent",
-    "referrals_received": "Referrals received",
+    "arrests": N_("Arrests"),
+    "children_safeguarded": N_("Children safeguarded"),
+    "devices_seized": N_("Devices seized"),
+    "referrals_sent": N_("Referrals sent"),
+    "referrals_received": N_("Referrals received"),
 }
 
 

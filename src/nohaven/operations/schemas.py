@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from nohaven.auth.policy import Tlp
+from nohaven.kit.i18n import N_
 from nohaven.kit.schemas import Day, Moment
 from nohaven.operations.models import ActivityKind, Phase, ReferralOutcome
 
@@ -24,16 +25,16 @@ Id = Annotated[str, Field(min_length=1, max_length=32)]
 def _printable(value: str) -> str:
     cleaned = value.strip()
     if any(ord(c) < 32 and c not in "\n\r\t" for c in cleaned):
-        raise ValueError("control characters are not allowed")
+        raise ValueError(N_("control characters are not allowed"))
     return cleaned
 
 
 def _line(value: str) -> str:
     cleaned = _printable(value)
     if "\n" in cleaned or "\r" in cleaned:
-        raise ValueError("one line only")
+        raise ValueError(N_("one line only"))
     if not cleaned:
-        raise ValueError("required")
+        raise ValueError(N_("required"))
     return cleaned
 
 
@@ -41,7 +42,9 @@ def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError("an IANA time zone, such as Europe/London or Australia/Sydney") from exc
+        raise ValueError(
+            N_("an IANA time zone, such as Europe/London or Australia/Sydney")
+        ) from exc
     return value.strip()
 
 
@@ -67,7 +70,7 @@ class ActivityCreate(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> ActivityCreate:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValueError("the end comes before the start")
+            raise ValueError(N_("the end comes before the start"))
         return self
 
 

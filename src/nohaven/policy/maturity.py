@@ -18,6 +18,7 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Forbidden, InvalidInput, NotFound
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members import service as members_service
 from nohaven.members.models import Organisation
 from nohaven.policy.models import MaturityAssessment, MaturityRating, MaturityShare
@@ -88,7 +89,7 @@ def get(session: Session, *, actor: Actor, organisation_id: str) -> MaturityAsse
     found = _load(session, organisation_id)
     # One answer for "none" and "not yours": privacy includes whether one exists.
     if found is None or not can(actor, Action.READ, found):
-        raise NotFound("No self-assessment you may see.")
+        raise NotFound(N_("No self-assessment you may see."))
     audit.record(
         session,
         actor=actor,
@@ -105,7 +106,7 @@ def save(
 ) -> MaturityAssessment:
     """Record phases and evidence for some or all capabilities of the actor's organisation."""
     if actor.organisation_id is None:
-        raise InvalidInput("Only a member organisation assesses its national response.")
+        raise InvalidInput(N_("Only a member organisation assesses its national response."))
     known = {c.key for c in capabilities()}
     unknown = [r.capability_key for r in ratings if r.capability_key not in known]
     if unknown:
@@ -162,13 +163,13 @@ def share(session: Session, *, actor: Actor, body: str, shared: bool = True) -> 
     """Share the organisation's self-assessment with a body it sits in (or stop sharing)."""
     found = own(session, actor=actor)
     if found is None:
-        raise NotFound("Your organisation has no self-assessment yet.")
+        raise NotFound(N_("Your organisation has no self-assessment yet."))
     require(actor, Action.MANAGE, found)
     target = members_service.get_body(session, actor=actor, body_id_or_slug=body)
     existing = next((s for s in found.shares if s.body_id == target.id), None)
     if shared and existing is None:
         if not actor.in_body(target.id):
-            raise Forbidden("Your organisation has no seat in that body.")
+            raise Forbidden(N_("Your organisation has no seat in that body."))
         found.shares.append(MaturityShare(body_id=target.id, shared_by=actor.label))
     elif not shared and existing is not None:
         found.shares.remove(existing)

@@ -24,12 +24,14 @@ from reportlab.platypus import (
 from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
+from nohaven.kit.i18n import N_, country_name, format_when, ngettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.policy import criteria, gaps, pdfmap, worldmap
 from nohaven.policy.gaps import CountryResult, SafeHavens
 from nohaven.policy.models import Criterion, Status
 
-ILLUSTRATIVE_NOTICE = (
+ILLUSTRATIVE_NOTICE = N_(
     "Illustrative data: these assessments are demo records, not legal advice or real findings."
 )
 
@@ -90,7 +92,11 @@ def build(
     body_name = (
         members_service.get_body(session, actor=actor, body_id_or_slug=body).name if body else None
     )
-    title = f"Legislative gap analysis — {body_name}" if body_name else "Legislative gap analysis"
+    title = (
+        _("Legislative gap analysis — %(body)s") % {"body": body_name}
+        if body_name
+        else _("Legislative gap analysis")
+    )
     return GapReport(
         title=title,
         body_name=body_name,
@@ -108,24 +114,31 @@ def build(
 
 def coverage(report: GapReport) -> str:
     """What the tables cover, said once instead of an "unknown" count on every line."""
-    text = (
-        f"{len(report.countries)} of {report.in_scope} countries and territories in scope have "
-        f"approved assessments; the {report.unassessed} without one are not assessed and are "
-        "left out of the tables below."
-    )
+    text = _(
+        "%(assessed)s of %(scope)s countries and territories in scope have approved "
+        "assessments; the %(unassessed)s without one are not assessed and are left out of the "
+        "tables below."
+    ) % {
+        "assessed": len(report.countries),
+        "scope": report.in_scope,
+        "unassessed": report.unassessed,
+    }
     missing = sum(line.counts[Status.UNKNOWN.value] for line in report.criteria)
     if missing:
-        text += (
-            f" Among the assessed countries, {missing} answers to single criteria are still "
-            "missing; each counts as a gap."
-        )
+        text += " " + ngettext(
+            "Among the assessed countries, %(count)d answer to a single criterion is still "
+            "missing; it counts as a gap.",
+            "Among the assessed countries, %(count)d answers to single criteria are still "
+            "missing; each counts as a gap.",
+            missing,
+        ) % {"count": missing}
     return text
 
 
 def _page_number(canvas: Canvas, doc: BaseDocTemplate) -> None:
     canvas.saveState()
     canvas.setFont("Helvetica", 8)
-    canvas.drawRightString(A4[0] - 16 * mm, 10 * mm, f"Page {doc.page}")
+    canvas.drawRightString(A4[0] - 16 * mm, 10 * mm, _("Page %(number)s") % {"number": doc.page})
     canvas.drawString(16 * mm, 10 * mm, doc.title)
     canvas.restoreState()
 
@@ -134,7 +147,7 @@ def _legend(report: GapReport, style: ParagraphStyle) -> Table:
     """The map's key: a swatch before each label, on one line."""
     items = worldmap.legend(None)
     if report.only is not None:
-        items.append(worldmap.LegendItem(worldmap.OUTSIDE_FILL, "outside the scope"))
+        items.append(worldmap.LegendItem(worldmap.OUTSIDE_FILL, _("outside the scope")))
     cells: list[object] = []
     fills: list[tuple[object, ...]] = []
     for index, item in enumerate(items):
@@ -161,40 +174,46 @@ def pdf(report: GapReport) -> bytes:
         ]
     )
     story: list[Flowable] = [Paragraph(report.title, styles["Title"])]
-    scope = f"As of {report.as_of.isoformat()}; criteria framework version "
-    scope += f"{report.framework_version}."
+    scope = _("As of %(when)s; criteria framework version %(version)s.") % {
+        "when": format_when(report.as_of),
+        "version": report.framework_version,
+    }
     if report.since:
-        scope += f" Changes since {report.since.isoformat()}."
+        scope += " " + _("Changes since %(when)s.") % {"when": format_when(report.since)}
     story.append(Paragraph(scope, styles["BodyText"]))
     if report.illustrative:
-        story.append(Paragraph(f"<b>{ILLUSTRATIVE_NOTICE}</b>", styles["BodyText"]))
+        story.append(Paragraph(f"<b>{_(ILLUSTRATIVE_NOTICE)}</b>", styles["BodyText"]))
     story.append(Spacer(1, 3 * mm))
     story.append(pdfmap.drawing(report.havens.analysis, width=178 * mm, only=report.only))
     story.append(_legend(report, small))
     story.append(Spacer(1, 2 * mm))
     story.append(Paragraph(coverage(report), styles["BodyText"]))
-    story.append(Paragraph("Countries failing a core criterion", styles["Heading2"]))
-    rows: list[list[object]] = [["Country", "Core criteria not (fully) met"]]
+    story.append(Paragraph(_("Countries failing a core criterion"), styles["Heading2"]))
+    rows: list[list[object]] = [[_("Country"), _("Core criteria not (fully) met")]]
     rows += [
-        [r.country.name, Paragraph("; ".join(report.names(r.failed_core)), small)]
+        [country_name(r.country.code), Paragraph("; ".join(report.names(r.failed_core)), small)]
         for r in report.havens.countries
     ]
     if len(rows) == 1:
-        rows.append(["None among the assessed countries", ""])
+        rows.append([_("None among the assessed countries."), ""])
     story.append(Table(rows, colWidths=[55 * mm, 120 * mm], style=grid, repeatRows=1))
     if report.since:
         story.append(Spacer(1, 3 * mm))
-        new = ", ".join(r.country.name for r in report.havens.new) or "none"
-        resolved = ", ".join(r.country.name for r in report.havens.resolved) or "none"
-        story.append(Paragraph(f"Newly failing a core criterion: {new}.", styles["BodyText"]))
-        story.append(Paragraph(f"No longer failing: {resolved}.", styles["BodyText"]))
-    story.append(Paragraph("Criteria (assessed countries)", styles["Heading2"]))
-    rows = [["Criterion", "Core", "Met", "Partly met", "Not met"]]
+        new = ", ".join(country_name(r.country.code) for r in report.havens.new) or _("none")
+        resolved = ", ".join(country_name(r.country.code) for r in report.havens.resolved) or _(
+            "none"
+        )
+        story.append(
+            Paragraph(f"{_('Newly failing a core criterion:')} {new}.", styles["BodyText"])
+        )
+        story.append(Paragraph(f"{_('No longer failing:')} {resolved}.", styles["BodyText"]))
+    story.append(Paragraph(_("Criteria (assessed countries)"), styles["Heading2"]))
+    rows = [[_("Criterion"), _("Core"), _("Met"), _("Partly met"), _("Not met")]]
     for line in report.criteria:
         rows.append(
             [
                 Paragraph(line.name, small),
-                "yes" if line.criterion.core else "",
+                _("yes") if line.criterion.core else "",
                 *(
                     str(line.counts[s.value])
                     for s in (Status.MET, Status.PARTIALLY_MET, Status.NOT_MET)
@@ -203,12 +222,12 @@ def pdf(report: GapReport) -> bytes:
         )
     widths = [95 * mm, 14 * mm] + [22 * mm] * 3
     story.append(Table(rows, colWidths=widths, style=grid, repeatRows=1))
-    story.append(Paragraph("Assessed countries", styles["Heading2"]))
-    rows = [["Country", "Met", "Gaps (not met, partly met or no answer yet)"]]
+    story.append(Paragraph(_("Assessed countries"), styles["Heading2"]))
+    rows = [[_("Country"), _("Met"), _("Gaps (not met, partly met or no answer yet)")]]
     for r in report.countries:
         rows.append(
             [
-                r.country.name,
+                country_name(r.country.code),
                 f"{r.counts['met']} / {len(r.statuses)}",
                 Paragraph("; ".join(report.names(r.gaps)), small),
             ]

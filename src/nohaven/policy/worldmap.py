@@ -11,6 +11,8 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlencode
 
+from nohaven.kit.i18n import N_, country_name
+from nohaven.kit.i18n import gettext as _
 from nohaven.policy.gaps import Analysis, CountryResult
 from nohaven.policy.models import Status
 
@@ -19,7 +21,7 @@ _COUNTRY = re.compile(r'<g class="([a-z]{2}) country map-element">(.*?)</g>', re
 UNKNOWN_FILL = "#d4d4d4"
 # Share of criteria met (weighted), low to high; colour-blind-safe from red-brown to teal.
 SCORE_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.25, "#a6361c", "under 25 %"),
+    (0.25, "#a6361c", N_("under 25 %")),
     (0.5, "#e08a2c", "25–49 %"),
     (0.75, "#e9d66b", "50–74 %"),
     (1.0, "#5fa8a0", "75–99 %"),
@@ -55,21 +57,24 @@ def score_fill(score: float | None) -> str:
 
 def legend(criterion: str | None) -> list[LegendItem]:
     if criterion:
-        return [LegendItem(c, s.replace("_", " ")) for s, c in STATUS_FILL.items()]
-    return [LegendItem(UNKNOWN_FILL, "not assessed")] + [
-        LegendItem(colour, label) for _u, colour, label in SCORE_BANDS
+        return [LegendItem(c, _(s.replace("_", " "))) for s, c in STATUS_FILL.items()]
+    return [LegendItem(UNKNOWN_FILL, _("not assessed"))] + [
+        LegendItem(colour, _(label)) for _u, colour, label in SCORE_BANDS
     ]
 
 
 def _describe(result: CountryResult, criterion: str | None) -> tuple[str, str]:
     if criterion:
         status = result.statuses[criterion]
-        return STATUS_FILL[status], status.replace("_", " ")
+        return STATUS_FILL[status], _(status.replace("_", " "))
     if result.score is None:
-        return UNKNOWN_FILL, "not assessed"
+        return UNKNOWN_FILL, _("not assessed")
     met = result.counts["met"]
     total = len(result.statuses)
-    return score_fill(result.score), f"{met} of {total} criteria met"
+    return score_fill(result.score), _("%(met)s of %(total)s criteria met") % {
+        "met": met,
+        "total": total,
+    }
 
 
 OUTSIDE_FILL = "#f0f0f0"
@@ -94,10 +99,10 @@ def render(
         if result is None:
             return match.group(0)
         if only is not None and code not in only:
-            fill, text = OUTSIDE_FILL, "outside the selection"
+            fill, text = OUTSIDE_FILL, _("outside the selection")
         else:
             fill, text = _describe(result, criterion)
-        label = escape(f"{result.country.name}: {text}")
+        label = escape(f"{country_name(code)}: {text}")
         return (
             f'<a href="/policy/countries/{code}{escape(query)}" aria-label="{label}" '
             # a pointer's shortcut: the keyboard's path is the country list after the map, so
@@ -111,6 +116,7 @@ def render(
     return body.replace(
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.1"',
         '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="worldmap" role="group" '
-        'aria-label="World map of legislative criteria met" stroke="#ffffff" stroke-width="0.6"',
+        f'aria-label="{escape(_("World map of legislative criteria met"))}" stroke="#ffffff" '
+        'stroke-width="0.6"',
         1,
     )

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.schemas import Day, Moment
 from nohaven.members.schemas import normalise_country
 from nohaven.travel.models import ComplaintSource, ResponseKind, RiskTier
@@ -21,14 +22,14 @@ _FLIGHT = re.compile(r"^[A-Z0-9]{2,3}\s?\d{1,5}[A-Z]?$")
 def _country(value: str) -> str:
     found = normalise_country(value)
     if found is None:
-        raise ValueError("a country is required")
+        raise ValueError(N_("a country is required"))
     return found
 
 
 def _passport(value: str) -> str:
     cleaned = re.sub(r"[\s-]", "", value).upper()
     if not _PASSPORT.match(cleaned):
-        raise ValueError("a passport number is 5 to 20 letters and digits")
+        raise ValueError(N_("a passport number is 5 to 20 letters and digits"))
     return cleaned
 
 
@@ -37,7 +38,7 @@ def _flight(value: str | None) -> str | None:
         return None
     cleaned = value.strip().upper()
     if not _FLIGHT.match(cleaned):
-        raise ValueError("a flight number looks like 'BA15' or 'QF 2'")
+        raise ValueError(N_("a flight number looks like 'BA15' or 'QF 2'"))
     return cleaned.replace(" ", "")
 
 
@@ -45,7 +46,7 @@ def _text(value: str | None) -> str | None:
     if value is None or not value.strip():
         return None
     if any(ord(c) < 32 for c in value):
-        raise ValueError("control characters are not allowed")
+        raise ValueError(N_("control characters are not allowed"))
     return value.strip()
 
 
@@ -65,14 +66,14 @@ class Subject(BaseModel):
     def _name(cls, value: str) -> str:
         cleaned = " ".join(value.split())
         if len(cleaned) < 2:
-            raise ValueError("the name is required")
+            raise ValueError(N_("the name is required"))
         return cleaned
 
     @field_validator("date_of_birth")
     @classmethod
     def _born(cls, value: date) -> date:
         if value < date(1900, 1, 1) or value > utcnow().date():
-            raise ValueError("the date of birth is not plausible")
+            raise ValueError(N_("the date of birth is not plausible"))
         return value
 
 
@@ -90,7 +91,7 @@ class LegIn(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> LegIn:
         if self.leaves_on is not None and self.leaves_on < self.departs_at.date():
-            raise ValueError("the subject cannot leave a destination before arriving")
+            raise ValueError(N_("the subject cannot leave a destination before arriving"))
         return self
 
 
@@ -162,7 +163,7 @@ class ResponseIn(BaseModel):
     @model_validator(mode="after")
     def _other_needs_note(self) -> ResponseIn:
         if self.response == ResponseKind.OTHER and not self.note.strip():
-            raise ValueError("describe the response when choosing 'other'")
+            raise ValueError(N_("describe the response when choosing 'other'"))
         return self
 
 

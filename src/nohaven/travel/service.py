@@ -18,6 +18,7 @@ from nohaven.auth.policy import Action, can, require
 from nohaven.errors import Conflict, InvalidInput, NotFound
 from nohaven.keys.sealing import open_value, row_session, seal_value
 from nohaven.kit.clock import as_utc, utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import is_id, new_id
 from nohaven.notifications import service as notifications
 from nohaven.travel import repository as repo
@@ -188,7 +189,7 @@ def _visible(session: Session, actor: Actor, notification_id: str) -> TravelNoti
     """The notification, or 404 to anyone who may not see it (not even its existence)."""
     found = repo.notification(session, notification_id) if is_id(notification_id) else None
     if found is None or not can(actor, Action.READ, found):
-        raise NotFound("No such travel notification.")
+        raise NotFound(N_("No such travel notification."))
     return found
 
 
@@ -300,6 +301,6 @@ def is_overdue(
 
 def require_live(notification: TravelNotification) -> None:
     if notification.status == NotificationStatus.WITHDRAWN:
-        raise Conflict("This notification was withdrawn by its sender.")
+        raise Conflict(N_("This notification was withdrawn by its sender."))
     if notification.status == NotificationStatus.PURGED:
-        raise Conflict("This notification's personal data was purged.")
+        raise Conflict(N_("This notification's personal data was purged."))

@@ -31,7 +31,8 @@ def validation_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:MAX_PROBLEMS]:
         where = ".".join(str(p) for p in err["loc"]) or gettext("form")
-        parts.append(f"{where}: {str(err['msg']).removeprefix('Value error, ')}")
+        # A validator's own sentence is a message of the catalogue when it was marked with N_.
+        parts.append(f"{where}: {gettext(str(err['msg']).removeprefix('Value error, '))}")
     return "; ".join(parts)
 
 

@@ -31,9 +31,17 @@ def label(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
+def direction(language: str) -> str:
+    """How a text in ``language`` runs, for its ``dir`` attribute."""
+    return "rtl" if i18n.is_rtl(language) else "ltr"
+
+
 templates.env.filters["country"] = i18n.country_name
+templates.env.filters["direction"] = direction
 templates.env.filters["date"] = i18n.format_when
 templates.env.filters["number"] = i18n.format_number
+templates.env.filters["local"] = i18n.format_local
+templates.env.filters["language"] = i18n.language_name
 templates.env.filters["label"] = label
 # A value that is also a message of the catalogue (a scope, a role), shown translated.
 templates.env.filters["translated"] = i18n.gettext

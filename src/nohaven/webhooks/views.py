@@ -16,6 +16,7 @@ from nohaven.config import AppSettings
 from nohaven.errors import InvalidInput
 from nohaven.keys.ring import data_keyring
 from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.csrf import check_csrf
 from nohaven.web.forms import form_action
 from nohaven.web.nav import NavLink
@@ -43,7 +44,7 @@ def _endpoints_page(
     return render(
         request,
         "webhooks/endpoints.html",
-        {"title": "Webhooks", "endpoints": endpoints, "event_kinds": EVENT_KINDS, **extra},
+        {"title": _("Webhooks"), "endpoints": endpoints, "event_kinds": EVENT_KINDS, **extra},
         status_code=status_code,
     )
 
@@ -61,7 +62,7 @@ def _endpoint_page(
         request,
         "webhooks/endpoint.html",
         {
-            "title": "Webhook endpoint",
+            "title": _("Webhook endpoint"),
             "endpoint": endpoint,
             "log": log,
             "event_kinds": EVENT_KINDS,
@@ -121,7 +122,7 @@ def register_endpoint(
             actor,
             issued.endpoint.id,
             issued=issued.secret,
-            notice="Endpoint registered.",
+            notice=_("Endpoint registered."),
         ),
     )
 
@@ -151,7 +152,7 @@ def update_endpoint(
                 full_payload_kinds=full_payload_kinds or [],
             )
         except ValidationError as exc:
-            raise InvalidInput("Choose at least one known kind of event.") from exc
+            raise InvalidInput(N_("Choose at least one known kind of event.")) from exc
         return service.update_endpoint(session, actor=actor, endpoint_id=endpoint_id, data=data)
 
     return form_action(
@@ -167,7 +168,7 @@ def update_endpoint(
             status_code=refusal.status_code,
         ),
         redirect=f"/webhooks/{endpoint_id}",
-        flash="Endpoint saved.",
+        flash=N_("Endpoint saved."),
     )
 
 
@@ -191,7 +192,7 @@ def rotate_secret(
             actor,
             endpoint_id,
             issued=issued.secret,
-            notice="New secret made; the previous one still signs until the date shown.",
+            notice=_("New secret made; the previous one still signs until the date shown."),
         ),
     )
 
@@ -211,7 +212,7 @@ def pause_endpoint(
         session,
         endpoint_id,
         lambda: service.pause_endpoint(session, actor=actor, endpoint_id=endpoint_id),
-        "Endpoint paused: deliveries wait until it is resumed.",
+        N_("Endpoint paused: deliveries wait until it is resumed."),
     )
 
 
@@ -224,7 +225,7 @@ def resume_endpoint(
         session,
         endpoint_id,
         lambda: service.resume_endpoint(session, actor=actor, endpoint_id=endpoint_id),
-        "Endpoint resumed: waiting deliveries are sent now.",
+        N_("Endpoint resumed: waiting deliveries are sent now."),
     )
 
 
@@ -235,7 +236,7 @@ def send_test(request: Request, session: DbSession, actor: WebActor, endpoint_id
         session,
         endpoint_id,
         lambda: service.send_test(session, actor=actor, endpoint_id=endpoint_id),
-        "Test event queued; it appears in the log below once sent.",
+        N_("Test event queued; it appears in the log below once sent."),
     )
 
 
@@ -250,7 +251,7 @@ def redeliver(
         lambda: service.redeliver(
             session, actor=actor, endpoint_id=endpoint_id, delivery_id=delivery_id
         ),
-        "Delivery queued to be sent again.",
+        N_("Delivery queued to be sent again."),
     )
 
 
@@ -263,5 +264,15 @@ def delete_endpoint(
         session,
         lambda: service.delete_endpoint(session, actor=actor, endpoint_id=endpoint_id),
         redirect="/webhooks",
-        flash="Endpoint deleted.",
+        flash=N_("Endpoint deleted."),
     )
+
+
+# Endpoint and delivery states as the pages name them (through `translated`), for the catalogue.
+STATE_NAMES = (
+    N_("active"),
+    N_("paused"),
+    N_("pending"),
+    N_("delivered"),
+    N_("failed"),
+)

@@ -17,6 +17,7 @@ from nohaven.auth.views.login import _safe_next, _set_session_cookie
 from nohaven.config import AppSettings, Settings
 from nohaven.errors import NohavenError, NotAuthenticated
 from nohaven.keys.ring import data_keyring
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.web.templating import render
 
@@ -38,7 +39,7 @@ def _refused(request: Request, exc: NohavenError) -> Response:
     response = render(
         request,
         "login.html",
-        {"title": "Log in", "next": "/", "error": exc.detail},
+        {"title": _("Log in"), "next": "/", "error": exc.detail},
         status_code=exc.status_code,
     )
     response.delete_cookie(FLOW_COOKIE, path=CALLBACK)

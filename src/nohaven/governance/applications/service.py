@@ -26,6 +26,8 @@ from nohaven.governance.bodies import service as bodies
 from nohaven.governance.motions import service as motions
 from nohaven.governance.motions.models import Motion, Outcome
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members.models import Body, Organisation
 from nohaven.notifications import service as notifications
 
@@ -37,34 +39,37 @@ def ineligibility(session: Session, *, body: Body, organisation: Organisation) -
     rules = bodies.standing_orders_of(session, body.id)
     reasons = []
     if rules.eligible_kinds and organisation.kind not in rules.eligible_kinds:
-        kinds = ", ".join(k.replace("_", " ") for k in rules.eligible_kinds)
-        reasons.append(f"{body.name} admits only these kinds of organisation: {kinds}.")
+        kinds = ", ".join(_(k.replace("_", " ")) for k in rules.eligible_kinds)
+        reasons.append(
+            _("%(body)s admits only these kinds of organisation: %(kinds)s.")
+            % {"body": body.name, "kinds": kinds}
+        )
     if rules.requires_alliance_membership and session.get(AllianceMember, organisation.id) is None:
         reasons.append(
-            f"{body.name} admits only governments that are members of the WeProtect Global "
-            "Alliance."
+            _("%(body)s admits only governments that are members of the WeProtect Global Alliance.")
+            % {"body": body.name}
         )
     seats = bodies.seats(session, body.id, on=utcnow().date())
     if any(m.organisation_id == organisation.id for m in seats):
-        reasons.append("Your organisation already holds a seat in this body.")
+        reasons.append(_("Your organisation already holds a seat in this body."))
     if repo.pending(session, body_id=body.id, organisation_id=organisation.id):
-        reasons.append("An application of your organisation is already under way.")
+        reasons.append(_("An application of your organisation is already under way."))
     return reasons
 
 
 def apply(session: Session, *, actor: Actor, body_id: str, letter: str) -> MembershipApplication:
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     if actor.organisation_id is None:
-        raise Forbidden("Applications are made on behalf of an organisation.")
+        raise Forbidden(N_("Applications are made on behalf of an organisation."))
     application = MembershipApplication(
         body_id=body.id, organisation_id=actor.organisation_id, letter=letter.strip()
     )
     require(actor, Action.CREATE, application)
     organisation = session.get(Organisation, actor.organisation_id)
     if organisation is None:  # pragma: no cover - the actor's organisation exists
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     reasons = ineligibility(session, body=body, organisation=organisation)
     if reasons:
         raise InvalidInput(
@@ -110,11 +115,11 @@ def put_to_vote(
     application = get_application(session, actor=actor, application_id=application_id)
     require(actor, Action.MANAGE, application)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise Conflict("Only a submitted application is put to a vote.")
+        raise Conflict(N_("Only a submitted application is put to a vote."))
     body = session.get(Body, application.body_id)
     organisation = session.get(Organisation, application.organisation_id)
     if body is None or organisation is None:  # pragma: no cover - foreign keys
-        raise NotFound("No such body or organisation.")
+        raise NotFound(N_("No such body or organisation."))
     motion = motions.create_motion(
         session,
         actor=actor,
@@ -145,7 +150,7 @@ def refuse(
     application = get_application(session, actor=actor, application_id=application_id)
     require(actor, Action.MANAGE, application)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise Conflict("Only a submitted application is refused on review.")
+        raise Conflict(N_("Only a submitted application is refused on review."))
     if not reasons.strip():
         raise InvalidInput(
             "Give the reasons for a refusal.", errors=[{"field": "reasons", "message": "required"}]
@@ -230,9 +235,9 @@ def register_alliance_member(
     row = AllianceMember(organisation_id=organisation_id, since=since or utcnow().date())
     require(actor, Action.UPDATE, row)
     if session.get(Organisation, organisation_id) is None:
-        raise InvalidInput("No such organisation.")
+        raise InvalidInput(N_("No such organisation."))
     if session.get(AllianceMember, organisation_id) is not None:
-        raise Conflict("Already on the register.")
+        raise Conflict(N_("Already on the register."))
     session.add(row)
     session.flush()
     audit.record(

@@ -14,6 +14,8 @@ from nohaven.auth.policy import Action, can
 from nohaven.governance.applications import service
 from nohaven.governance.bodies.service import get_body
 from nohaven.governance.forms import utc_from_form
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -28,14 +30,14 @@ def _list_page(
     eligibility = {
         b.id: service.ineligibility(session, body=b, organisation=org)
         if org
-        else ["No organisation."]
+        else [_("No organisation.")]
         for b in bodies
     }
     return render(
         request,
         "governance/applications.html",
         {
-            "title": "Membership applications",
+            "title": _("Membership applications"),
             "applications": service.list_applications(session, actor=actor),
             "bodies": bodies,
             "names": {b.id: b.name for b in bodies},
@@ -70,7 +72,7 @@ def submit(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda application: f"/applications/{application.id}",
-        flash="Application submitted.",
+        flash=N_("Application submitted."),
     )
 
 
@@ -89,7 +91,7 @@ def _page(
         request,
         "governance/application.html",
         {
-            "title": "Application",
+            "title": _("Application"),
             "application": application,
             "organisation": service.applicant(session, application),
             "body": get_body(session, application.body_id),
@@ -137,7 +139,7 @@ def put_to_vote(
             status_code=refusal.status_code,
         ),
         redirect=lambda motion: f"/motions/{motion.id}",
-        flash="The application is put to the members' vote.",
+        flash=N_("The application is put to the members' vote."),
     )
 
 
@@ -165,5 +167,5 @@ def refuse(
             status_code=refusal.status_code,
         ),
         redirect=f"/applications/{application_id}",
-        flash="The application was refused.",
+        flash=N_("The application was refused."),
     )

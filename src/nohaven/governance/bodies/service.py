@@ -18,6 +18,7 @@ from nohaven.governance.bodies import repository as repo
 from nohaven.governance.bodies.models import StandingOrders
 from nohaven.governance.motions.models import Majority
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members import service as members_service
 from nohaven.members.models import VOTING_ROLES, Body, Membership, MembershipRole
 from nohaven.members.schemas import MembershipCreate
@@ -27,7 +28,7 @@ def body_by_ref(session: Session, ref: str) -> Body:
     """Without a policy check: public pages and internal steps use it."""
     body = repo.body_by_id_or_slug(session, ref)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     return body
 
 
@@ -110,7 +111,7 @@ def update_standing_orders(
     requires_alliance_membership: bool | None = None,
 ) -> StandingOrders:
     if session.get(Body, body_id) is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     found = repo.standing_orders(session, body_id)
     if found is None:
         found = standing_orders_of(session, body_id)
@@ -183,7 +184,7 @@ def hand_over(
     """End the current holder's chair (or vice-chair) seat and start the successor's, in one
     transaction; the outgoing holder stays on as a member."""
     if role not in (MembershipRole.CHAIR, MembershipRole.VICE_CHAIR):
-        raise InvalidInput("Only the chair and the vice-chair are handed over.")
+        raise InvalidInput(N_("Only the chair and the vice-chair are handed over."))
     day = on or utcnow().date()
     held = seats(session, body_id, on=day)
     current = next((m for m in held if m.role == role), None)
@@ -200,7 +201,7 @@ def hand_over(
     if current is not None and current.organisation_id == to_organisation_id:
         raise Conflict(f"That organisation already holds the {role.value.replace('_', ' ')}.")
     if successor_seat.role != MembershipRole.MEMBER:
-        raise Conflict("The successor holds another office; hand that over first.")
+        raise Conflict(N_("The successor holds another office; hand that over first."))
     if current is not None:
         members_service.end_membership(session, actor=actor, membership_id=current.id, end_date=day)
         members_service.add_membership(

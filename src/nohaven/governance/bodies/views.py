@@ -13,6 +13,8 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.governance.bodies import service
 from nohaven.governance.motions.models import Majority
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.schemas import Day
 from nohaven.members.models import MembershipRole, OrganisationKind
 from nohaven.web.forms import form_action
@@ -36,7 +38,7 @@ def _officers_page(
         request,
         "governance/officers.html",
         {
-            "title": f"Chair and vice-chair — {body.name}",
+            "title": _("Chair and vice-chair — %(body)s") % {"body": body.name},
             "body": body,
             "history": service.office_history(session, actor=actor, body_id=body.id),
             "members": [m for m in seats if m.role == MembershipRole.MEMBER],
@@ -86,7 +88,7 @@ def hand_over(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/governance/bodies/{slug}/officers",
-        flash="Handed over.",
+        flash=N_("Handed over."),
     )
 
 
@@ -122,5 +124,7 @@ def update_rules(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/governance/bodies/{slug}/officers",
-        flash="Rules saved: they apply to motions tabled from now on; open motions keep theirs.",
+        flash=N_(
+            "Rules saved: they apply to motions tabled from now on; open motions keep theirs."
+        ),
     )

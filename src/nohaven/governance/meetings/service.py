@@ -23,6 +23,7 @@ from nohaven.governance.meetings.models import (
 )
 from nohaven.governance.rules import is_officer, represents
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members.models import VOTING_ROLES, Body, Organisation
 
 # --- cadence --------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ def schedule_meeting(
     """``starts_at`` is local time in ``timezone`` when naive."""
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     tz = zone(timezone)
     local = starts_at.replace(tzinfo=tz) if starts_at.tzinfo is None else starts_at
     start = local.astimezone(ZoneInfo("UTC"))
@@ -144,7 +145,7 @@ def cancel_meeting(session: Session, *, actor: Actor, meeting_id: str) -> Meetin
     meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
     require(actor, Action.UPDATE, meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise Conflict("Only a scheduled meeting can be cancelled.")
+        raise Conflict(N_("Only a scheduled meeting can be cancelled."))
     meeting.status = MeetingStatus.CANCELLED
     session.flush()
     audit.record(
@@ -176,7 +177,7 @@ def reschedule_meeting(
     meeting = get_meeting(session, actor=actor, meeting_id=meeting_id)
     require(actor, Action.UPDATE, meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise Conflict("Only a scheduled meeting can be moved.")
+        raise Conflict(N_("Only a scheduled meeting can be moved."))
     tz = zone(meeting.timezone)
     local = starts_at.replace(tzinfo=tz) if starts_at.tzinfo is None else starts_at
     start = local.astimezone(ZoneInfo("UTC"))
@@ -211,7 +212,7 @@ def reschedule_meeting(
 def get_meeting(session: Session, *, actor: Actor, meeting_id: str) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("No such meeting.")
+        raise NotFound(N_("No such meeting."))
     require(actor, Action.READ, meeting)
     return meeting
 
@@ -283,9 +284,9 @@ def propose_agenda_item(
             "initiatives."
         )
     if actor.organisation_id is None:
-        raise Forbidden("Agenda items are proposed on behalf of an organisation.")
+        raise Forbidden(N_("Agenda items are proposed on behalf of an organisation."))
     if meeting.status != MeetingStatus.SCHEDULED or meeting.starts_at <= utcnow():
-        raise Conflict("The agenda of this meeting is closed.")
+        raise Conflict(N_("The agenda of this meeting is closed."))
     if not item.title:
         raise InvalidInput(
             "An agenda item needs a title.", errors=[{"field": "title", "message": "required"}]
@@ -357,9 +358,9 @@ def register_initiative(
     )
     require(actor, Action.CREATE, initiative)
     if session.get(Body, body_id) is None or session.get(Organisation, organisation_id) is None:
-        raise InvalidInput("Unknown body or organisation.")
+        raise InvalidInput(N_("Unknown body or organisation."))
     if repo.initiative(session, body_id=body_id, organisation_id=organisation_id):
-        raise Conflict("That initiative is already registered with this body.")
+        raise Conflict(N_("That initiative is already registered with this body."))
     session.add(initiative)
     session.flush()
     session.refresh(initiative, ["organisation"])

@@ -19,6 +19,8 @@ from nohaven.governance.meetings import ics, record, service
 from nohaven.governance.rules import is_officer
 from nohaven.kit.clock import utcnow
 from nohaven.kit.filenames import content_disposition, download_name
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.schemas import Day
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -46,7 +48,7 @@ def _list_page(
         request,
         "governance/meetings.html",
         {
-            "title": "Meetings",
+            "title": _("Meetings"),
             "upcoming": [m for m in meetings if m.ends_at >= now],
             "past": [m for m in reversed(meetings) if m.ends_at < now],
             "bodies": names,
@@ -68,7 +70,7 @@ def _local_datetime(day: str, time: str) -> datetime:
         return datetime.fromisoformat(f"{day.strip()}T{time.strip() or '09:00'}")
     except ValueError as exc:
         raise InvalidInput(
-            "Give the date as YYYY-MM-DD and the time as HH:MM.",
+            N_("Give the date as YYYY-MM-DD and the time as HH:MM."),
             errors=[{"field": "starts_at", "message": "invalid"}],
         ) from exc
 
@@ -105,7 +107,7 @@ def schedule(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda meeting: f"/meetings/{meeting.id}",
-        flash="Meeting scheduled.",
+        flash=N_("Meeting scheduled."),
     )
 
 
@@ -134,7 +136,7 @@ def propose_from_list(
             if service.may_read(session, actor=actor, meeting_id=meeting_id)
             else "/meetings"
         ),
-        flash="Agenda item proposed.",
+        flash=N_("Agenda item proposed."),
     )
 
 
@@ -249,7 +251,7 @@ def propose(
         lambda: service.propose_agenda_item(
             session, actor=actor, meeting_id=meeting_id, title=title, description=description
         ),
-        "Agenda item proposed.",
+        N_("Agenda item proposed."),
     )
 
 
@@ -269,7 +271,7 @@ def decide_item(
             session, actor=actor, item_id=item_id, status=status, position=pos
         )
 
-    return _act(request, session, actor, meeting_id, run, "Agenda updated.")
+    return _act(request, session, actor, meeting_id, run, N_("Agenda updated."))
 
 
 @router.post("/meetings/{meeting_id}/attendance")
@@ -288,7 +290,7 @@ def attendance(
         lambda: record.record_attendance(
             session, actor=actor, meeting_id=meeting_id, organisation_ids=present or []
         ),
-        "Attendance recorded.",
+        N_("Attendance recorded."),
     )
 
 
@@ -309,7 +311,11 @@ def minutes(
         lambda: record.update_minutes(
             session, actor=actor, meeting_id=meeting_id, status=status, text=text
         ),
-        f"Minutes {status}.",
+        {
+            "drafted": N_("Minutes saved as a draft."),
+            "circulated": N_("Minutes circulated to the members."),
+            "approved": N_("Minutes approved."),
+        }.get(status, N_("Minutes saved.")),
     )
 
 
@@ -327,7 +333,7 @@ def decision(
         actor,
         meeting_id,
         lambda: record.add_decision(session, actor=actor, meeting_id=meeting_id, text=text),
-        "Decision recorded.",
+        N_("Decision recorded."),
     )
 
 
@@ -354,7 +360,7 @@ def action(
             owner_id=owner_id,
             due_date=due_date,
         ),
-        "Action item added.",
+        N_("Action item added."),
     )
 
 
@@ -373,5 +379,5 @@ def action_status(
         actor,
         meeting_id,
         lambda: record.set_action_status(session, actor=actor, item_id=item_id, status=status),
-        "Action item updated.",
+        N_("Action item updated."),
     )

@@ -26,6 +26,7 @@ from nohaven.governance.motions.models import (
     Participation,
 )
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.kit.ids import new_token, sha256_hex
 from nohaven.members.models import UserRole
 
@@ -86,7 +87,7 @@ def create_motion(
 ) -> Motion:
     body = bodies.get_body(session, body_id)
     if body is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     orders = bodies.standing_orders_of(session, body.id)
     opens = opens_at or utcnow()
     motion = Motion(
@@ -107,7 +108,7 @@ def create_motion(
             "A motion needs a title.", errors=[{"field": "title", "message": "required"}]
         )
     if closes_at.tzinfo is None or opens.tzinfo is None:
-        raise InvalidInput("Times must carry a time zone.")
+        raise InvalidInput(N_("Times must carry a time zone."))
     if closes_at <= opens:
         raise InvalidInput(
             "A motion must close after it opens.",
@@ -143,7 +144,7 @@ def create_motion(
 def get_motion(session: Session, *, actor: Actor, motion_id: str) -> Motion:
     motion = session.get(Motion, motion_id)
     if motion is None:
-        raise NotFound("No such motion.")
+        raise NotFound(N_("No such motion."))
     require(actor, Action.READ, motion)
     # A read never writes: a motion past its time is closed by the governance.close_motions
     # job or the close action, not by whoever looks at it first (see `stage`).
@@ -187,20 +188,20 @@ def cast_vote(
 ) -> CastVote:
     motion = session.get(Motion, motion_id)
     if motion is None:
-        raise NotFound("No such motion.")
+        raise NotFound(N_("No such motion."))
     require(actor, Action.VOTE, motion)
     # Votes on one motion are written one at a time and never beside its count.
     motion = repo.locked(session, motion_id) or motion
     now = utcnow()
     if motion.closed_at is not None or now >= motion.closes_at:
-        raise Conflict("Voting on this motion has closed.")
+        raise Conflict(N_("Voting on this motion has closed."))
     if now < motion.opens_at:
-        raise Conflict("Voting on this motion has not opened yet.")
+        raise Conflict(N_("Voting on this motion has not opened yet."))
     if not actor.has(UserRole.DELEGATE) or actor.organisation_id is None:
-        raise Forbidden("Only a delegate of a voting member casts its vote.")
+        raise Forbidden(N_("Only a delegate of a voting member casts its vote."))
     org_id = actor.organisation_id
     if org_id not in bodies.voting_organisations(session, motion.body_id, now.date()):
-        raise Forbidden("Your organisation has no vote in this body.")
+        raise Forbidden(N_("Your organisation has no vote in this body."))
     choice = option.strip().lower()
     if choice not in motion.options:
         raise InvalidInput(
@@ -218,7 +219,7 @@ def cast_vote(
                 )
             ballot = repo.secret_ballot(session, motion.id, sha256_hex(receipt))
             if ballot is None:
-                raise Forbidden("That receipt does not match a ballot of this motion.")
+                raise Forbidden(N_("That receipt does not match a ballot of this motion."))
             ballot.option = choice
         else:
             issued = new_token(16)
@@ -234,7 +235,7 @@ def cast_vote(
         else:
             ballot = repo.open_ballot(session, motion.id, org_id)
             if ballot is None:  # pragma: no cover - the two rows are written together
-                raise Conflict("The ballot of your organisation is missing.")
+                raise Conflict(N_("The ballot of your organisation is missing."))
             ballot.option = choice
         _flush_vote(session)
     audit.record(
@@ -307,11 +308,11 @@ def close_motion(session: Session, *, actor: Actor, motion_id: str) -> Motion:
     Under the row lock: of two closers, the second finds it closed."""
     motion = session.get(Motion, motion_id)
     if motion is None:
-        raise NotFound("No such motion.")
+        raise NotFound(N_("No such motion."))
     require(actor, Action.MANAGE, motion)
     motion = repo.locked(session, motion_id) or motion
     if motion.closed_at is not None:
-        raise Conflict("This motion is already closed.")
+        raise Conflict(N_("This motion is already closed."))
     now = utcnow()
     if now >= motion.closes_at:
         _record_result(session, motion, closed_at=motion.closes_at, actor=CLOSER)
@@ -332,7 +333,7 @@ def close_due_motions(session: Session, *, now: datetime) -> list[Motion]:
 def _record_result(session: Session, motion: Motion, *, closed_at: datetime, actor: Actor) -> None:
     ballots = repo.options_cast(session, motion.id)
     if repo.participation_count(session, motion.id) != len(ballots):  # pragma: no cover
-        raise Conflict("Participation and ballots disagree; the result is not recorded.")
+        raise Conflict(N_("Participation and ballots disagree; the result is not recorded."))
     eligible = len(bodies.voting_organisations(session, motion.body_id, closed_at.date()))
     result = counting.count(
         options=motion.options,

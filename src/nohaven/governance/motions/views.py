@@ -19,7 +19,8 @@ from nohaven.governance.motions.service import Stage, stage
 from nohaven.governance.rules import is_officer
 from nohaven.governance.statements import service as statements
 from nohaven.kit.clock import utcnow
-from nohaven.kit.i18n import gettext
+from nohaven.kit.i18n import N_, gettext
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.confirm import CONFIRMED, Confirmed, ask_first
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -41,7 +42,7 @@ def _list_page(
         request,
         "governance/motions.html",
         {
-            "title": "Motions",
+            "title": _("Motions"),
             "open": by_stage[Stage.OPEN],
             "upcoming": by_stage[Stage.UPCOMING],
             "counting": by_stage[Stage.COUNTING],
@@ -92,7 +93,7 @@ def table_motion(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda motion: f"/motions/{motion.id}",
-        flash="The motion is tabled.",
+        flash=N_("The motion is tabled."),
     )
 
 
@@ -157,7 +158,9 @@ def vote(
     secret = service.get_motion(session, actor=actor, motion_id=motion_id).secret
 
     def notice(cast: service.CastVote) -> str:
-        return "Your vote has been changed." if cast.changed else "Your vote has been recorded."
+        return (
+            _("Your vote has been changed.") if cast.changed else _("Your vote has been recorded.")
+        )
 
     return form_action(
         request,
@@ -214,5 +217,5 @@ def close(
             status_code=refusal.status_code,
         ),
         redirect=f"/motions/{motion_id}",
-        flash="The motion is closed.",
+        flash=N_("The motion is closed."),
     )

@@ -25,6 +25,7 @@ from nohaven.governance.progress.models import (
     ProgressStatus,
 )
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members.models import Body, Organisation
 
 PERIOD = re.compile(r"^\d{4}-H[12]$")
@@ -47,7 +48,7 @@ def create_mission(
     commitments: list[str],
 ) -> MissionStatement:
     if session.get(Body, body_id) is None:
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     mission = MissionStatement(body_id=body_id, title=title.strip(), preamble=preamble.strip())
     require(actor, Action.CREATE, mission)
     if not mission.title:
@@ -61,7 +62,7 @@ def create_mission(
             errors=[{"field": "commitments", "message": "at least one"}],
         )
     if repo.mission_of_body(session, body_id) is not None:
-        raise Conflict("This body already has a mission statement.")
+        raise Conflict(N_("This body already has a mission statement."))
     session.add(mission)
     session.flush()
     session.add_all(
@@ -107,15 +108,15 @@ def sign(
 ) -> MissionSignature:
     mission = session.get(MissionStatement, mission_id)
     if mission is None:
-        raise NotFound("No such mission statement.")
+        raise NotFound(N_("No such mission statement."))
     require(actor, Action.RESPOND, mission)
     org_id = actor.organisation_id
     if org_id is None or org_id not in voting_organisations(
         session, mission.body_id, utcnow().date()
     ):
-        raise Forbidden("Members of the body sign its mission statement.")
+        raise Forbidden(N_("Members of the body sign its mission statement."))
     if repo.has_signed(session, mission.id, org_id):
-        raise Conflict("Your organisation has already signed.")
+        raise Conflict(N_("Your organisation has already signed."))
     row = MissionSignature(
         mission_id=mission.id, organisation_id=org_id, signed_on=on or utcnow().date()
     )
@@ -123,7 +124,7 @@ def sign(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("Your organisation has already signed.") from exc
+        raise Conflict(N_("Your organisation has already signed.")) from exc
     audit.record(
         session,
         actor=actor,
@@ -171,7 +172,7 @@ def report_progress(
     probe = ProgressReport(organisation_id=org_id)
     require(actor, Action.CREATE, probe)
     if org_id is None or not repo.has_signed(session, mission.id, org_id):
-        raise Forbidden("Only signatories of the mission statement report progress.")
+        raise Forbidden(N_("Only signatories of the mission statement report progress."))
     commitment = repo.commitment(session, mission.id, commitment_number)
     if commitment is None:
         raise InvalidInput(

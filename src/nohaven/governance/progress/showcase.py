@@ -16,30 +16,32 @@ from nohaven.governance.progress.models import (
 )
 from nohaven.governance.progress.service import commitments
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 
-# WeProtect Model National Response: 21 capabilities in 6 domains (DOMAIN.md, reconstructed).
+# WeProtect Model National Response: 21 capabilities in 6 domains (DOMAIN.md, reconstructed),
+# marked for the catalogue: pages show them translated.
 CAPABILITIES: dict[int, tuple[str, str]] = {
-    1: ("Policy and governance", "Leadership"),
-    2: ("Policy and governance", "Research, analysis and monitoring"),
-    3: ("Policy and governance", "Legislation"),
-    4: ("Criminal justice", "Dedicated law enforcement"),
-    5: ("Criminal justice", "Judiciary and prosecutors"),
-    6: ("Criminal justice", "Offender management"),
-    7: ("Criminal justice", "Access to image databases"),
-    8: ("Victim", "End-to-end support"),
-    9: ("Victim", "Child protection workforce"),
-    10: ("Victim", "Compensation, remedies and complaints"),
-    11: ("Victim", "Child helpline"),
-    12: ("Societal", "Hotline for reporting abuse material"),
-    13: ("Societal", "Education programme"),
-    14: ("Societal", "Child participation"),
-    15: ("Societal", "Offender support systems"),
-    16: ("Industry", "Takedown procedures"),
-    17: ("Industry", "Reporting duty"),
-    18: ("Industry", "Innovative solution development"),
-    19: ("Industry", "Corporate social responsibility"),
-    20: ("Media and communications", "Ethical and informed media reporting"),
-    21: ("Media and communications", "Universal terminology"),
+    1: (N_("Policy and governance"), N_("Leadership")),
+    2: (N_("Policy and governance"), N_("Research, analysis and monitoring")),
+    3: (N_("Policy and governance"), N_("Legislation")),
+    4: (N_("Criminal justice"), N_("Dedicated law enforcement")),
+    5: (N_("Criminal justice"), N_("Judiciary and prosecutors")),
+    6: (N_("Criminal justice"), N_("Offender management")),
+    7: (N_("Criminal justice"), N_("Access to image databases")),
+    8: (N_("Victim"), N_("End-to-end support")),
+    9: (N_("Victim"), N_("Child protection workforce")),
+    10: (N_("Victim"), N_("Compensation, remedies and complaints")),
+    11: (N_("Victim"), N_("Child helpline")),
+    12: (N_("Societal"), N_("Hotline for reporting abuse material")),
+    13: (N_("Societal"), N_("Education programme")),
+    14: (N_("Societal"), N_("Child participation")),
+    15: (N_("Societal"), N_("Offender support systems")),
+    16: (N_("Industry"), N_("Takedown procedures")),
+    17: (N_("Industry"), N_("Reporting duty")),
+    18: (N_("Industry"), N_("Innovative solution development")),
+    19: (N_("Industry"), N_("Corporate social responsibility")),
+    20: (N_("Media and communications"), N_("Ethical and informed media reporting")),
+    21: (N_("Media and communications"), N_("Universal terminology")),
 }
 
 
@@ -55,7 +57,7 @@ def create_case_study(
     publish: bool = False,
 ) -> CaseStudy:
     if actor.organisation_id is None:
-        raise Forbidden("Case studies are published on behalf of an organisation.")
+        raise Forbidden(N_("Case studies are published on behalf of an organisation."))
     study = CaseStudy(
         body_id=body_id,
         organisation_id=actor.organisation_id,
@@ -67,7 +69,7 @@ def create_case_study(
     )
     require(actor, Action.CREATE, study)
     if actor.organisation_id not in voting_organisations(session, body_id, utcnow().date()):
-        raise Forbidden("Members of the body publish case studies in its showcase.")
+        raise Forbidden(N_("Members of the body publish case studies in its showcase."))
     errors = []
     if not study.title:
         errors.append({"field": "title", "message": "required"})
@@ -122,10 +124,10 @@ def search_case_studies(
 def publish_case_study(session: Session, *, actor: Actor, case_study_id: str) -> CaseStudy:
     study = session.get(CaseStudy, case_study_id)
     if study is None:
-        raise NotFound("No such case study.")
+        raise NotFound(N_("No such case study."))
     require(actor, Action.UPDATE, study)
     if study.published:
-        raise Conflict("Already published.")
+        raise Conflict(N_("Already published."))
     study.published = True
     session.flush()
     audit.record(

@@ -15,6 +15,8 @@ from nohaven.governance.progress import service
 from nohaven.governance.progress import showcase as cases
 from nohaven.governance.progress.models import ProgressStatus
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.schemas import Count
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -27,7 +29,7 @@ def progress_index(request: Request, session: DbSession, actor: WebActor) -> Res
     return render(
         request,
         "governance/progress_index.html",
-        {"title": "Progress", "bodies": service.bodies_with_mission(session, actor=actor)},
+        {"title": _("Progress"), "bodies": service.bodies_with_mission(session, actor=actor)},
     )
 
 
@@ -48,7 +50,7 @@ def _body_page(
         request,
         "governance/progress.html",
         {
-            "title": f"Progress — {body.name}",
+            "title": _("Progress — %(body)s") % {"body": body.name},
             "body": body,
             "board": board,
             "statuses": list(ProgressStatus),
@@ -82,7 +84,7 @@ def sign(request: Request, session: DbSession, actor: WebActor, slug: str) -> Re
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/progress/{slug}",
-        flash="Your organisation has signed.",
+        flash=N_("Your organisation has signed."),
     )
 
 
@@ -120,7 +122,7 @@ def report(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/progress/{slug}",
-        flash="Progress reported.",
+        flash=N_("Progress reported."),
     )
 
 
@@ -136,7 +138,7 @@ def member_progress(
         request,
         "governance/progress_member.html",
         {
-            "title": "Progress of a member",
+            "title": _("Progress of a member"),
             "body": body,
             "board": board,
             "name": service.organisation_name(session, organisation_id),
@@ -166,7 +168,7 @@ def _showcase(
         request,
         "governance/showcase.html",
         {
-            "title": "Showcase of good practice",
+            "title": _("Showcase of good practice"),
             "studies": studies,
             "q": q,
             "commitment": commitment,
@@ -232,7 +234,7 @@ def add_case_study(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/showcase",
-        flash="Case study saved.",
+        flash=N_("Case study saved."),
     )
 
 
@@ -251,5 +253,5 @@ def publish_case_study(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/showcase",
-        flash="Case study published.",
+        flash=N_("Case study published."),
     )

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.deps import DbSession
 from nohaven.config import AppSettings, Settings
+from nohaven.errors import NotFound
 from nohaven.governance.bodies.service import body_by_ref
 from nohaven.governance.public import atom
 from nohaven.governance.public import service as public
+from nohaven.governance.statements import languages
 from nohaven.governance.statements import service as statements_service
 from nohaven.kit.clock import utcnow
-from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import N_, current_language
 from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
@@ -119,14 +121,29 @@ def contact(
     )
 
 
-@router.get("/public/statements/{slug}")
-def statement_page(request: Request, session: DbSession, slug: str) -> Response:
+def _statement(request: Request, session: Session, slug: str, language: str | None) -> Response:
     item = statements_service.published_statement(session, slug=slug)
+    texts = languages.published_texts(session, item.statement)
+    if language is not None and language not in {t.language for t in texts}:
+        raise NotFound(N_("The statement has no text in that language."))
+    # The plain address shows the text in the reader's language when the statement has one.
+    shown = languages.chosen(texts, language or current_language())
     return render(
         request,
         "governance/public_statement.html",
-        {"title": item.statement.title, "item": item},
+        {"title": shown.title, "item": item, "texts": texts, "shown": shown},
     )
+
+
+@router.get("/public/statements/{slug}")
+def statement_page(request: Request, session: DbSession, slug: str) -> Response:
+    return _statement(request, session, slug, None)
+
+
+@router.get("/public/statements/{slug}/{language}")
+def statement_in(request: Request, session: DbSession, slug: str, language: str) -> Response:
+    """One language's text of a statement, at its own address (the `hreflang` links)."""
+    return _statement(request, session, slug, language)
 
 
 def _feed(request: Request, session: Session, body_slug: str | None) -> Response:
@@ -134,8 +151,11 @@ def _feed(request: Request, session: Session, body_slug: str | None) -> Response
     items = statements_service.published_statements(session, body_id=body.id if body else None)
     path = f"/public/bodies/{body_slug}/statements.atom" if body else "/public/statements.atom"
     xml = atom.feed(
-        items,
-        title=f"Statements of {body.name}" if body else "Published statements",
+        [(item, languages.published_texts(session, item.statement)) for item in items],
+        title=_("Statements of %(body)s") % {"body": body.name}
+        if body
+        else _("Published statements"),
+        language=current_language(),
         base_url=_base_url(request),
         self_path=path,
         updated=utcnow(),

@@ -1,4 +1,5 @@
-"""ORM classes of joint statements: versions, comments, signatories."""
+"""ORM classes of joint statements: versions, comments, signatories, and the statement's text
+in other languages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nohaven.db import Base, UTCDateTime
@@ -30,6 +31,8 @@ class Statement(Base):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=StatementStatus.DRAFT)
+    # The language the statement is drafted and adopted in: its versions are official in it.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     adopted_version: Mapped[int | None] = mapped_column(Integer)
     # The motion put to the body to adopt it (the latest one, when an earlier one failed).
     motion_id: Mapped[str | None] = mapped_column(ForeignKey("motions.id"))
@@ -77,3 +80,24 @@ class StatementSignatory(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
+
+
+class StatementLanguage(Base):
+    """The statement in one more language: a translation for readers, or, when the body
+    adopted it as authentic too, an official text of equal standing (``official``)."""
+
+    __tablename__ = "statement_languages"
+    __table_args__ = (UniqueConstraint("statement_id", "language"),)
+    policy_kind: ClassVar[str] = "statement"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    statement_id: Mapped[str] = mapped_column(ForeignKey("statements.id"), index=True)
+    # The body the statement belongs to, for the policy (a statement's rule reads `body_id`).
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -26,7 +26,9 @@ from nohaven.governance.statements.models import (
     StatementStatus,
     StatementVersion,
 )
+from nohaven.kit import i18n
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
 from nohaven.members.models import Body, Organisation
 
 SYSTEM = Actor.system("governance decisions")
@@ -57,12 +59,25 @@ def _required(value: str, field: str) -> str:
 
 
 def create_statement(
-    session: Session, *, actor: Actor, body_id: str, title: str, text: str
+    session: Session,
+    *,
+    actor: Actor,
+    body_id: str,
+    title: str,
+    text: str,
+    language: str | None = None,
 ) -> Statement:
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound("No such body.")
-    statement = Statement(body_id=body.id, title=_required(title, "title"))
+        raise NotFound(N_("No such body."))
+    # Drafted in the language given, else the one the drafter reads nohaven in.
+    written_in = language or i18n.current_language()
+    if written_in not in i18n.LANGUAGES:
+        raise InvalidInput(
+            N_("Choose one of the languages nohaven speaks."),
+            errors=[{"field": "language", "message": f"one of {list(i18n.LANGUAGES)}"}],
+        )
+    statement = Statement(body_id=body.id, title=_required(title, "title"), language=written_in)
     require(actor, Action.CREATE, statement)
     text = _required(text, "text")
     statement.slug = _new_slug(session, statement.title)
@@ -81,7 +96,7 @@ def create_statement(
         resource_type="statement",
         resource_id=statement.id,
         organisation_id=actor.organisation_id,
-        summary={"body_id": body.id, "version": 1},
+        summary={"body_id": body.id, "version": 1, "language": written_in},
     )
     return statement
 
@@ -89,7 +104,7 @@ def create_statement(
 def get_statement(session: Session, *, actor: Actor, statement_id: str) -> Statement:
     statement = session.get(Statement, statement_id)
     if statement is None:
-        raise NotFound("No such statement.")
+        raise NotFound(N_("No such statement."))
     require(actor, Action.READ, statement)
     return statement
 
@@ -117,7 +132,7 @@ def revise(session: Session, *, actor: Actor, statement_id: str, text: str) -> S
     statement = get_statement(session, actor=actor, statement_id=statement_id)
     require(actor, Action.UPDATE, statement)
     if statement.status != StatementStatus.DRAFT:
-        raise Conflict("An adopted statement is not revised; draft a new one.")
+        raise Conflict(N_("An adopted statement is not revised; draft a new one."))
     version = StatementVersion(
         statement_id=statement.id,
         number=_latest(session, statement.id) + 1,
@@ -143,7 +158,7 @@ def comment(session: Session, *, actor: Actor, statement_id: str, text: str) -> 
     statement = get_statement(session, actor=actor, statement_id=statement_id)
     require(actor, Action.PROPOSE, statement)
     if statement.status != StatementStatus.DRAFT:
-        raise Conflict("Comments close when the statement is adopted.")
+        raise Conflict(N_("Comments close when the statement is adopted."))
     row = StatementComment(
         statement_id=statement.id,
         version=_latest(session, statement.id),
@@ -172,9 +187,9 @@ def publish(
     statement = get_statement(session, actor=actor, statement_id=statement_id)
     require(actor, Action.MANAGE, statement)
     if statement.status == StatementStatus.PUBLISHED:
-        raise Conflict("This statement is already published.")
+        raise Conflict(N_("This statement is already published."))
     if statement.status != StatementStatus.ADOPTED:
-        raise Conflict("Only a statement adopted by a motion is published.")
+        raise Conflict(N_("Only a statement adopted by a motion is published."))
     voters = bodies.voting_organisations(session, statement.body_id, utcnow().date())
     chosen = set(signatory_ids) if signatory_ids else default_signatories(session, statement)
     if not chosen:
@@ -238,11 +253,11 @@ def await_adoption(session: Session, *, statement_id: str, motion: Motion) -> St
             errors=[{"field": "statement_id", "message": "unknown statement"}],
         )
     if statement.status != StatementStatus.DRAFT:
-        raise Conflict("That statement has already been adopted.")
+        raise Conflict(N_("That statement has already been adopted."))
     if statement.motion_id is not None:
         earlier = session.get(Motion, statement.motion_id)
         if earlier is not None and earlier.closed_at is None:
-            raise Conflict("A motion to adopt this statement is already open.")
+            raise Conflict(N_("A motion to adopt this statement is already open."))
     statement.motion_id = motion.id
     session.flush()
     return statement
@@ -313,7 +328,7 @@ def _published(session: Session, statement: Statement) -> PublishedStatement:
     signatories = repo.signatories(session, statement.id)
     body = session.get(Body, statement.body_id)
     if body is None:  # pragma: no cover - foreign key
-        raise NotFound("No such body.")
+        raise NotFound(N_("No such body."))
     return PublishedStatement(
         statement=statement, body=body, text=text or "", signatories=signatories
     )
@@ -329,5 +344,5 @@ def published_statements(
 def published_statement(session: Session, *, slug: str) -> PublishedStatement:
     statement = repo.published_by_slug(session, slug)
     if statement is None:
-        raise NotFound("No such published statement.")
+        raise NotFound(N_("No such published statement."))
     return _published(session, statement)

@@ -13,7 +13,10 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.governance.bodies import service as bodies
-from nohaven.governance.statements import service
+from nohaven.governance.statements import languages, service
+from nohaven.kit import i18n
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
@@ -28,7 +31,7 @@ def _list_page(
         request,
         "governance/statements.html",
         {
-            "title": "Statements",
+            "title": _("Statements"),
             "statements": service.list_statements(session, actor=actor),
             "bodies": bodies.body_names(session),
             "drafting": drafting,
@@ -51,18 +54,19 @@ def draft(
     body_id: Annotated[str, Form(max_length=32)],
     title: Annotated[str, Form(max_length=200)],
     text: Annotated[str, Form(max_length=50000)],
+    language: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     return form_action(
         request,
         session,
         lambda: service.create_statement(
-            session, actor=actor, body_id=body_id, title=title, text=text
+            session, actor=actor, body_id=body_id, title=title, text=text, language=language
         ),
         refused=lambda refusal: _list_page(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda statement: f"/statements/{statement.id}",
-        flash="Draft saved.",
+        flash=N_("Draft saved."),
     )
 
 
@@ -77,6 +81,8 @@ def _page(
 ) -> Response:
     statement = service.get_statement(session, actor=actor, statement_id=statement_id)
     motion = service.motion_of(session, actor=actor, statement=statement)
+    versions = service.versions(session, statement=statement)
+    adopted = next((v for v in versions if v.number == statement.adopted_version), versions[-1])
     return render(
         request,
         "governance/statement.html",
@@ -84,7 +90,9 @@ def _page(
             "title": statement.title,
             "statement": statement,
             "body": bodies.get_body(session, statement.body_id),
-            "versions": service.versions(session, statement=statement),
+            "versions": versions,
+            "texts": languages.texts(session, statement, adopted.text),
+            "other_languages": [code for code in i18n.LANGUAGES if code != statement.language],
             "comments": service.comments(session, statement=statement),
             "motions": [motion] if motion else [],
             "may_edit": can(actor, Action.UPDATE, statement),
@@ -145,7 +153,7 @@ def revise(
         actor,
         statement_id,
         lambda: service.revise(session, actor=actor, statement_id=statement_id, text=text),
-        "New version saved.",
+        N_("New version saved."),
     )
 
 
@@ -163,7 +171,7 @@ def comment(
         actor,
         statement_id,
         lambda: service.comment(session, actor=actor, statement_id=statement_id, text=text),
-        "Comment added.",
+        N_("Comment added."),
     )
 
 
@@ -183,5 +191,34 @@ def publish(
         lambda: service.publish(
             session, actor=actor, statement_id=statement_id, signatory_ids=signatory_ids
         ),
-        "Published: the statement is now on the public page and in the feed.",
+        N_("Published: the statement is now on the public page and in the feed."),
+    )
+
+
+@router.post("/statements/{statement_id}/languages")
+def set_language(
+    request: Request,
+    session: DbSession,
+    actor: WebActor,
+    statement_id: str,
+    language: Annotated[str, Form(max_length=16)],
+    title: Annotated[str, Form(max_length=200)],
+    text: Annotated[str, Form(max_length=50000)],
+    official: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    return _act(
+        request,
+        session,
+        actor,
+        statement_id,
+        lambda: languages.set_text(
+            session,
+            actor=actor,
+            statement_id=statement_id,
+            language=language,
+            title=title,
+            text=text,
+            official=official == "true",
+        ),
+        N_("The statement's text in that language is saved."),
     )

@@ -29,3 +29,15 @@ NAV: tuple[NavLink, ...] = (
     NavLink(N_("Hash lists"), "/hash-lists", "Investigations", _holds_lists),
     NavLink(N_("Hash lookup"), "/hash-lookup", "Investigations", _holds_lists),
 )
+
+
+# Verdicts and mapping states the hash pages show through `translated` (VoteVerdict,
+# FeedbackVerdict, classification.Mapping.status), for the catalogue.
+VERDICT_NAMES = (
+    N_("confirm"),
+    N_("dispute"),
+    N_("true positive"),
+    N_("false positive"),
+    N_("exact"),
+    N_("ambiguous"),
+)

@@ -17,6 +17,8 @@ from nohaven.hashes import classification, quarantine, service, trust
 from nohaven.hashes import repository as repo
 from nohaven.hashes.models import FeedbackVerdict, VoteVerdict
 from nohaven.hashes.schemas import FeedbackCreate, VoteCreate
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.transactions import writes
 from nohaven.web.forms import form_action
@@ -40,7 +42,7 @@ def _entry_page(
     orgs.add(view.hash_list.owner_organisation_id)
     owner = can(actor, Action.UPDATE, view.hash_list)
     context = {
-        "title": "Hash entry",
+        "title": _("Hash entry"),
         # the owner is told here, where the quarantine's notice points, and led to the review
         "held": quarantine.held(session, view.entry.id) if owner else None,
         "view": view,
@@ -116,7 +118,7 @@ def vote(
             entry_id=entry_id,
             data=VoteCreate.model_validate({"verdict": verdict, "comment": comment}),
         ),
-        "Vote recorded.",
+        N_("Vote recorded."),
     )
 
 
@@ -140,7 +142,7 @@ def feedback(
             entry_id=entry_id,
             data=FeedbackCreate.model_validate({"verdict": verdict, "comment": comment}),
         ),
-        "Feedback recorded.",
+        N_("Feedback recorded."),
     )
 
 
@@ -158,5 +160,5 @@ def tombstone(
         actor,
         entry_id,
         lambda: service.tombstone_entry(session, actor=actor, entry_id=entry_id, reason=reason),
-        "Entry removed (tombstoned).",
+        N_("Entry removed (tombstoned)."),
     )

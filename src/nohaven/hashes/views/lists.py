@@ -21,6 +21,8 @@ from nohaven.hashes import repository as repo
 from nohaven.hashes.api import export_response, run_import
 from nohaven.hashes.models import HashList, SignalType
 from nohaven.hashes.schemas import EntryCreate, HashListCreate, HashListUpdate
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.paging import TableView, read_table
 from nohaven.limits import body_limit
 from nohaven.members import service as members_service
@@ -45,7 +47,7 @@ def _lists_page(
     lists = service.visible_lists(session, actor=actor)
     owners = repo.organisation_names(session, {h.owner_organisation_id for h in lists})
     context = {
-        "title": "Hash lists",
+        "title": _("Hash lists"),
         "lists": lists,
         "owners": owners,
         "may_create": can(actor, Action.CREATE, HashList),
@@ -93,7 +95,7 @@ def create_list(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda created: f"/hash-lists/{created.id}",
-        flash="Hash list created.",
+        flash=N_("Hash list created."),
     )
 
 
@@ -181,7 +183,7 @@ def share_list(
         )
         service.update_list(session, actor=actor, list_id=list_id, data=data)
 
-    return _list_action(request, session, actor, list_id, share, "Label and sharing saved.")
+    return _list_action(request, session, actor, list_id, share, N_("Label and sharing saved."))
 
 
 @router.post("/hash-lists/{list_id}/entries")
@@ -217,7 +219,7 @@ def add_entry(
         )
         service.add_entry(session, actor=actor, list_id=list_id, data=data)
 
-    return _list_action(request, session, actor, list_id, add, "Entry added.")
+    return _list_action(request, session, actor, list_id, add, N_("Entry added."))
 
 
 @router.get("/hash-lists/{list_id}/sightings")
@@ -230,7 +232,7 @@ def sightings_page(request: Request, session: DbSession, actor: WebActor, list_i
         request,
         "hashes/sightings.html",
         {
-            "title": f"Sightings: {hash_list.name}",
+            "title": _("Sightings: %(name)s") % {"name": hash_list.name},
             "hash_list": hash_list,
             "sightings": found,
             "names": names,
@@ -257,7 +259,7 @@ def import_file(
     # Not a form_action: an import ends the request's transaction and runs in short ones of
     # its own, all or nothing through its staging table; its report is the answer.
     hash_list = service.get_list(session, actor=actor, list_id=list_id)
-    context: dict[str, Any] = {"title": "Import report", "hash_list": hash_list, "report": None}
+    context: dict[str, Any] = {"title": _("Import report"), "hash_list": hash_list, "report": None}
     status_code = 200
     try:
         report = run_import(request, session, actor, list_id, format, file)

@@ -12,6 +12,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput, NohavenError
 from nohaven.hashes import classification, matching
 from nohaven.hashes.api import hash_index
+from nohaven.kit.i18n import gettext as _
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +58,7 @@ def parse_lookup_lines(text: str) -> list[list[tuple[str, str]]]:
 
 @router.get("/hash-lookup")
 def lookup_page(request: Request, actor: WebActor) -> Response:
-    return render(request, "hashes/lookup.html", {"title": "Hash lookup", "text": ""})
+    return render(request, "hashes/lookup.html", {"title": _("Hash lookup"), "text": ""})
 
 
 @router.post("/hash-lookup")
@@ -68,7 +69,7 @@ def lookup(
     hashes: Annotated[str, Form(max_length=300_000)],
     threshold: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    context: dict[str, Any] = {"title": "Hash lookup", "text": hashes, "threshold": threshold}
+    context: dict[str, Any] = {"title": _("Hash lookup"), "text": hashes, "threshold": threshold}
     try:
         lines = parse_lookup_lines(hashes)
         results = matching.match(

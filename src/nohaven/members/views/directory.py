@@ -41,6 +41,13 @@ SEAT_NAMES = (
     N_("secretariat"),
     N_("alliance"),
     N_("reference group"),
+    # organisation kinds (nohaven.members.models.OrganisationKind)
+    N_("law enforcement"),
+    N_("government"),
+    N_("intergovernmental"),
+    N_("ngo"),
+    N_("industry"),
+    N_("hotline"),
 )
 
 
@@ -103,7 +110,7 @@ def _organisations_page(
         request,
         "organisations.html",
         {
-            "title": "Organisations",
+            "title": _("Organisations"),
             "orgs": orgs,
             "kinds": list(OrganisationKind),
             "kind": kind,
@@ -234,7 +241,7 @@ def create_organisation(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=lambda org: f"/organisations/{org.id}",
-        flash=lambda org: f"{org.name} added to the directory.",
+        flash=lambda org: _("%(name)s added to the directory.") % {"name": org.name},
     )
 
 
@@ -270,7 +277,7 @@ def add_seat(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/bodies/{quote(slug)}",
-        flash="Seat added.",
+        flash=N_("Seat added."),
     )
 
 
@@ -313,5 +320,5 @@ def end_seat(
             request, session, actor, slug, error=refusal.message, status_code=refusal.status_code
         ),
         redirect=f"/bodies/{quote(slug)}",
-        flash="Seat ended.",
+        flash=N_("Seat ended."),
     )

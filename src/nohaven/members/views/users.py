@@ -58,7 +58,7 @@ def _users_page(
         request,
         "users.html",
         {
-            "title": "Users",
+            "title": _("Users"),
             "users": users,
             "orgs": orgs,
             "invitations": invitations,
@@ -142,7 +142,7 @@ def set_roles(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Roles updated.",
+        flash=N_("Roles updated."),
     )
 
 
@@ -194,7 +194,7 @@ def reset_2fa(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Second factor cleared; the user enrols again at next login.",
+        flash=N_("Second factor cleared; the user enrols again at next login."),
     )
 
 
@@ -210,7 +210,7 @@ def revoke_invitation(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/users",
-        flash="Invitation withdrawn.",
+        flash=N_("Invitation withdrawn."),
     )
 
 

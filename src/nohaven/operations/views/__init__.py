@@ -24,3 +24,28 @@ router.include_router(casework.router)
 
 # (label, path) links this domain adds to the main navigation.
 NAV: tuple[NavLink, ...] = (NavLink(N_("Operations"), "/operations", "Investigations"),)
+
+# Kinds, phases and states as the pages name them (through `label` and `translated`), for the
+# catalogue (nohaven.operations.models).
+STATE_NAMES = (
+    N_("operation"),
+    N_("campaign"),
+    N_("product"),
+    N_("proposed"),
+    N_("planning"),
+    N_("active"),
+    N_("follow up"),
+    N_("closed"),
+    N_("invited"),
+    N_("accepted"),
+    N_("declined"),
+    N_("sent"),
+    N_("acknowledged"),
+    N_("concluded"),
+    N_("purged"),
+    N_("arrested"),
+    N_("children safeguarded"),
+    N_("under investigation"),
+    N_("not identified"),
+    N_("no further action"),
+)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.config import app_settings
 from nohaven.errors import InvalidInput
+from nohaven.kit.i18n import N_, ngettext
 from nohaven.operations import flows, referrals, results
 from nohaven.operations.schemas import ReferralCreate, ResultIn, SelectorIn
 from nohaven.operations.views.operation import Long, Short, act
@@ -58,11 +59,18 @@ def check_referral(
 
     def said(found: referrals.CheckResult) -> str:
         if not found.holder_names:
-            return f"Checked {found.checked} selector(s): no other participant holds them."
-        return (
-            f"Checked {found.checked} selector(s): held in deconfliction by "
-            f"{', '.join(found.holder_names)}. They have been told; speak before acting."
-        )
+            return ngettext(
+                "Checked %(count)d selector: no other participant holds it.",
+                "Checked %(count)d selectors: no other participant holds them.",
+                found.checked,
+            ) % {"count": found.checked}
+        return ngettext(
+            "Checked %(count)d selector: held in deconfliction by %(names)s. They have been "
+            "told; speak before acting.",
+            "Checked %(count)d selectors: held in deconfliction by %(names)s. They have been "
+            "told; speak before acting.",
+            found.checked,
+        ) % {"count": found.checked, "names": ", ".join(found.holder_names)}
 
     return act(request, session, actor, activity_id, run, said, anchor="#referrals")
 
@@ -130,7 +138,7 @@ def report_results(
         lambda: results.report(
             session, actor=actor, activity_id=activity_id, data=ResultIn.model_validate(data)
         ),
-        "Results reported.",
+        N_("Results reported."),
         anchor="#results",
     )
 
@@ -145,6 +153,6 @@ def draft_statement(
         actor,
         activity_id,
         lambda: flows.draft_results_statement(session, actor=actor, activity_id=activity_id),
-        "The draft results statement is with the body's statements, for adoption.",
+        N_("The draft results statement is with the body's statements, for adoption."),
         anchor="#statement",
     )

@@ -14,6 +14,8 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, Tlp, can
 from nohaven.errors import InvalidInput
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.operations import flows, planning, present, referrals, results, service
 from nohaven.operations.models import FOLLOW_UP, PHASE_ORDER, Phase, Referral
 from nohaven.operations.rules import is_participant
@@ -74,7 +76,9 @@ def _page(
         request,
         "operations/detail.html",
         {
-            "title": f"Operation {shown.code_name}" if shown.kind == "operation" else shown.title,
+            "title": _("Operation %(name)s") % {"name": shown.code_name}
+            if shown.kind == "operation"
+            else shown.title,
             "op": shown,
             "lead_name": names.get(shown.lead_organisation_id, ""),
             "names": names,
@@ -184,7 +188,7 @@ def update(
             activity_id=activity_id,
             data=ActivityUpdate.model_validate(data),
         ),
-        "Saved.",
+        N_("Saved."),
     )
 
 
@@ -204,7 +208,7 @@ def invite(
         lambda: service.invite(
             session, actor=actor, activity_id=activity_id, organisation_id=organisation_id
         ),
-        "Invited.",
+        N_("Invited."),
         anchor="#participants",
     )
 
@@ -224,7 +228,7 @@ def answer(
                 request, session, actor, activity_id, error=r.message, status_code=r.status_code
             ),
             redirect="/operations",
-            flash="Declined.",
+            flash=N_("Declined."),
         )
     return act(
         request,
@@ -232,7 +236,7 @@ def answer(
         actor,
         activity_id,
         lambda: service.answer(session, actor=actor, activity_id=activity_id, accept=True),
-        "Your agency takes part.",
+        N_("Your agency takes part."),
     )
 
 
@@ -256,7 +260,7 @@ def update_participant(
             activity_id=activity_id,
             data=ParticipantUpdate.model_validate({"time_zone": time_zone, "contact": contact}),
         ),
-        "Point of contact saved.",
+        N_("Point of contact saved."),
         anchor="#participants",
     )
 
@@ -286,7 +290,7 @@ def add_action_day(
                 {"label": label, "starts_at": moment, "hours": hours or "24"}
             ),
         ),
-        "Action day set.",
+        N_("Action day set."),
         anchor="#action-days",
     )
 
@@ -312,6 +316,6 @@ def add_briefing(
             activity_id=activity_id,
             data=BriefingCreate.model_validate({"title": title, "tlp": tlp, "text": text}),
         ),
-        "Briefing shared.",
+        N_("Briefing shared."),
         anchor="#briefings",
     )

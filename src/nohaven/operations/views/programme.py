@@ -14,6 +14,8 @@ from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Tlp
 from nohaven.governance.bodies import service as bodies
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members
 from nohaven.operations import flows, present, service
 from nohaven.operations.models import PHASE_ORDER, ActivityKind
@@ -38,7 +40,7 @@ def _page(
         request,
         "operations/index.html",
         {
-            "title": "Operations and programme",
+            "title": _("Operations and programme"),
             "programmes": [(names.get(b, b), by_body[b]) for b in names if by_body.get(b)],
             # The bodies the actor's agency may propose something in (an operation or not).
             "bodies": [b for b in mine if service.may_propose_in(actor, body_id=b.id)],
@@ -91,7 +93,7 @@ def propose(
             request, session, actor, error=r.message, status_code=r.status_code, form=form
         ),
         redirect=lambda activity: f"/operations/{activity.id}",
-        flash="Proposed. Invite the agencies that will take part.",
+        flash=N_("Proposed. Invite the agencies that will take part."),
     )
 
 
@@ -106,7 +108,7 @@ def published(request: Request, session: DbSession, slug: str) -> Response:
         request,
         "operations/public.html",
         {
-            "title": f"Programme of the {body.name}",
+            "title": _("Programme of the %(name)s") % {"name": body.name},
             "body": body,
             "items": [
                 (a, flows.statement_state(session, statement_id=a.statement_id)) for a in items

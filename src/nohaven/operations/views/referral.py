@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.operations import present, referrals, service
 from nohaven.operations import repository as repo
 from nohaven.operations.models import ReferralOutcome
@@ -43,7 +45,7 @@ def _page(
         request,
         "operations/referral.html",
         {
-            "title": f"Referral in Operation {activity.code_name}",
+            "title": _("Referral in Operation %(name)s") % {"name": activity.code_name},
             "activity": activity,
             "r": present.referral(found, now=utcnow(), opened=True),
             "sender": names[found.sender_organisation_id].name,
@@ -104,7 +106,7 @@ def acknowledge(
         lambda: referrals.acknowledge(
             session, actor=actor, activity_id=activity_id, referral_id=referral_id
         ),
-        "Referral acknowledged.",
+        N_("Referral acknowledged."),
     )
 
 
@@ -131,5 +133,5 @@ def conclude(
             referral_id=referral_id,
             data=OutcomeIn.model_validate({"outcome": outcome, "note": note}),
         ),
-        "Outcome recorded.",
+        N_("Outcome recorded."),
     )

@@ -8,6 +8,8 @@ from markupsafe import Markup
 
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.errors import InvalidInput, NohavenError
+from nohaven.kit import i18n
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.policy import charts, gaps, report
 from nohaven.policy.regions import region_names
@@ -45,7 +47,7 @@ def gaps_page(
         request,
         "policy/gaps.html",
         {
-            "title": "Safe havens and gaps",
+            "title": _("Safe havens and gaps"),
             "havens": havens,
             "analysis": analysis,
             "failures": {c.key: analysis.failures(c.key) for c in analysis.criteria},
@@ -84,7 +86,7 @@ def progress_page(
         request,
         "policy/progress.html",
         {
-            "title": "Progress over time",
+            "title": _("Progress over time"),
             "progress": result,
             "chart": Markup(charts.progress_chart(result, keys)),  # noqa: S704 - escaped
             "criterion": criterion or "",
@@ -137,7 +139,7 @@ def report_page(
             "bodies": members_service.list_bodies(session, actor=actor),
             "body": body or "",
             "illustrative": built.illustrative,
-            "notice_text": report.ILLUSTRATIVE_NOTICE,
+            "notice_text": _(report.ILLUSTRATIVE_NOTICE),
             "coverage": report.coverage(built),
         },
     )
@@ -153,13 +155,18 @@ def report_pdf(
     since: str | None = None,
     region: str | None = None,
 ) -> Response:
-    try:
-        built = _report(session, actor, body, as_of, since, region)
-    except NohavenError as exc:
-        return error_page(request, exc)
+    # The PDF's font (Helvetica) has no Arabic letters, and ReportLab neither joins nor
+    # reorders right-to-left text: a right-to-left reader gets the PDF in English.
+    language = i18n.current_language()
+    with i18n.speaking(i18n.SOURCE_LANGUAGE if i18n.is_rtl(language) else language):
+        try:
+            built = _report(session, actor, body, as_of, since, region)
+        except NohavenError as exc:
+            return error_page(request, exc)
+        document = report.pdf(built)
     name = f"gap-analysis-{built.as_of.isoformat()}.pdf"
     return Response(
-        report.pdf(built),
+        document,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )

@@ -13,6 +13,8 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NotFound
 from nohaven.kit.clock import utcnow
+from nohaven.kit.i18n import gettext as _
+from nohaven.kit.i18n import ngettext
 from nohaven.limits import body_limit
 from nohaven.policy import criteria, exchange
 from nohaven.policy.models import Framework
@@ -32,7 +34,7 @@ def _criteria_page(
         request,
         "policy/criteria.html",
         {
-            "title": "Criteria framework",
+            "title": _("Criteria framework"),
             "framework": current,
             "frameworks": frameworks,
             "can_load": can(actor, Action.CREATE, Framework),
@@ -83,16 +85,16 @@ def load_criteria(
         ),
         redirect="/policy/criteria",
         flash=lambda loaded: (
-            f"Version {loaded[0].version} is now in force."
+            _("Version %(version)s is now in force.") % {"version": loaded[0].version}
             if loaded[1]
-            else "The file is the same as the version in force; nothing changed."
+            else _("The file is the same as the version in force; nothing changed.")
         ),
     )
 
 
 @router.get("/policy/import")
 def import_page(request: Request, actor: WebActor) -> Response:
-    return render(request, "policy/import.html", {"title": "Import assessments"})
+    return render(request, "policy/import.html", {"title": _("Import assessments")})
 
 
 @router.post("/policy/import")
@@ -113,7 +115,7 @@ def import_post(
         return render(
             request,
             "policy/import.html",
-            {"title": "Import assessments", "error": refusal.message, "rejected": rejected},
+            {"title": _("Import assessments"), "error": refusal.message, "rejected": rejected},
             status_code=422 if rejected is not None else refusal.status_code,
         )
 
@@ -125,7 +127,14 @@ def import_post(
         ),
         refused=refused,
         redirect="/policy/review",
-        flash=lambda result: f"{result.created} assessment(s) imported for review.",
+        flash=lambda result: (
+            ngettext(
+                "%(count)d assessment imported for review.",
+                "%(count)d assessments imported for review.",
+                result.created,
+            )
+            % {"count": result.created}
+        ),
     )
 
 

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.policy import maturity
 from nohaven.policy.schemas import MaturityRatingIn
@@ -31,7 +33,7 @@ def _maturity_page(
         request,
         "policy/maturity.html",
         {
-            "title": "National-response maturity",
+            "title": _("National-response maturity"),
             "own": own,
             "ratings": {r.capability_key: r for r in own.ratings} if own else {},
             "shared": set(own.shared_body_ids) if own else set(),
@@ -82,7 +84,7 @@ def maturity_save(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/policy/maturity",
-        flash="Self-assessment saved.",
+        flash=N_("Self-assessment saved."),
     )
 
 
@@ -102,7 +104,7 @@ def maturity_share(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/policy/maturity",
-        flash="Sharing updated.",
+        flash=N_("Sharing updated."),
     )
 
 
@@ -115,7 +117,7 @@ def maturity_shared(request: Request, session: DbSession, actor: WebActor, slug:
         request,
         "policy/maturity_shared.html",
         {
-            "title": f"Maturity shared with {found.name}",
+            "title": _("Maturity shared with %(name)s") % {"name": found.name},
             "body": found,
             "results": results,
             "ratings": {

@@ -14,6 +14,8 @@ from markupsafe import Markup
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import InvalidInput, NohavenError, NotFound
+from nohaven.kit.i18n import N_, country_name
+from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
 from nohaven.policy import gaps, service, worldmap
 from nohaven.policy.models import Assessment, Status
@@ -52,7 +54,7 @@ def map_page(
         request,
         "policy/map.html",
         {
-            "title": "Legislative gaps",
+            "title": _("Legislative gaps"),
             "analysis": analysis,
             "map_svg": Markup(svg),  # noqa: S704 - built from the package's SVG and escaped text
             "legend": worldmap.legend(criterion or None),
@@ -98,7 +100,7 @@ def _country_page(
         request,
         "policy/country.html",
         {
-            "title": country.name,
+            "title": country_name(country.code),
             "country": country,
             "result": analysis.results[code],
             "analysis": analysis,
@@ -172,5 +174,5 @@ def create_assessment(
             status_code=refusal.status_code,
         ),
         redirect=f"/policy/countries/{quote(code.upper())}",
-        flash="Assessment saved.",
+        flash=N_("Assessment saved."),
     )

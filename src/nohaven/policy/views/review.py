@@ -11,6 +11,7 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.errors import NotFound
 from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.kit.paging import TableSpec, TableView, choice, page_items, read_table, text
 from nohaven.members import service as members_service
 from nohaven.policy import service
@@ -21,10 +22,10 @@ from nohaven.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 DONE = {
-    "submit": "Assessment submitted for review.",
-    "approve": "Assessment approved.",
-    "reject": "Assessment rejected.",
-    "delete": "Draft deleted.",
+    "submit": N_("Assessment submitted for review."),
+    "approve": N_("Assessment approved."),
+    "reject": N_("Assessment rejected."),
+    "delete": N_("Draft deleted."),
 }
 
 
@@ -73,7 +74,7 @@ def _review(
         request,
         "policy/review.html",
         {
-            "title": "Review of assessments",
+            "title": _("Review of assessments"),
             "pending": pending,
             "view": view,
             "people": members_service.people_names(session, (a.assessor_id for a in pending)),
@@ -118,5 +119,5 @@ def decide(
         redirect=back
         if back.startswith("/policy/") and not back.startswith("//")
         else "/policy/review",
-        flash=DONE.get(verb, "Done."),
+        flash=DONE.get(verb, N_("Done.")),
     )

@@ -31,3 +31,32 @@ NAV: tuple[NavLink, ...] = (
         lambda a: can(a, Action.CREATE, TravelNotification),
     ),
 )
+
+# States, tiers, channels, responses and amended fields as the pages name them (through
+# `label` and `translated`), for the catalogue (nohaven.travel.models).
+STATE_NAMES = (
+    N_("very high"),
+    N_("high"),
+    N_("medium"),
+    N_("low"),
+    N_("notice"),
+    N_("diffusion"),
+    N_("none"),
+    N_("sent"),
+    N_("withdrawn"),
+    N_("purged"),
+    N_("entry refused"),
+    N_("monitored"),
+    N_("no action"),
+    N_("other"),
+    N_("open"),
+    N_("upheld"),
+    N_("rejected"),
+    N_("name"),
+    N_("date of birth"),
+    N_("nationality"),
+    N_("passport number"),
+    N_("conviction summary"),
+    N_("risk tier"),
+    N_("legs"),
+)

@@ -13,6 +13,8 @@ from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
 from nohaven.errors import NohavenError
 from nohaven.kit.i18n import country_name, gettext
+from nohaven.kit.i18n import gettext as _
+from nohaven.kit.paging import TableSpec, page_items, read_table
 from nohaven.members import service as members_service
 from nohaven.members.models import OrganisationKind
 from nohaven.travel import present, routing, service
@@ -23,6 +25,24 @@ from nohaven.web.forms import form_action
 from nohaven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _travel_table(prefix: str, *extra: str) -> TableSpec:
+    """Received and sent notifications: two tables on one page, each with its own sort and
+    pages (``r_page``, ``s_sort``…); both follow the page's destination and date filters."""
+    sorts: dict[str, Any] = {
+        "departure": lambda n: n.departs_on,
+        "sent": lambda n: n.sent_at,
+        "risk": lambda n: n.risk_tier,
+        "status": lambda n: n.status,
+    }
+    if "from" in extra:
+        sorts["from"] = lambda n: n.sender_organisation_name
+    return TableSpec(sorts=sorts, default_sort="departure", page_size=25, prefix=prefix)
+
+
+RECEIVED_TABLE = _travel_table("r_", "from")
+SENT_TABLE = _travel_table("s_")
 
 
 def _index(
@@ -61,13 +81,23 @@ def _index(
         ),
         None,
     )
+    # "/travel" also when the page answers a refused form (posted elsewhere).
+    path, params = "/travel", request.query_params
+    received, received_view = page_items(
+        [n for n in shown if n.direction == "received"], read_table(path, params, RECEIVED_TABLE)
+    )
+    sent, sent_view = page_items(
+        [n for n in shown if n.direction == "sent"], read_table(path, params, SENT_TABLE)
+    )
     return render(
         request,
         "travel/index.html",
         {
-            "title": "Travel notifications",
-            "sent": [n for n in shown if n.direction == "sent"],
-            "received": [n for n in shown if n.direction == "received"],
+            "title": _("Travel notifications"),
+            "sent": sent,
+            "received": received,
+            "sent_view": sent_view,
+            "received_view": received_view,
             "may_list": may_list,
             "may_send": can(actor, Action.CREATE, TravelNotification),
             "contacts": contacts,
@@ -105,7 +135,9 @@ def set_point_of_contact(
             request, session, actor, error=refusal.message, status_code=refusal.status_code
         ),
         redirect="/travel",
-        flash=lambda contact: f"Point of contact for {contact.country} set.",
+        flash=lambda contact: (
+            _("Point of contact for %(country)s set.") % {"country": country_name(contact.country)}
+        ),
     )
 
 

@@ -14,6 +14,8 @@ from fastapi.responses import Response
 from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.travel import complaints, corrections, present, receiving, service
 from nohaven.travel.models import ResponseKind
@@ -50,16 +52,16 @@ def _detail(
     is_sender = shown.direction == "sent"
     mine = next((r for r in shown.recipients if r.organisation_id == actor.organisation_id), None)
     if request.query_params.get("late") and shown.is_late and "notice" not in extra:
-        extra["notice"] = (
+        extra["notice"] = _(
             "Sent. It left less than 48 hours before departure and is flagged as late."
         )
     elif request.query_params.get("sent") and "notice" not in extra:
-        extra["notice"] = "Sent."
+        extra["notice"] = _("Sent.")
     return render(
         request,
         "travel/detail.html",
         {
-            "title": "Travel notification",
+            "title": _("Travel notification"),
             "n": shown,
             "is_sender": is_sender,
             "mine": mine,
@@ -89,7 +91,7 @@ def acknowledge(
         actor,
         notification_id,
         lambda: receiving.acknowledge(session, actor=actor, notification_id=notification_id),
-        "Receipt acknowledged.",
+        N_("Receipt acknowledged."),
     )
 
 
@@ -113,7 +115,7 @@ def respond(
             notification_id=notification_id,
             data=ResponseIn.model_validate({"response": response, "note": note}),
         ),
-        "Response recorded.",
+        N_("Response recorded."),
     )
 
 
@@ -136,7 +138,7 @@ def withdraw(
             notification_id=notification_id,
             data=Withdrawal.model_validate({"reason": reason}),
         ),
-        "Notification withdrawn.",
+        N_("Notification withdrawn."),
     )
 
 
@@ -160,7 +162,7 @@ def lodge_complaint(
             notification_id=notification_id,
             data=ComplaintIn.model_validate({"source": source, "grounds": grounds}),
         ),
-        "Complaint lodged.",
+        N_("Complaint lodged."),
     )
 
 
@@ -186,7 +188,7 @@ def resolve_complaint(
             complaint_id=complaint_id,
             data=ComplaintResolution.model_validate({"outcome": outcome, "reasons": reasons}),
         ),
-        "Complaint resolved.",
+        N_("Complaint resolved."),
     )
 
 

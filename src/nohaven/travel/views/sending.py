@@ -12,6 +12,8 @@ from nohaven.auth.deps import DbSession, WebActor
 from nohaven.auth.policy import Action, can
 from nohaven.config import app_settings
 from nohaven.errors import Forbidden
+from nohaven.kit.i18n import N_
+from nohaven.kit.i18n import gettext as _
 from nohaven.transactions import writes
 from nohaven.travel import corrections, present, routing, service
 from nohaven.travel.models import RiskTier, TravelNotification
@@ -38,7 +40,7 @@ def _send_page(
         request,
         "travel/new.html",
         {
-            "title": "New travel notification",
+            "title": _("New travel notification"),
             "form": form or {},
             "rows": range(1, LEG_ROWS + 1),
             "countries": country_choices(),
@@ -95,7 +97,7 @@ def send(
             status_code=refusal.status_code,
         ),
         redirect=lambda sent: f"/travel/{sent[0].id}" + ("?late=1" if sent[1] else ""),
-        flash="Travel notification sent.",
+        flash=N_("Travel notification sent."),
     )
 
 
@@ -122,7 +124,7 @@ def _amend_page(
         request,
         "travel/amend.html",
         {
-            "title": "Amend travel notification",
+            "title": _("Amend travel notification"),
             "n": shown,
             "form": form or amend_values(shown),
             "countries": country_choices(),
@@ -193,5 +195,5 @@ def amend(
             status_code=refusal.status_code,
         ),
         redirect=f"/travel/{quote(notification_id)}",
-        flash="Notification amended.",
+        flash=N_("Notification amended."),
     )

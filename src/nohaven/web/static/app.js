@@ -41,7 +41,9 @@
       if (wrap.scrollWidth > wrap.clientWidth + 1) {
         wrap.setAttribute("tabindex", "0");
         wrap.setAttribute("role", "region");
-        if (!wrap.hasAttribute("aria-label")) { wrap.setAttribute("aria-label", tableLabel(wrap)); }
+        if (!wrap.hasAttribute("aria-label")) {
+          wrap.setAttribute("aria-label", tableLabel(wrap).replace(/\s+/g, " "));
+        }
       } else if (wrap.getAttribute("role") === "region") {
         wrap.removeAttribute("tabindex");
         wrap.removeAttribute("role");
