@@ -18,10 +18,12 @@ from nohaven.auth.oidc.schemas import OidcProviderSet
 from nohaven.config import get_settings
 from nohaven.federation.models import TaxiiSource
 from nohaven.federation.taxii import source as taxii_source
+from nohaven.governance.public.models import ContactMessage
 from nohaven.hashes.models import HashList
 from nohaven.keys.ring import data_keyring
 from nohaven.keys.service import sealed_tables
 from nohaven.kit.clock import utcnow
+from nohaven.kit.ids import new_id
 from nohaven.members.models import Organisation, User
 from nohaven.operations import planning, referrals
 from nohaven.operations import present as operations_present
@@ -60,6 +62,7 @@ class SealedWorld:
     referral_id: str = ""
     endpoint_id: str = ""
     taxii_source_id: str = ""
+    contact_message_id: str = ""
 
 
 def fill(session: Session) -> SealedWorld:
@@ -115,6 +118,13 @@ def fill(session: Session) -> SealedWorld:
     referral_id = _fill_operation(session, factory, sender=sender, receiver=receiver)
     endpoint_id = _fill_webhook(session, factory, au)
     taxii_source_id = _fill_taxii_source(session, factory, au)
+    contact = ContactMessage(
+        id=new_id(), body_id=factory.body(f"Sealed Taskforce {new_id()[:8]}").id
+    )
+    session.add(contact)
+    contact.seal(
+        session, name="Ana Public", email="ana@example.org", subject="Hello", message="A tip"
+    )
     session.flush()
     return SealedWorld(
         notification_id=nid,
@@ -123,6 +133,7 @@ def fill(session: Session) -> SealedWorld:
         referral_id=referral_id,
         endpoint_id=endpoint_id,
         taxii_source_id=taxii_source_id,
+        contact_message_id=contact.id,
     )
 
 
@@ -257,7 +268,10 @@ def read_all(session: Session, world: SealedWorld) -> dict[str, Any]:
     activity_id = referral.activity_id
     operation = operations_present.detail(session, actor=actor, activity_id=activity_id)
     activity = operations.visible(session, actor=actor, activity_id=activity_id)
+    contact = session.get(ContactMessage, world.contact_message_id)
+    assert contact is not None
     return {
+        "contact": [contact.name, contact.email, contact.subject, contact.message],
         "detail": shown.model_dump(exclude={"read_receipts", "overdue_receivers"}),
         "totp": second_factor.totp_secret(receiver, settings=get_settings()),
         "taxii_password": taxii_source.source_password(taxii, keys=data_keyring(get_settings())),

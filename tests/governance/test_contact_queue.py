@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
 from nohaven.governance.public.models import ContactMessage
+from nohaven.kit.ids import new_id
 from nohaven.notifications import mail
 from nohaven.notifications.models import OutboxMessage
 from nohaven.settings_sections import MailSettings
@@ -17,14 +18,15 @@ from tests.governance.conftest import Seats
 
 
 def _message(db: Session, seats: Seats, subject: str) -> ContactMessage:
-    row = ContactMessage(
-        body_id=seats.body.id,
+    row = ContactMessage(id=new_id(), body_id=seats.body.id)
+    db.add(row)
+    row.seal(
+        db,
         name="A. Parent",
         email="parent@example.org",
         subject=subject,
         message="Could a parents' group present at the next meeting?",
     )
-    db.add(row)
     db.flush()
     return row
 

@@ -11,7 +11,10 @@ from alembic import command
 from sqlalchemy import Connection, Engine, inspect, text
 
 from nohaven import migrate
-from nohaven.db import create_db_engine
+from nohaven.config import get_settings
+from nohaven.db import create_db_engine, make_sessionmaker
+from nohaven.governance.public.models import ContactMessage
+from nohaven.keys.ring import data_keyring
 from tests.conftest import postgres_database
 
 AT = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -114,3 +117,48 @@ def test_motions_no_longer_point_to_what_they_decide(empty_database: str) -> Non
         assert "governance_settings" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_contact_messages_already_received_are_sealed(empty_database: str) -> None:
+    url = empty_database
+    command.upgrade(migrate.alembic_config(url), "governance_0004")
+    engine: Engine = create_db_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO bodies (id, name, slug, kind, description, meetings_per_year, "
+                "created_at) VALUES ('b1', 'A Taskforce', 'taskforce', 'alliance', '', 2, :at)"
+            ),
+            {"at": AT},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO contact_messages (id, body_id, name, email, subject, message, "
+                "created_at) VALUES ('c1', 'b1', 'Ana Public', 'ana@example.org', 'A tip', "
+                "'Words of the public', :at)"
+            ),
+            {"at": AT},
+        )
+    migrate.upgrade(url)
+    with engine.connect() as conn:
+        raw = " ".join(str(v) for v in conn.execute(text("SELECT * FROM contact_messages")).one())
+    assert "Ana Public" not in raw
+    assert "ana@example.org" not in raw
+    assert "Words of the public" not in raw
+    settings = get_settings().model_copy(update={"database_url": url})
+    with make_sessionmaker(engine, keyring=data_keyring(settings))() as session:
+        row = session.get(ContactMessage, "c1")
+        assert row is not None
+        assert (row.name, row.email, row.subject, row.message) == (
+            "Ana Public",
+            "ana@example.org",
+            "A tip",
+            "Words of the public",
+        )
+    command.downgrade(migrate.alembic_config(url), "governance_0004")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name, message FROM contact_messages")).one() == (
+            "Ana Public",
+            "Words of the public",
+        )
+    engine.dispose()

@@ -45,6 +45,7 @@ from nohaven.governance.models import (
 )
 from nohaven.hashes.models import EntryQuarantine, HashEntry, HashList
 from nohaven.kit.clock import utcnow
+from nohaven.kit.ids import new_id
 from nohaven.members.models import Body, Invitation, Membership, OrganisationKind, User
 from nohaven.notifications.models import Notice
 from nohaven.operations.models import Activity, Referral
@@ -124,6 +125,7 @@ BY_ROUTE: dict[tuple[str, str], Source] = {
 PUBLIC: dict[str, str] = {
     "body": "vgt",
     "slug": "vgt",
+    "language": "fr",  # a statement's language version: the statement decides what is seen
     "organisation_id": "",  # filled with a real organisation's id
     "country": "GB",
     "code": "GB",
@@ -247,6 +249,11 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
     assert notification is not None
     assert criterion is not None
     factory.token(insider)
+    contact = ContactMessage(id=new_id(), body_id=body.id)
+    db.add(contact)
+    contact.seal(
+        db, name="Someone", email="someone@example.org", subject="Hello", message="A hidden one"
+    )
     db.add_all(
         [
             AgendaItem(
@@ -257,13 +264,7 @@ def _more_hidden_rows(db: Session, factory: Factory) -> None:
             ),
             CaseStudy(body_id=body.id, organisation_id=nca, title="A hidden study", text="…"),
             MembershipApplication(body_id=body.id, organisation_id=nca),
-            ContactMessage(
-                body_id=body.id,
-                name="Someone",
-                email="someone@example.org",
-                subject="Hello",
-                message="A hidden message",
-            ),
+            contact,
             Complaint(
                 notification_id=notification.id,
                 organisation_id=notification.sender_organisation_id,

@@ -38,7 +38,7 @@ from nohaven.governance.progress.models import (
     ProgressReport,
     ProgressStatus,
 )
-from nohaven.governance.public.models import ContactAttempt, ContactMessage
+from nohaven.governance.public.models import ContactAttempt, ContactMessage, sealed_columns
 from nohaven.governance.statements.models import (
     Statement,
     StatementComment,
@@ -82,4 +82,5 @@ __all__ = [
     "StatementSignatory",
     "StatementStatus",
     "StatementVersion",
+    "sealed_columns",
 ]

@@ -25,7 +25,6 @@ MAX_REPLY = 5000
 CONTACT_TABLE = TableSpec(
     sorts={
         "received": ContactMessage.created_at,
-        "subject": ContactMessage.subject,
         "handled": ContactMessage.handled_at,
     },
     default_sort="received",

@@ -24,6 +24,7 @@ from nohaven.governance.public import repository as repo
 from nohaven.governance.public.models import ContactAttempt, ContactMessage
 from nohaven.kit.clock import utcnow
 from nohaven.kit.i18n import N_, gettext
+from nohaven.kit.ids import new_id
 from nohaven.members.models import Body, Membership, MembershipRole
 from nohaven.notifications import service as notifications
 
@@ -138,14 +139,15 @@ def submit_contact(
         errors.append({"field": "email", "message": gettext("an e-mail address")})
     if errors:
         raise InvalidInput(N_("Please complete the form."), errors=errors)
-    row = ContactMessage(
-        body_id=body.id,
+    row = ContactMessage(id=new_id(), body_id=body.id)
+    session.add(row)
+    row.seal(
+        session,
         name=name.strip(),
         email=email.strip(),
         subject=subject.strip(),
         message=message.strip(),
     )
-    session.add(row)
     session.flush()
     audit.record(
         session,
