@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     # How long a contact attempt (a keyed hash of the sender's address) is kept for the rate
     # limit; the `governance.prune_contact_attempts` job forgets older ones.
     contact_attempts_keep_hours: int = Field(default=24, ge=1)
+    # A member of the public's message is personal data: kept this many days after it was
+    # handled (or received, if nobody ever handled it), then the same job deletes it.
+    contact_messages_keep_days: int = Field(default=180, ge=1)
     # Server processes `nohaven serve` starts (each with its own matching index).
     workers: int = 1
     # The request path (docs/request-path.md). Worker threads per process: also the number of

@@ -3,12 +3,16 @@ the outbox (sign-off for someone without an account), all audited; others see no
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nohaven.audit.models import AuditEntry
+from nohaven.governance.public import service as public
 from nohaven.governance.public.models import ContactMessage
+from nohaven.kit.clock import utcnow
 from nohaven.kit.ids import new_id
 from nohaven.notifications import mail
 from nohaven.notifications.models import OutboxMessage
@@ -116,3 +120,22 @@ def test_others_do_not_see_the_queue(client: TestClient, db: Session, seats: Sea
     )
     assert refused.status_code == 404
     assert client.get("/contact-messages?state=closed").status_code in (400, 403)
+
+
+def test_messages_are_deleted_after_their_keeping_time(db: Session, seats: Seats) -> None:
+    now = utcnow()
+    handled_long_ago = _message(db, seats, "Handled long ago")
+    handled_long_ago.handled_at = now - timedelta(days=200)
+    never_handled = _message(db, seats, "Never handled")
+    never_handled.created_at = now - timedelta(days=200)
+    handled_lately = _message(db, seats, "Handled lately")
+    handled_lately.created_at = now - timedelta(days=300)
+    handled_lately.handled_at = now - timedelta(days=10)
+    still_open = _message(db, seats, "Still open")
+    db.flush()
+    ids = [m.id for m in (handled_long_ago, never_handled, handled_lately, still_open)]
+    assert public.purge_contact_messages(db, now=now, keep_days=180) == 2
+    db.expire_all()
+    left = set(db.scalars(select(ContactMessage.id)))
+    assert [i in left for i in ids] == [False, False, True, True]
+    assert "contact.purge" in set(db.scalars(select(AuditEntry.action)))

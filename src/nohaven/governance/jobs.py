@@ -19,8 +19,14 @@ def close_motions(session: Session, context: JobContext) -> Outcome:
 
 def prune_contact_attempts(session: Session, context: JobContext) -> Outcome:
     keep = context.settings.contact_attempts_keep_hours
+    days = context.settings.contact_messages_keep_days
     return Outcome(
-        {"pruned": public.prune_contact_attempts(session, now=context.now, keep_hours=keep)}
+        {
+            "pruned": public.prune_contact_attempts(session, now=context.now, keep_hours=keep),
+            "messages_purged": public.purge_contact_messages(
+                session, now=context.now, keep_days=days
+            ),
+        }
     )
 
 
@@ -36,6 +42,6 @@ def scheduled(settings: Settings) -> list[Job]:
             name="governance.prune_contact_attempts",
             every=timedelta(hours=1),
             run=prune_contact_attempts,
-            description="Forget public contact-form attempts past their keeping time.",
+            description="Forget contact-form attempts and messages past their keeping time.",
         ),
     ]

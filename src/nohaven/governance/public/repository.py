@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from nohaven.governance.public.models import ContactAttempt, ContactMessage
@@ -42,3 +42,18 @@ def messages(session: Session, body_id: str) -> Sequence[ContactMessage]:
         .where(ContactMessage.body_id == body_id)
         .order_by(ContactMessage.created_at.desc())
     ).all()
+
+
+def delete_messages_before(session: Session, moment: datetime) -> int:
+    """Messages handled before ``moment``, and messages received before it that nobody handled."""
+    result = session.execute(
+        delete(ContactMessage)
+        .where(
+            or_(
+                ContactMessage.handled_at < moment,
+                and_(ContactMessage.handled_at.is_(None), ContactMessage.created_at < moment),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

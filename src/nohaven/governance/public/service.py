@@ -29,6 +29,7 @@ from nohaven.members.models import Body, Membership, MembershipRole
 from nohaven.notifications import service as notifications
 
 PUBLIC_ACTOR = Actor.system("public contact form")
+SYSTEM_ACTOR = Actor.system("contact message retention")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,20 @@ def submit_contact(
 def prune_contact_attempts(session: Session, *, now: datetime, keep_hours: int = 24) -> int:
     """Forget contact attempts older than ``keep_hours`` (only the last hour counts)."""
     return repo.delete_attempts_before(session, now - timedelta(hours=max(keep_hours, 1)))
+
+
+def purge_contact_messages(session: Session, *, now: datetime, keep_days: int) -> int:
+    """Delete the public's messages past their keeping time; the count goes to the audit log."""
+    purged = repo.delete_messages_before(session, now - timedelta(days=max(keep_days, 1)))
+    if purged:
+        audit.record(
+            session,
+            actor=SYSTEM_ACTOR,
+            action="contact.purge",
+            resource_type="contact_message",
+            summary={"purged": purged, "keep_days": keep_days},
+        )
+    return purged
 
 
 def contact_messages(session: Session, *, actor: Actor, body_id: str) -> list[ContactMessage]:
