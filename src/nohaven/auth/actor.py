@@ -20,6 +20,9 @@ class Actor:
     # None for a browser session (all of the user's rights); a set for an API token.
     scopes: frozenset[str] | None = None
     is_system: bool = False
+    # What a person is called on the page (their display name); ``label`` stays the address the
+    # audit log names them by.
+    display_name: str = ""
 
     @classmethod
     def system(cls, label: str = "system") -> Actor:

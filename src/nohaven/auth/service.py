@@ -41,6 +41,7 @@ def actor_for(session: Session, user: User, *, scopes: frozenset[str] | None = N
         roles=frozenset(user.roles),
         body_roles=seats,
         scopes=scopes,
+        display_name=user.display_name or user.email,
     )
 
 
