@@ -193,7 +193,7 @@ def _fill_webhook(session: Session, factory: Factory, org: Organisation) -> str:
             }
         ),
         keyring=data_keyring(factory.settings),
-        allow_http_loopback=False,
+        addresses=Guard(),
     )
     return endpoint.id
 

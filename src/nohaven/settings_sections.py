@@ -150,6 +150,9 @@ class OidcSettings(BaseSettings):
     # Issuers must be https://; http:// to this same machine only when this is on (or in
     # demo mode), for a provider running beside the server.
     allow_http_loopback: bool = False
+    # Networks (CIDR) of a deployment's own providers the server may call although they are
+    # private (docs/sign-in.md); public addresses need no listing.
+    allowed_networks: list[str] = Field(default_factory=list)
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     # How long a person may take at their provider between leaving and coming back.
     flow_minutes: int = Field(default=10, ge=1, le=60)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from nohaven.auth.deps import ApiActor, DbSession
-from nohaven.auth.oidc import service
+from nohaven.auth.oidc import outbound, service
 from nohaven.auth.oidc.schemas import OidcProviderRead, OidcProviderSet
 from nohaven.config import AppSettings
 from nohaven.keys.ring import data_keyring
@@ -36,6 +36,6 @@ def set_provider(
             organisation_id=organisation_id,
             data=data,
             keyring=data_keyring(settings),
-            allow_http_loopback=settings.demo or settings.oidc.allow_http_loopback,
+            addresses=outbound.guard_of(settings),
         )
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from nohaven.audit import service as audit
 from nohaven.auth import service as auth_service
 from nohaven.auth.actor import Actor
+from nohaven.auth.oidc import outbound
 from nohaven.auth.oidc.models import OidcProvider
 from nohaven.auth.oidc.schemas import OidcProviderSet
 from nohaven.auth.policy import Action, require
@@ -27,18 +28,20 @@ from nohaven.kit.i18n import N_
 from nohaven.kit.ids import new_id
 from nohaven.members import service as members_service
 from nohaven.members.models import Organisation, User
+from nohaven.webhooks.addresses import Guard
 
 
 def _context(provider: OidcProvider) -> str:
     return f"oidc_providers.client_secret:{provider.id}"
 
 
-def check_issuer(issuer: str, *, allow_http_loopback: bool) -> str:
+def check_issuer(issuer: str, *, addresses: Guard) -> str:
     parts = urlsplit(issuer)
     host = (parts.hostname or "").lower()
-    if parts.scheme == "https" and host:
-        return issuer.rstrip("/")
-    if parts.scheme == "http" and host in LOOPBACK_HOSTS and allow_http_loopback:
+    if (parts.scheme == "https" and host) or (
+        parts.scheme == "http" and host in LOOPBACK_HOSTS and addresses.allow_http_loopback
+    ):
+        outbound.check_issuer_address(addresses, issuer)
         return issuer.rstrip("/")
     raise InvalidInput(
         N_("The issuer must be an https:// address."),
@@ -81,7 +84,7 @@ def set_provider(
     organisation_id: str,
     data: OidcProviderSet,
     keyring: crypto.Keyring,
-    allow_http_loopback: bool,
+    addresses: Guard,
 ) -> OidcProvider:
     organisation = members_service.get_organisation(
         session, actor=actor, organisation_id=organisation_id
@@ -93,7 +96,7 @@ def set_provider(
             N_("A new provider needs its client secret."),
             errors=[{"field": "client_secret", "message": "required"}],
         )
-    issuer = check_issuer(str(data.issuer), allow_http_loopback=allow_http_loopback)
+    issuer = check_issuer(str(data.issuer), addresses=addresses)
     if provider is None:
         provider = OidcProvider(id=new_id(), organisation_id=organisation.id)
         session.add(provider)

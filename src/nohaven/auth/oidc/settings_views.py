@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.auth.deps import DbSession, WebActor
-from nohaven.auth.oidc import service
+from nohaven.auth.oidc import outbound, service
 from nohaven.auth.oidc.schemas import GRANTABLE, OidcProviderSet
 from nohaven.auth.policy import Action, require
 from nohaven.config import AppSettings
@@ -148,7 +148,7 @@ def set_provider(
             organisation_id=organisation_id,
             data=data,
             keyring=data_keyring(settings),
-            allow_http_loopback=settings.demo or settings.oidc.allow_http_loopback,
+            addresses=outbound.guard_of(settings),
         )
 
     return form_action(

@@ -4,14 +4,13 @@ update the account), declared with ``writes``."""
 
 from __future__ import annotations
 
-import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from nohaven.auth import service as auth_service
 from nohaven.auth.deps import DbSession
-from nohaven.auth.oidc import flow, service
+from nohaven.auth.oidc import flow, outbound, service
 from nohaven.auth.oidc.models import OidcProvider
 from nohaven.auth.views.login import _safe_next, _set_session_cookie
 from nohaven.config import AppSettings, Settings
@@ -72,7 +71,7 @@ def come_back_from_provider(
     keyring = data_keyring(settings)
     savepoint = session.begin_nested()
     try:
-        with httpx.Client(timeout=settings.oidc.timeout_seconds) as client:
+        with outbound.client(settings) as client:
             claims = flow.finish(
                 client,
                 pending=pending,
@@ -114,7 +113,7 @@ def leave_for_provider(
     if provider is None or not provider.enabled:
         return _refused(request, NotAuthenticated("No such sign-in provider."))
     try:
-        with httpx.Client(timeout=settings.oidc.timeout_seconds) as client:
+        with outbound.client(settings) as client:
             url, pending = flow.begin(
                 client,
                 provider_id=provider.id,
