@@ -133,6 +133,10 @@ def test_gaps_progress_and_report(
     assert gaps_page.status_code == 200
     assert "Kenya" in gaps_page.text.split('id="safe-havens"')[1].split("</table>")[0]
     assert "Kenya" in gaps_page.text.split('id="new-havens"')[1].split("</span>")[0]
+    per_criterion = gaps_page.text.split('id="per-criterion"')[1].split("</table>")[0]
+    assert "Mandatory reporting by service providers" in per_criterion  # a name, not a key
+    assert "provider reporting" not in per_criterion
+    assert "Unknown" not in per_criterion  # the unassessed are said once, above
     europe = client.get("/policy/gaps?region=Europe")
     assert "Kenya" not in europe.text.split('id="safe-havens"')[1].split("</table>")[0]
     assert client.get("/policy/gaps?since=2999-01-01").status_code == 422

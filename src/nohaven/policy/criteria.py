@@ -17,6 +17,7 @@ from nohaven.audit import service as audit
 from nohaven.auth.actor import Actor
 from nohaven.auth.policy import Action, require
 from nohaven.errors import InvalidInput, NotFound
+from nohaven.kit.i18n import N_, gettext
 from nohaven.policy.models import Criterion, Framework
 
 DEFAULT_FILE = "criteria-v1.json"
@@ -48,28 +49,29 @@ class FrameworkSpec(BaseModel):
 # question does not fit. A criterion of a framework loaded from elsewhere is named by its
 # question instead (see ``name_of``).
 NAMES = {
-    "csam_legislation": "Legislation specific to child sexual abuse material",
-    "csam_definition": "Child sexual abuse material defined in law",
-    "technology_facilitated": "Offences by computer or the internet",
-    "simple_possession": "Possession an offence without intent to distribute",
-    "provider_reporting": "Mandatory reporting by service providers",
-    "grooming": "Online grooming an offence",
-    "sexual_extortion": "Sexual extortion of children an offence",
-    "live_streaming": "Live-streamed abuse covered",
-    "synthetic_material": "AI-generated and synthetic material covered",
-    "extraterritorial_jurisdiction": "Prosecution for offences abroad",
-    "extradition": "Offences extraditable",
-    "no_statute_of_limitations": "No or late-running limitation period",
-    "child_under_18": "A child is every person under 18",
-    "provider_preservation": "Preservation by service providers",
-    "data_retention": "Retention of traffic and subscriber data",
-    "travel_restrictions": "Travel of convicted offenders restricted",
+    "csam_legislation": N_("Legislation specific to child sexual abuse material"),
+    "csam_definition": N_("Child sexual abuse material defined in law"),
+    "technology_facilitated": N_("Offences by computer or the internet"),
+    "simple_possession": N_("Possession an offence without intent to distribute"),
+    "provider_reporting": N_("Mandatory reporting by service providers"),
+    "grooming": N_("Online grooming an offence"),
+    "sexual_extortion": N_("Sexual extortion of children an offence"),
+    "live_streaming": N_("Live-streamed abuse covered"),
+    "synthetic_material": N_("AI-generated and synthetic material covered"),
+    "extraterritorial_jurisdiction": N_("Prosecution for offences abroad"),
+    "extradition": N_("Offences extraditable"),
+    "no_statute_of_limitations": N_("No or late-running limitation period"),
+    "child_under_18": N_("A child is every person under 18"),
+    "provider_preservation": N_("Preservation by service providers"),
+    "data_retention": N_("Retention of traffic and subscriber data"),
+    "travel_restrictions": N_("Travel of convicted offenders restricted"),
 }
 
 
 def name_of(criterion: Criterion) -> str:
     """The criterion's human name: its short name, or its question."""
-    return NAMES.get(criterion.key) or criterion.question
+    name = NAMES.get(criterion.key)
+    return gettext(name) if name else criterion.question
 
 
 def shipped_text(name: str = DEFAULT_FILE) -> str:

@@ -11,7 +11,7 @@ from nohaven.errors import InvalidInput, NohavenError
 from nohaven.kit import i18n
 from nohaven.kit.i18n import gettext as _
 from nohaven.members import service as members_service
-from nohaven.policy import charts, gaps, report
+from nohaven.policy import charts, criteria, gaps, report
 from nohaven.policy.regions import region_names
 from nohaven.policy.views.inputs import error_page, parse_day
 from nohaven.web.templating import render
@@ -51,6 +51,7 @@ def gaps_page(
             "havens": havens,
             "analysis": analysis,
             "failures": {c.key: analysis.failures(c.key) for c in analysis.criteria},
+            "names": {c.key: criteria.name_of(c) for c in analysis.criteria},
             "regions": region_names(),
             "bodies": members_service.list_bodies(session, actor=actor),
             "filters": {
