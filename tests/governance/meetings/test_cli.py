@@ -64,6 +64,16 @@ def test_list_and_export_a_meeting(demo_engine: Engine) -> None:
     exported = runner.invoke(app, ["meetings", "ics", meeting_id])
     assert exported.exit_code == 0, exported.output
     assert "BEGIN:VCALENDAR" in exported.output
+    by_title = runner.invoke(app, ["meetings", "ics", "global taskforce plenary (next)"])
+    assert by_title.exit_code == 0, by_title.output
+    assert _without_stamp(by_title.output) == _without_stamp(exported.output)
+    missing = runner.invoke(app, ["meetings", "ics", "No such meeting"])
+    assert missing.exit_code == 1
     assert f"UID:{meeting_id}@nohaven" in exported.output
     missing = runner.invoke(app, ["meetings", "ics", "0" * 32])
     assert missing.exit_code == 1
+
+
+def _without_stamp(calendar: str) -> list[str]:
+    """The lines of an iCalendar text but DTSTAMP, the moment it was made."""
+    return [line for line in calendar.splitlines() if not line.startswith("DTSTAMP")]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import typer
+from sqlalchemy.orm import Session
 
 from nohaven.auth.actor import Actor
 from nohaven.config import settings_of
 from nohaven.db import session_scope
-from nohaven.errors import NohavenError
+from nohaven.errors import InvalidInput, NohavenError
 from nohaven.governance.bodies.service import body_by_ref, body_slugs
 from nohaven.governance.meetings import ics, service
 from nohaven.kit.terminal import AsJson, fail, show
@@ -19,17 +20,33 @@ from nohaven.kit.terminal import err as console
 meetings_app = typer.Typer(help="Meetings of the alliance's bodies.", no_args_is_help=True)
 
 
+def _meeting_id(session: Session, actor: Actor, ref: str) -> str:
+    """A meeting named by its id or by its title (any case); a title two meetings share is
+    refused with a hint, never a guess."""
+    wanted = ref.strip().casefold()
+    titled = [
+        m.id for m in service.list_meetings(session, actor=actor) if m.title.casefold() == wanted
+    ]
+    if len(titled) > 1:
+        raise InvalidInput(f"{len(titled)} meetings are called {ref!r}: give the id instead.")
+    return titled[0] if titled else ref
+
+
 @meetings_app.command("ics")
-def export_ics(ctx: typer.Context, meeting_id: str) -> None:
+def export_ics(
+    ctx: typer.Context, meeting: str = typer.Argument(help="the meeting: its title or id")
+) -> None:
     """Print one meeting as an iCalendar file (redirect it to a .ics file)."""
     try:
         with session_scope(settings_of(ctx)) as session:
             actor = Actor.system("cli")
-            meeting = service.get_meeting(session, actor=actor, meeting_id=meeting_id)
+            found = service.get_meeting(
+                session, actor=actor, meeting_id=_meeting_id(session, actor, meeting)
+            )
             text = ics.meeting_ics(
-                meeting,
-                body_name=body_by_ref(session, meeting.body_id).name,
-                agenda=service.agenda(session, meeting=meeting),
+                found,
+                body_name=body_by_ref(session, found.body_id).name,
+                agenda=service.agenda(session, meeting=found),
             )
     except NohavenError as exc:
         console.print(f"[red]{exc.detail}[/red]")
