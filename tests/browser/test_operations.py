@@ -106,7 +106,7 @@ def test_joint_operation_from_proposal_to_published_results(
 
     # The lead proposes, invites two agencies and sets the action day.
     _log_in(page, live_server, afp)
-    page.get_by_role("link", name="Operations").click()
+    page.get_by_role("link", name="Operations", exact=True).click()  # not "AFP operations analyst"
     expect(page.get_by_role("heading", name="Operations and programme")).to_be_visible()
     page.get_by_label("Body", exact=True).select_option(label="Virtual Global Taskforce")
     page.get_by_label("Code name", exact=True).fill(code_name)
